@@ -1,0 +1,179 @@
+//! Configuration: the site's own settings from `site.toml`, and the options
+//! of one build (where from, where to, drafts or not, live reload or not).
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::parse::fields::FieldReader;
+use crate::parse::frontmatter::{self, ValueKind};
+
+/// What to do when a quotation is not found in its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuotationCheck {
+    /// Report it and fail the build.
+    Error,
+    /// Report it and go on.
+    #[default]
+    Warn,
+    /// Do not check.
+    Off,
+}
+
+/// A theme of the "who said what" matrix: a name and the words that show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    pub name: String,
+    pub terms: Vec<String>,
+}
+
+/// `site.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteConfig {
+    pub title: String,
+    pub description: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub language: String,
+    pub output_dir: Option<PathBuf>,
+    pub themes: Vec<Theme>,
+    pub quotations: QuotationCheck,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "Explainer".into(),
+            description: String::new(),
+            base_url: "/".into(),
+            language: "en".into(),
+            output_dir: None,
+            themes: Vec::new(),
+            quotations: QuotationCheck::default(),
+        }
+    }
+}
+
+const SITE_FIELDS: &[&str] =
+    &["title", "description", "base_url", "language", "output_dir", "themes", "quotations"];
+
+impl SiteConfig {
+    /// Reads `site.toml` from its text; `path` names it in diagnostics.
+    pub fn parse(path: &Path, text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let fields = frontmatter::toml_document(path, text)?;
+        let mut r = FieldReader::new(path, text, &fields, Position::START, SITE_FIELDS);
+        let defaults = SiteConfig::default();
+        let title = r.required_string("title").map(|s| s.value);
+        let description = r.string("description").map_or(defaults.description, |s| s.value);
+        let base_url = r.string("base_url").map_or(defaults.base_url, |s| normalize_base_url(&s.value));
+        let language = r.string("language").map_or(defaults.language, |s| s.value);
+        let output_dir = r.string("output_dir").map(|s| PathBuf::from(s.value));
+        let quotations = match r.string("quotations") {
+            None => QuotationCheck::default(),
+            Some(s) => match s.value.as_str() {
+                "error" => QuotationCheck::Error,
+                "warn" => QuotationCheck::Warn,
+                "off" => QuotationCheck::Off,
+                other => {
+                    r.errors.push(
+                        Diagnostic::error(path, Some(text), s.pos, format!("`quotations` must be \"error\", \"warn\" or \"off\", not `{other}`"))
+                            .with_help("use \"error\" to fail the build when a quotation is not word for word from its source"),
+                    );
+                    QuotationCheck::default()
+                }
+            },
+        };
+        let mut themes = Vec::new();
+        if let Some(field) = fields.iter().find(|f| f.key == "themes") {
+            match &field.value.kind {
+                ValueKind::Table(entries) => {
+                    for entry in entries {
+                        let terms = match &entry.value.kind {
+                            ValueKind::Array(items) => items
+                                .iter()
+                                .filter_map(|i| match &i.kind {
+                                    ValueKind::String(s) => Some(s.clone()),
+                                    _ => None,
+                                })
+                                .collect::<Vec<_>>(),
+                            _ => Vec::new(),
+                        };
+                        if terms.is_empty() {
+                            r.errors.push(
+                                Diagnostic::error(path, Some(text), entry.value.pos, format!("theme `{}` needs a list of words", entry.key))
+                                    .with_help(format!("write it as `{} = [\"word\", \"other words\"]`", entry.key)),
+                            );
+                        }
+                        themes.push(Theme { name: entry.key.clone(), terms });
+                    }
+                }
+                _ => r.errors.push(
+                    Diagnostic::error(path, Some(text), field.value.pos, "`themes` must be a table")
+                        .with_help("write `[themes]` on a line, then one `name = [\"word\", …]` per theme"),
+                ),
+            }
+        }
+        let errors = std::mem::take(&mut r.errors);
+        match title {
+            Some(title) if errors.is_empty() => {
+                Ok(SiteConfig { title, description, base_url, language, output_dir, themes, quotations })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Makes sure the base URL ends with exactly one `/`.
+pub fn normalize_base_url(url: &str) -> String {
+    format!("{}/", url.trim().trim_end_matches('/'))
+}
+
+/// How one build runs.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holding `site.toml`, `content/`, …).
+    pub root: PathBuf,
+    /// Where to write; `None` means `output_dir` from `site.toml`, or `public/`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from `site.toml`.
+    pub base_url: Option<String>,
+    /// Include notes marked `draft = true`.
+    pub drafts: bool,
+    /// A script to put at the end of every HTML page (live reload in `serve`).
+    pub live_reload: Option<String>,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions { root: root.into(), ..BuildOptions::default() }
+    }
+
+    /// The output folder for this site.
+    pub fn output_dir(&self, config: &SiteConfig) -> PathBuf {
+        match (&self.output, &config.output_dir) {
+            (Some(out), _) => out.clone(),
+            (None, Some(dir)) => self.root.join(dir),
+            (None, None) => self.root.join("public"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_themes_in_order() {
+        let text = "title = \"T\"\nbase_url = \"https://example.org/x\"\n[themes]\nterrorism = [\"terror\"]\nde-escalation = [\"de-escalate\", \"ease tensions\"]\n";
+        let config = SiteConfig::parse(Path::new("site.toml"), text).unwrap();
+        assert_eq!(config.base_url, "https://example.org/x/");
+        assert_eq!(config.themes[0].name, "terrorism");
+        assert_eq!(config.themes[1].terms, ["de-escalate", "ease tensions"]);
+    }
+
+    #[test]
+    fn unknown_setting_is_an_error_with_suggestion() {
+        let errs = SiteConfig::parse(Path::new("site.toml"), "title = \"T\"\nbaseurl = \"/\"\n").unwrap_err();
+        assert_eq!(errs[0].pos.unwrap().line, 2);
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `base_url`?"));
+    }
+}

@@ -1,0 +1,263 @@
+//! Diagnostics: errors and warnings that point at a place in a file.
+//!
+//! Every problem readout finds in a site is a [`Diagnostic`] carrying the
+//! file it came from, a 1-based line and column, a message, and optionally a
+//! hint on how to fix it. A build collects all of them into [`Diagnostics`]
+//! and reports them together, in the `path:line:col: error: message` form
+//! that editors and terminals turn into links.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Stops the build.
+    Error,
+    /// Printed, but the build goes on.
+    Warning,
+}
+
+/// A 1-based line and column in a file (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Position {
+    pub const START: Position = Position { line: 1, col: 1 };
+
+    /// The position of byte `offset` in `text`.
+    pub fn of_offset(text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        Position { line, col }
+    }
+}
+
+/// Line starts of a text, for turning many byte offsets into positions
+/// without rescanning the text each time.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { text, starts }
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        Position { line, col: self.text[start..offset].chars().count() + 1 }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// One problem found in a site, tied to a place in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file, relative to the site root where possible.
+    pub path: PathBuf,
+    pub pos: Option<Position>,
+    pub message: String,
+    /// How to fix it, when readout can tell.
+    pub help: Option<String>,
+    /// The offending line of the file, shown under the message with a caret.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `pos` in `path`; `text` is the file's text, used to show the line.
+    pub fn error(path: &Path, text: Option<&str>, pos: Position, message: impl Into<String>) -> Self {
+        let source_line = text.and_then(|t| t.lines().nth(pos.line.saturating_sub(1))).map(str::to_owned);
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.to_path_buf(),
+            pos: Some(pos),
+            message: message.into(),
+            help: None,
+            source_line,
+        }
+    }
+
+    /// An error about a whole file, with no position inside it.
+    pub fn file_error(path: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.to_path_buf(),
+            pos: None,
+            message: message.into(),
+            help: None,
+            source_line: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:col`, or `path` when there is no position.
+    pub fn location(&self) -> String {
+        match self.pos {
+            Some(p) => format!("{}:{}:{}", self.path.display(), p.line, p.col),
+            None => self.path.display().to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {label}: {}", self.location(), self.message)?;
+        if let (Some(line), Some(pos)) = (&self.source_line, self.pos) {
+            let number = pos.line.to_string();
+            let pad = " ".repeat(number.len());
+            let line = line.trim_end_matches('\r');
+            let caret_pad: String = line
+                .chars()
+                .take(pos.col.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(f, "\n{pad} |\n{number} | {line}\n{pad} | {caret_pad}^")?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// All the diagnostics of one build, in a stable order.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Sorts by file, then position, then message, and drops exact repeats.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (&a.path, a.pos, &a.message, a.severity).cmp(&(&b.path, b.pos, &b.message, b.severity))
+        });
+        self.0.dedup();
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}\n")?;
+        }
+        let errors = self.error_count();
+        let warnings = self.0.len() - errors;
+        match (errors, warnings) {
+            (0, w) => write!(f, "{w} warning{}", plural(w)),
+            (e, 0) => write!(f, "{e} error{}", plural(e)),
+            (e, w) => write!(f, "{e} error{}, {w} warning{}", plural(e), plural(w)),
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The closest of `candidates` to `word`, if any is close enough to suggest.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn position_counts_lines_and_chars() {
+        let text = "ab\ncdé\nfg";
+        assert_eq!(Position::of_offset(text, 0), Position { line: 1, col: 1 });
+        assert_eq!(Position::of_offset(text, 3), Position { line: 2, col: 1 });
+        assert_eq!(Position::of_offset(text, 7), Position { line: 2, col: 4 });
+        assert_eq!(Position::of_offset(text, 8), Position { line: 3, col: 1 });
+    }
+
+    #[test]
+    fn line_index_agrees_with_of_offset() {
+        let text = "ab\ncdé\n\nfg";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() {
+            assert_eq!(index.position(offset), Position::of_offset(text, offset), "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn display_shows_line_and_caret() {
+        let d = Diagnostic::error(Path::new("content/a.md"), Some("one\ntwo words\n"), Position { line: 2, col: 5 }, "bad")
+            .with_help("fix it");
+        let s = d.to_string();
+        assert!(s.starts_with("content/a.md:2:5: error: bad"), "{s}");
+        assert!(s.contains("2 | two words\n  |     ^"), "{s}");
+        assert!(s.contains("help: fix it"));
+    }
+
+    #[test]
+    fn closest_suggests_near_names_only() {
+        assert_eq!(closest("marco-rubo", ["marco-rubio", "s-jaishankar"]), Some("marco-rubio"));
+        assert_eq!(closest("zzz", ["marco-rubio"]), None);
+    }
+}

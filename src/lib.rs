@@ -1,0 +1,250 @@
+//! readout: a static-site generator for explainer sites — who said what in
+//! a story, and two statements side by side.
+//!
+//! The build is a pipeline of stages, each in its own module:
+//! [`load`] → [`parse`] → [`model`] → [`render`] → [`write`].
+//! [`generate`] runs the first four and keeps the result in memory (what
+//! `serve` uses); [`build`] also writes it out.
+
+pub mod config;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod note;
+pub mod parse;
+pub mod render;
+pub mod scaffold;
+pub mod serve;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+pub use config::{BuildOptions, SiteConfig};
+pub use diagnostic::{Diagnostic, Diagnostics};
+use note::Kind;
+use render::{Page, RenderOptions, Templates};
+use write::Asset;
+
+/// Why a build did not finish.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Problems in the site's content or templates (exit code 1).
+    Content(Diagnostics),
+    /// The output folder was refused (exit code 2).
+    Output(write::RefusedOutput),
+    /// Reading or writing failed (exit code 2).
+    Io { path: PathBuf, error: std::io::Error },
+}
+
+impl BuildError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            BuildError::Content(_) => 1,
+            BuildError::Output(_) | BuildError::Io { .. } => 2,
+        }
+    }
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Content(d) => write!(f, "{d}"),
+            BuildError::Output(r) => write!(f, "error: {r}"),
+            BuildError::Io { path, error } => write!(f, "error: {}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// A site generated in memory: every output file, and what was found.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub config: SiteConfig,
+    pub pages: Vec<Page>,
+    /// Static files by output path.
+    pub assets: Vec<(String, Asset)>,
+    /// Notes per kind.
+    pub counts: BTreeMap<Kind, usize>,
+    /// Warnings (the build went on).
+    pub warnings: Diagnostics,
+}
+
+impl Generated {
+    /// One line: pages per kind.
+    pub fn summary(&self) -> String {
+        let parts: Vec<String> = Kind::ALL
+            .iter()
+            .map(|k| {
+                let n = self.counts.get(k).copied().unwrap_or(0);
+                let name = if n == 1 { k.name().to_string() } else { plural(k.name()) };
+                format!("{n} {name}")
+            })
+            .collect();
+        parts.join(", ")
+    }
+}
+
+fn plural(word: &str) -> String {
+    format!("{word}s")
+}
+
+/// Loads, parses, links and renders the site, all in memory.
+pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
+    let root = &options.root;
+    if !root.is_dir() {
+        return Err(BuildError::Io {
+            path: root.clone(),
+            error: std::io::Error::new(std::io::ErrorKind::NotFound, "no site folder here"),
+        });
+    }
+    let (files, load_errors) = load::load(root);
+    let mut diags = Diagnostics::default();
+    diags.extend(load_errors);
+
+    let mut config = match &files.config {
+        Some((path, text)) => match SiteConfig::parse(path, text) {
+            Ok(c) => c,
+            Err(errors) => {
+                diags.extend(errors);
+                SiteConfig::default()
+            }
+        },
+        None => {
+            diags.push(
+                Diagnostic::file_error(Path::new("site.toml"), format!("no site.toml in {}", root.display()))
+                    .with_help("run readout in the site's folder, pass --root, or create site.toml with `title = \"…\"`"),
+            );
+            SiteConfig::default()
+        }
+    };
+    if let Some(base) = &options.base_url {
+        config.base_url = config::normalize_base_url(base);
+    }
+
+    let parsed: Vec<Result<note::Note, Vec<Diagnostic>>> =
+        files.notes.par_iter().map(|f| parse::parse_note(f.kind, &f.slug, &f.path, Arc::clone(&f.text))).collect();
+    let mut notes = Vec::with_capacity(parsed.len());
+    for r in parsed {
+        match r {
+            Ok(n) => notes.push(n),
+            Err(errors) => diags.extend(errors),
+        }
+    }
+    let home = match &files.home {
+        Some((path, text)) => match parse::parse_home(path, Arc::clone(text)) {
+            Ok(h) => Some(h),
+            Err(errors) => {
+                diags.extend(errors);
+                None
+            }
+        },
+        None => None,
+    };
+
+    let (site, model_diags) = model::link(config, home, notes, options.drafts);
+    diags.extend(model_diags.0);
+
+    let templates = match Templates::compile(&files.templates) {
+        Ok(t) => Some(t),
+        Err(errors) => {
+            diags.extend(errors);
+            None
+        }
+    };
+
+    let mut counts = BTreeMap::new();
+    for n in &site.notes {
+        *counts.entry(n.kind()).or_insert(0) += 1;
+    }
+
+    if diags.has_errors() {
+        diags.sort();
+        return Err(BuildError::Content(diags));
+    }
+    let templates = templates.expect("templates compiled when there are no errors");
+    let render_options = RenderOptions { live_reload: options.live_reload.clone() };
+    let pages = render::render(&site, &templates, &render_options).map_err(BuildError::Content)?;
+
+    let mut assets: BTreeMap<String, Asset> = render::templates::BUILTIN_STATIC
+        .iter()
+        .map(|(path, text)| (path.to_string(), Asset::Builtin(text)))
+        .collect();
+    for s in &files.statics {
+        assets.insert(s.output.clone(), Asset::Copy(s.source.clone()));
+    }
+    let page_paths: std::collections::HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    for s in &files.statics {
+        if page_paths.contains(s.output.as_str()) {
+            diags.push(
+                Diagnostic::file_error(&Path::new("static").join(&s.output), format!("this static file would overwrite the page /{}", s.output))
+                    .with_help("rename or move the static file"),
+            );
+        }
+    }
+    if diags.has_errors() {
+        diags.sort();
+        return Err(BuildError::Content(diags));
+    }
+    diags.sort();
+    Ok(Generated { config: site.config.clone(), pages, assets: assets.into_iter().collect(), counts, warnings: diags })
+}
+
+/// What a finished build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub generated: Generated,
+    pub files_written: usize,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    /// The one summary line printed at the end of a build.
+    pub fn summary(&self) -> String {
+        format!(
+            "built {} pages ({}) — {} files in {} ms → {}",
+            self.generated.pages.len(),
+            self.generated.summary(),
+            self.files_written,
+            self.elapsed.as_millis(),
+            self.output.display()
+        )
+    }
+}
+
+/// Builds the site and writes it to the output folder. `on_wait` is called
+/// if another build holds the output's lock.
+pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let output = output_of(options);
+    write::check_output(&options.root, &output).map_err(BuildError::Output)?;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| BuildError::Io { path, error }
+    };
+    let lock = write::lock(&output, on_wait).map_err(io(&output))?;
+    let generated = generate(options)?;
+    let files_written = write::write(&output, &generated.pages, &generated.assets).map_err(io(&output))?;
+    drop(lock);
+    Ok(BuildReport { generated, files_written, output, elapsed: started.elapsed() })
+}
+
+/// The output folder, which depends on `site.toml`'s `output_dir`.
+/// (A broken `site.toml` is reported by `generate`.)
+pub fn output_of(options: &BuildOptions) -> PathBuf {
+    let path = options.root.join("site.toml");
+    let config = load::read_text(&path, Path::new("site.toml")).ok().and_then(|t| SiteConfig::parse(&path, &t).ok());
+    options.output_dir(config.as_ref().unwrap_or(&SiteConfig::default()))
+}
+
+/// Checks the site as `build` would, writing nothing.
+pub fn check(options: &BuildOptions) -> Result<Generated, BuildError> {
+    generate(options)
+}

@@ -1,0 +1,239 @@
+//! Load: find and read the files of a site — `site.toml`, the notes under
+//! `content/`, the templates, and the list of static files — and nothing
+//! else. Editor leftovers and hidden files are skipped; symlinks that leave
+//! the site or loop are reported, not followed.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, closest};
+use crate::note::Kind;
+use crate::parse::slug::check_slug_syntax;
+
+/// A note file, read.
+#[derive(Debug, Clone)]
+pub struct NoteFile {
+    pub kind: Kind,
+    pub slug: String,
+    /// Relative to the site root.
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+/// A template file, read. Its name is its path under `templates/`.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    pub name: String,
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// A static file: where it is and where it goes in the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticFile {
+    /// Absolute (or root-joined) path to read from.
+    pub source: PathBuf,
+    /// Path in the output, `/`-separated.
+    pub output: String,
+}
+
+/// Everything a build reads from disk.
+#[derive(Debug, Default)]
+pub struct SiteFiles {
+    pub config: Option<(PathBuf, String)>,
+    pub home: Option<(PathBuf, Arc<str>)>,
+    pub notes: Vec<NoteFile>,
+    pub templates: Vec<TemplateFile>,
+    pub statics: Vec<StaticFile>,
+}
+
+/// True for files no writer means to publish: hidden files and the
+/// leftovers of editors (`.#x`, `x~`, `.x.swp`, `4913`, `x___jb_tmp___`).
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name.ends_with(".crswap")
+        || name.contains("___jb_tmp___")
+        || name.contains("___jb_old___")
+        || (name.chars().all(|c| c.is_ascii_digit()) && !name.is_empty())
+}
+
+/// Reads a file as UTF-8 text, dropping a BOM and turning CRLF into LF.
+pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = fs::read(path).map_err(|e| Diagnostic::file_error(shown, format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = String::from_utf8_lossy(valid);
+        let pos = crate::diagnostic::Position::of_offset(&valid, valid.len());
+        Diagnostic::error(shown, None, pos, "the file is not valid UTF-8 text")
+            .with_help("save the file with UTF-8 encoding")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() })
+}
+
+/// Reads the site at `root`. Problems are collected, not fatal.
+pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
+    let mut files = SiteFiles::default();
+    let mut errors = Vec::new();
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+
+    let config_path = root.join("site.toml");
+    if config_path.exists() {
+        match read_text(&config_path, Path::new("site.toml")) {
+            Ok(text) => files.config = Some((PathBuf::from("site.toml"), text)),
+            Err(e) => errors.push(e),
+        }
+    }
+
+    // Notes: find them, then read them in parallel.
+    let mut found: Vec<(Kind, String, PathBuf)> = Vec::new();
+    for (path, rel) in walk(root, "content", &canonical_root, &mut errors) {
+        let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+        match parts.as_slice() {
+            ["content", "_index.md"] => match read_text(&path, &rel) {
+                Ok(text) => files.home = Some((rel.clone(), Arc::from(text))),
+                Err(e) => errors.push(e),
+            },
+            ["content", folder, file] if file.ends_with(".md") => {
+                let Some(kind) = Kind::from_folder(folder) else {
+                    errors.push(unknown_folder(&rel, folder));
+                    continue;
+                };
+                let slug = file.trim_end_matches(".md");
+                if let Err(suggestion) = check_slug_syntax(slug) {
+                    errors.push(
+                        Diagnostic::file_error(&rel, format!("`{slug}` is not a valid slug: file names are lowercase letters, digits and `-`"))
+                            .with_help(format!("rename the file to `{suggestion}.md`")),
+                    );
+                    continue;
+                }
+                found.push((kind, slug.to_string(), rel));
+            }
+            ["content", folder, ..] if parts.len() > 3 && Kind::from_folder(folder).is_some() => {
+                errors.push(
+                    Diagnostic::file_error(&rel, "notes must sit directly in their kind's folder, not in a sub-folder")
+                        .with_help(format!("move it to content/{folder}/")),
+                );
+            }
+            ["content", folder, _] if Kind::from_folder(folder).is_none() => errors.push(unknown_folder(&rel, folder)),
+            _ if rel.extension().is_some_and(|e| e == "md") => errors.push(
+                Diagnostic::file_error(&rel, "this note is not in a kind's folder")
+                    .with_help("put notes in content/actors/, statements/, events/, comparisons/ or sources/"),
+            ),
+            _ => {} // images and other files beside the notes are not pages
+        }
+    }
+    let read: Vec<Result<NoteFile, Diagnostic>> = found
+        .into_par_iter()
+        .map(|(kind, slug, rel)| {
+            let text = read_text(&root.join(&rel), &rel)?;
+            Ok(NoteFile { kind, slug, path: rel, text: Arc::from(text) })
+        })
+        .collect();
+    for r in read {
+        match r {
+            Ok(note) => files.notes.push(note),
+            Err(e) => errors.push(e),
+        }
+    }
+
+    for (path, rel) in walk(root, "templates", &canonical_root, &mut errors) {
+        let name = rel.strip_prefix("templates").unwrap_or(&rel).to_string_lossy().replace('\\', "/");
+        match read_text(&path, &rel) {
+            Ok(text) => files.templates.push(TemplateFile { name, path: rel, text }),
+            Err(e) => errors.push(e),
+        }
+    }
+
+    for (path, rel) in walk(root, "static", &canonical_root, &mut errors) {
+        let output = rel.strip_prefix("static").unwrap_or(&rel).to_string_lossy().replace('\\', "/");
+        files.statics.push(StaticFile { source: path, output });
+    }
+
+    files.notes.sort_by(|a, b| a.path.cmp(&b.path));
+    files.templates.sort_by(|a, b| a.name.cmp(&b.name));
+    files.statics.sort_by(|a, b| a.output.cmp(&b.output));
+    (files, errors)
+}
+
+fn unknown_folder(rel: &Path, folder: &str) -> Diagnostic {
+    let folders = Kind::ALL.map(Kind::folder);
+    let d = Diagnostic::file_error(rel, format!("`content/{folder}/` is not a kind of note"));
+    match closest(folder, folders) {
+        Some(near) => d.with_help(format!("did you mean `content/{near}/`?")),
+        None => d.with_help(format!("the folders are: {}", folders.join(", "))),
+    }
+}
+
+/// The files under `root/dir`, sorted, as (path to read, path relative to root).
+fn walk(root: &Path, dir: &str, canonical_root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<(PathBuf, PathBuf)> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let walker = WalkDir::new(&base).sort_by_file_name().into_iter().filter_entry(|e| {
+        e.depth() == 0 || !e.file_name().to_str().is_none_or(is_ignored)
+    });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let shown = e.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf()).unwrap_or_else(|| PathBuf::from(dir));
+                errors.push(Diagnostic::file_error(&shown, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+        if entry.path_is_symlink() {
+            match entry.path().canonicalize() {
+                Err(e) => {
+                    errors.push(Diagnostic::file_error(&rel, format!("broken or looping symlink, not followed: {e}")));
+                    continue;
+                }
+                Ok(target) if !target.starts_with(canonical_root) => {
+                    errors.push(
+                        Diagnostic::file_error(&rel, format!("symlink points outside the site ({}), not followed", target.display()))
+                            .with_help("copy the file into the site instead of linking to it"),
+                    );
+                    continue;
+                }
+                Ok(target) if target.is_dir() => {
+                    errors.push(Diagnostic::file_error(&rel, "symlinked folders are not followed").warning());
+                    continue;
+                }
+                Ok(_) => {}
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        out.push((entry.path().to_path_buf(), rel));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_are_ignored() {
+        for name in [".#x.md", "x.md~", ".x.md.swp", "4913", "x.md___jb_tmp___", ".hidden", "#x.md#"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        for name in ["x.md", "style.css", "2025-report.md"] {
+            assert!(!is_ignored(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The `readout` command line. It only parses arguments and calls the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use readout::note::Kind;
+use readout::{BuildOptions, serve};
+
+/// readout builds explainer sites — who said what, and two statements side by side —
+/// from Markdown notes in content/ and Tera templates in templates/.
+#[derive(Parser)]
+#[command(name = "readout", version, propagate_version = true)]
+struct Cli {
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: warnings in full and each stage's detail.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into a folder of HTML for any static host.
+    ///
+    /// Everything is checked first; on any error nothing is written and the
+    /// previous output stays as it was.
+    ///
+    /// Example: readout build --root my-site --output public --base-url https://example.org/explainer/
+    Build(BuildArgs),
+    /// Check the site as a build would, writing nothing. Exits 1 on errors.
+    ///
+    /// Example: readout check --root my-site
+    Check(SiteArgs),
+    /// Write a new note with every front-matter field explained.
+    ///
+    /// Example: readout new statement rubio-call-sharif
+    New {
+        /// The kind of note.
+        kind: NoteKind,
+        /// Its slug: lowercase letters, digits and `-`; the file is content/<kind>s/<slug>.md.
+        slug: String,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Preview the site with live reload while you write.
+    ///
+    /// Serves the site from memory, watches content/, templates/, static/ and
+    /// site.toml, rebuilds on save and reloads the browser; errors show in the page.
+    ///
+    /// Example: readout serve --open
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// The site folder (holding site.toml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include notes marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Where to write the site [default: output_dir from site.toml, or public/].
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// The URL the site will be served from, for feed, sitemap and canonical links.
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(short, long, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on. Anything but 127.0.0.1 makes the preview reachable from the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the preview in the browser.
+    #[arg(long)]
+    open: bool,
+    /// Watch by polling, for file systems without change events (network shares, WSL drives).
+    #[arg(long)]
+    poll: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NoteKind {
+    Actor,
+    Statement,
+    Event,
+    Comparison,
+    Source,
+}
+
+impl From<NoteKind> for Kind {
+    fn from(k: NoteKind) -> Kind {
+        match k {
+            NoteKind::Actor => Kind::Actor,
+            NoteKind::Statement => Kind::Statement,
+            NoteKind::Event => Kind::Event,
+            NoteKind::Comparison => Kind::Comparison,
+            NoteKind::Source => Kind::Source,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let verbosity = if cli.quiet { 0 } else if cli.verbose { 2 } else { 1 };
+    match cli.command {
+        Command::Build(args) => {
+            let options = BuildOptions {
+                root: args.site.root,
+                output: args.output,
+                base_url: args.base_url,
+                drafts: args.site.drafts,
+                live_reload: None,
+            };
+            match readout::build(&options, || eprintln!("waiting for another build of the same output to finish…")) {
+                Ok(report) => {
+                    print_warnings(&report.generated.warnings, verbosity);
+                    if verbosity > 0 {
+                        println!("{}", report.summary());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
+        Command::Check(args) => {
+            let options = BuildOptions { root: args.root, drafts: args.drafts, ..BuildOptions::default() };
+            match readout::check(&options) {
+                Ok(generated) => {
+                    print_warnings(&generated.warnings, verbosity);
+                    if verbosity > 0 {
+                        println!("no errors: {} ({} pages)", generated.summary(), generated.pages.len());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
+        Command::New { kind, slug, root } => {
+            if let Err(suggestion) = readout::parse::slug::check_slug_syntax(&slug) {
+                eprintln!("error: `{slug}` is not a valid slug: use lowercase letters, digits and `-`, e.g. `{suggestion}`");
+                return ExitCode::from(2);
+            }
+            match readout::scaffold::create(&root, kind.into(), &slug) {
+                Ok(path) => {
+                    if verbosity > 0 {
+                        println!("created {}", path.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Serve(args) => {
+            let options = serve::ServeOptions {
+                build: BuildOptions { root: args.site.root, drafts: args.site.drafts, ..BuildOptions::default() },
+                port: args.port,
+                bind: args.bind,
+                open: args.open,
+                poll: args.poll,
+                verbosity,
+            };
+            match serve::run(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}
+
+fn print_warnings(warnings: &readout::Diagnostics, verbosity: u8) {
+    if verbosity > 0 && !warnings.is_empty() {
+        eprintln!("{warnings}");
+    }
+}
+
+fn fail(e: &readout::BuildError) -> ExitCode {
+    eprintln!("{e}");
+    ExitCode::from(e.exit_code() as u8)
+}

@@ -1,0 +1,287 @@
+//! The notes of a site as data: kinds, typed front matter, and what the
+//! parser found in each body (links, headings, quotations).
+//!
+//! These types are plain data; parsing fills them, the model links them,
+//! rendering reads them.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+
+use crate::diagnostic::Position;
+
+/// What a note is about; the folder under `content/` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Actor,
+    Statement,
+    Event,
+    Comparison,
+    Source,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [Kind::Actor, Kind::Statement, Kind::Event, Kind::Comparison, Kind::Source];
+
+    /// The folder under `content/` that holds notes of this kind.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Actor => "actors",
+            Kind::Statement => "statements",
+            Kind::Event => "events",
+            Kind::Comparison => "comparisons",
+            Kind::Source => "sources",
+        }
+    }
+
+    /// The first segment of the page URL of notes of this kind.
+    pub fn url_segment(self) -> &'static str {
+        match self {
+            Kind::Comparison => "compare",
+            other => other.folder(),
+        }
+    }
+
+    pub fn from_folder(folder: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.folder() == folder)
+    }
+
+    /// The word for one note of this kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Actor => "actor",
+            Kind::Statement => "statement",
+            Kind::Event => "event",
+            Kind::Comparison => "comparison",
+            Kind::Source => "source",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// A value and where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub pos: Position,
+}
+
+/// A slug reference written in front matter.
+pub type SlugRef = Spanned<String>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ActorKind {
+    Person,
+    Institution,
+    Country,
+}
+
+impl ActorKind {
+    pub const NAMES: [&'static str; 3] = ["person", "institution", "country"];
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [ActorKind::Person, ActorKind::Institution, ActorKind::Country].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Medium {
+    Readout,
+    Post,
+    Statement,
+    Remark,
+    Report,
+    Other,
+}
+
+impl Medium {
+    pub const NAMES: [&'static str; 6] = ["readout", "post", "statement", "remark", "report", "other"];
+    const ALL: [Medium; 6] =
+        [Medium::Readout, Medium::Post, Medium::Statement, Medium::Remark, Medium::Report, Medium::Other];
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+    /// How a reader would name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Medium::Readout => "Call readout",
+            Medium::Post => "Post",
+            Medium::Statement => "Official statement",
+            Medium::Remark => "Remark",
+            Medium::Report => "Report",
+            Medium::Other => "Other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorMeta {
+    pub name: String,
+    pub kind: ActorKind,
+    pub role: Option<String>,
+    pub country: Option<SlugRef>,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatementMeta {
+    pub speaker: SlugRef,
+    pub medium: Medium,
+    pub addressed_to: Vec<SlugRef>,
+    pub about: Vec<SlugRef>,
+    pub event: Option<SlugRef>,
+    pub source: Option<SlugRef>,
+    pub url: Option<String>,
+    /// Marks the statement as the report's paraphrase, not the speaker's words.
+    pub paraphrase: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventMeta {
+    pub actors: Vec<SlugRef>,
+    pub place: Option<String>,
+}
+
+/// One aligned point of a comparison: a topic and what each side says of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub topic: String,
+    pub left: String,
+    pub right: String,
+    pub pos: Position,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComparisonMeta {
+    pub left: SlugRef,
+    pub right: SlugRef,
+    pub points: Vec<Point>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceMeta {
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+}
+
+/// The front matter particular to each kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Meta {
+    Actor(ActorMeta),
+    Statement(StatementMeta),
+    Event(EventMeta),
+    Comparison(ComparisonMeta),
+    Source(SourceMeta),
+}
+
+impl Meta {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Meta::Actor(_) => Kind::Actor,
+            Meta::Statement(_) => Kind::Statement,
+            Meta::Event(_) => Kind::Event,
+            Meta::Comparison(_) => Kind::Comparison,
+            Meta::Source(_) => Kind::Source,
+        }
+    }
+}
+
+/// How a link was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkStyle {
+    /// `[[slug]]`, `[[slug|text]]`, `[[slug#heading]]`
+    Wiki,
+    /// `[text](../actors/slug.md)`
+    Markdown,
+}
+
+/// A link from a body to another note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub style: LinkStyle,
+    /// The target's slug.
+    pub target: String,
+    /// For Markdown links, the kind the path names.
+    pub target_kind: Option<Kind>,
+    pub heading: Option<String>,
+    pub pos: Position,
+    /// The sentence the link stands in, as plain text, with the link's own
+    /// text replaced by `\u{1}` when it must come from the target's title.
+    pub sentence: String,
+}
+
+/// A heading in a body, with the id its anchor gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+}
+
+/// A passage the note quotes: text in quotation marks or a blockquote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quotation {
+    pub text: String,
+    pub pos: Position,
+}
+
+/// One parsed note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub slug: String,
+    /// The file, relative to the site root.
+    pub path: PathBuf,
+    /// The whole file (BOM removed, line endings made `\n`).
+    pub text: Arc<str>,
+    pub body_offset: usize,
+    /// The title, or the actor's name.
+    pub title: String,
+    pub date: Option<Spanned<Date>>,
+    pub draft: bool,
+    pub meta: Meta,
+    pub links: Vec<Link>,
+    pub headings: Vec<Heading>,
+    pub quotations: Vec<Quotation>,
+}
+
+impl Note {
+    pub fn kind(&self) -> Kind {
+        self.meta.kind()
+    }
+
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// The page's path from the site root, e.g. `actors/marco-rubio/`.
+    pub fn url(&self) -> String {
+        format!("{}/{}/", self.kind().url_segment(), self.slug)
+    }
+}
+
+/// The home page's note, `content/_index.md`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HomeNote {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub body_offset: usize,
+    pub title: String,
+    pub links: Vec<Link>,
+    pub headings: Vec<Heading>,
+    pub quotations: Vec<Quotation>,
+}
+
+impl HomeNote {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}

@@ -1,0 +1,288 @@
+//! Reading a Markdown body for what the site model needs: the links to
+//! other notes (wikilinks and relative `.md` links) with the sentence around
+//! each, the headings with their anchor ids, and the quoted passages.
+//!
+//! Rendering the body to HTML happens later, in `render::markdown`, with the
+//! same parser options, so ids and links agree.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::LineIndex;
+use crate::note::{Heading, Kind, Link, LinkStyle, Quotation};
+use crate::parse::slug::heading_id;
+
+/// Stands in a backlink sentence for link text that comes from the target's title.
+pub const TITLE_MARK: char = '\u{1}';
+
+/// The parser options every body is read and rendered with.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_WIKILINKS
+}
+
+/// What a body holds that the model needs.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct BodyScan {
+    pub links: Vec<Link>,
+    pub headings: Vec<Heading>,
+    pub quotations: Vec<Quotation>,
+}
+
+/// Where an internal link points, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkTarget {
+    pub style: LinkStyle,
+    pub slug: String,
+    pub kind: Option<Kind>,
+    pub heading: Option<String>,
+}
+
+/// Classifies a link destination: `Some` for links to notes, `None` for
+/// external links, same-page anchors and links to static files.
+/// `note_path` is the linking note's path relative to the site root.
+pub fn link_target(link_type: LinkType, dest: &str, note_path: &Path) -> Option<LinkTarget> {
+    if let LinkType::WikiLink { .. } = link_type {
+        let (slug, heading) = split_heading(dest.trim());
+        return Some(LinkTarget { style: LinkStyle::Wiki, slug: slug.to_string(), kind: None, heading });
+    }
+    if dest.contains(':') || dest.starts_with('/') || dest.starts_with('#') {
+        return None;
+    }
+    let (file, heading) = split_heading(dest);
+    if !file.ends_with(".md") {
+        return None;
+    }
+    let joined = note_path.parent().unwrap_or(Path::new("")).join(file);
+    let mut parts: Vec<String> = Vec::new();
+    for component in joined.components() {
+        match component {
+            Component::Normal(c) => parts.push(c.to_string_lossy().into_owned()),
+            Component::ParentDir => {
+                parts.pop();
+            }
+            _ => {}
+        }
+    }
+    // content/<folder>/<slug>.md
+    let (kind, slug) = match parts.as_slice() {
+        [content, folder, file] if content == "content" => {
+            (Kind::from_folder(folder), file.trim_end_matches(".md").to_string())
+        }
+        _ => (None, PathBuf::from(parts.join("/")).display().to_string()),
+    };
+    Some(LinkTarget { style: LinkStyle::Markdown, slug, kind, heading })
+}
+
+fn split_heading(dest: &str) -> (&str, Option<String>) {
+    match dest.split_once('#') {
+        Some((slug, heading)) => (slug, Some(heading.to_string())),
+        None => (dest, None),
+    }
+}
+
+/// Reads `body` (which starts at `body_offset` of the file indexed by `lines`).
+pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &Path) -> BodyScan {
+    let mut scan = BodyScan::default();
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut block = String::new();
+    // (index into scan.links, char offset in block)
+    let mut pending: Vec<(usize, usize)> = Vec::new();
+    let mut heading: Option<(u8, String)> = None;
+    let mut quote_depth = 0usize;
+    let mut block_start = 0usize;
+    // Inside a wikilink whose text is the slug: its text comes from the title.
+    let mut skip_text = 0usize;
+
+    let flush = |block: &mut String, pending: &mut Vec<(usize, usize)>, links: &mut Vec<Link>| {
+        for (index, at) in pending.drain(..) {
+            links[index].sentence = sentence_around(block, at);
+        }
+        block.clear();
+    };
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell) => {
+                flush(&mut block, &mut pending, &mut scan.links);
+                block_start = range.start;
+            }
+            Event::Start(Tag::Heading { level, .. }) => {
+                flush(&mut block, &mut pending, &mut scan.links);
+                heading = Some((level as u8, String::new()));
+            }
+            Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
+            Event::End(TagEnd::BlockQuote(_)) => quote_depth -= 1,
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, text)) = heading.take() {
+                    let base = heading_id(&text);
+                    let n = ids.entry(base.clone()).or_insert(0);
+                    let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+                    *n += 1;
+                    scan.headings.push(Heading { level, text: text.trim().to_string(), id });
+                }
+                flush(&mut block, &mut pending, &mut scan.links);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                let pos = lines.position(body_offset + block_start);
+                if quote_depth > 0 {
+                    let text = normalize_space(&block);
+                    if !text.is_empty() {
+                        scan.quotations.push(Quotation { text, pos });
+                    }
+                } else {
+                    for text in quoted_passages(&block) {
+                        scan.quotations.push(Quotation { text, pos });
+                    }
+                }
+                flush(&mut block, &mut pending, &mut scan.links);
+            }
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+                if let Some(target) = link_target(link_type, &dest_url, note_path) {
+                    let pos = lines.position(body_offset + range.start);
+                    pending.push((scan.links.len(), block.chars().count()));
+                    scan.links.push(Link {
+                        style: target.style,
+                        target: target.slug,
+                        target_kind: target.kind,
+                        heading: target.heading,
+                        pos,
+                        sentence: String::new(),
+                    });
+                    if let LinkType::WikiLink { has_pothole: false } = link_type {
+                        block.push(TITLE_MARK);
+                        skip_text += 1;
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) if skip_text > 0 => skip_text -= 1,
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, h)) = heading.as_mut() {
+                    h.push_str(&text);
+                }
+                if skip_text == 0 {
+                    block.push_str(&text);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => block.push(' '),
+            _ => {}
+        }
+    }
+    flush(&mut block, &mut pending, &mut scan.links);
+    scan
+}
+
+/// Collapses runs of white space to one space and trims.
+pub fn normalize_space(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The sentence of `block` that holds char offset `at`, at most ~300 chars.
+fn sentence_around(block: &str, at: usize) -> String {
+    let chars: Vec<char> = block.chars().collect();
+    let at = at.min(chars.len());
+    let is_end = |i: usize| {
+        matches!(chars[i], '.' | '!' | '?') && chars.get(i + 1).is_none_or(|c| c.is_whitespace())
+    };
+    let mut start = at;
+    while start > 0 && !is_end(start - 1) && at - start < 300 {
+        start -= 1;
+    }
+    let mut end = at;
+    while end < chars.len() && end - at < 300 {
+        end += 1;
+        if is_end(end - 1) {
+            break;
+        }
+    }
+    let text: String = chars[start..end].iter().collect();
+    let mut text = normalize_space(&text);
+    if start > 0 && !is_end(start - 1) {
+        text.insert_str(0, "… ");
+    }
+    if end < chars.len() && !is_end(end - 1) {
+        text.push_str(" …");
+    }
+    text
+}
+
+/// Passages between curly or straight double quotation marks.
+fn quoted_passages(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(['“', '"']) {
+        let open_char = rest[open..].chars().next().unwrap_or('"');
+        let close_char = if open_char == '“' { '”' } else { '"' };
+        let after = &rest[open + open_char.len_utf8()..];
+        let Some(close) = after.find(close_char) else { break };
+        let passage = normalize_space(&after[..close]);
+        if !passage.is_empty() {
+            out.push(passage);
+        }
+        rest = &after[close + close_char.len_utf8()..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_str(body: &str) -> BodyScan {
+        let index = LineIndex::new(body);
+        scan(body, 0, &index, Path::new("content/statements/a.md"))
+    }
+
+    #[test]
+    fn finds_wikilinks_with_positions_and_sentences() {
+        let s = scan_str("Intro line.\n\nFirst sentence. Then [[marco-rubio]] called [[s-jaishankar|the minister]] today. Last.\n");
+        assert_eq!(s.links.len(), 2);
+        assert_eq!(s.links[0].target, "marco-rubio");
+        assert_eq!(s.links[0].pos.line, 3);
+        assert_eq!(s.links[0].pos.col, 22);
+        assert_eq!(s.links[0].sentence, "Then \u{1} called the minister today.");
+        assert_eq!(s.links[1].target, "s-jaishankar");
+    }
+
+    #[test]
+    fn wikilink_heading_is_split() {
+        let s = scan_str("See [[rubio-call#what-it-says]].");
+        assert_eq!(s.links[0].target, "rubio-call");
+        assert_eq!(s.links[0].heading.as_deref(), Some("what-it-says"));
+    }
+
+    #[test]
+    fn relative_md_links_name_kind_and_slug() {
+        let s = scan_str("See [the post](../actors/s-jaishankar.md#x) and [web](https://example.org/a.md).");
+        assert_eq!(s.links.len(), 1);
+        assert_eq!(s.links[0].target, "s-jaishankar");
+        assert_eq!(s.links[0].target_kind, Some(Kind::Actor));
+        assert_eq!(s.links[0].style, LinkStyle::Markdown);
+    }
+
+    #[test]
+    fn links_in_code_are_not_links() {
+        let s = scan_str("`[[not-a-link]]`\n\n```\n[[nor-this]]\n```\n");
+        assert!(s.links.is_empty());
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let s = scan_str("# Points\n\n## Points\n\n## What *each* says\n");
+        let ids: Vec<_> = s.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["points", "points-1", "what-each-says"]);
+    }
+
+    #[test]
+    fn quotations_from_blockquotes_and_quote_marks() {
+        let s = scan_str("He said \"brought to justice\" and “de-escalate tensions”.\n\n> Its perpetrators,\n> backers and planners\n");
+        let texts: Vec<_> = s.quotations.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(texts, ["brought to justice", "de-escalate tensions", "Its perpetrators, backers and planners"]);
+        assert_eq!(s.quotations[2].pos.line, 3);
+    }
+}

@@ -1,0 +1,247 @@
+//! Parse: each loaded file becomes a typed [`Note`] (front matter checked
+//! field by field, body scanned for links, headings and quotations). Each
+//! file is parsed on its own, so this stage runs in parallel and knows
+//! nothing of other notes.
+
+pub mod fields;
+pub mod frontmatter;
+pub mod markdown;
+pub mod slug;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, LineIndex, Position};
+use crate::note::{
+    ActorKind, ActorMeta, ComparisonMeta, EventMeta, HomeNote, Kind, Medium, Meta, Note, Point, SourceMeta,
+    StatementMeta,
+};
+use fields::FieldReader;
+
+const ACTOR_FIELDS: &[&str] = &["name", "kind", "role", "country", "aliases", "draft"];
+const STATEMENT_FIELDS: &[&str] = &[
+    "title",
+    "speaker",
+    "date",
+    "medium",
+    "addressed_to",
+    "about",
+    "event",
+    "source",
+    "url",
+    "paraphrase",
+    "draft",
+];
+const EVENT_FIELDS: &[&str] = &["title", "date", "actors", "place", "draft"];
+const COMPARISON_FIELDS: &[&str] = &["title", "left", "right", "points", "draft"];
+const POINT_FIELDS: &[&str] = &["topic", "left", "right"];
+const SOURCE_FIELDS: &[&str] = &["title", "publisher", "date", "url", "draft"];
+const HOME_FIELDS: &[&str] = &["title"];
+
+/// The front-matter fields a note of `kind` may have.
+pub fn fields_of(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Actor => ACTOR_FIELDS,
+        Kind::Statement => STATEMENT_FIELDS,
+        Kind::Event => EVENT_FIELDS,
+        Kind::Comparison => COMPARISON_FIELDS,
+        Kind::Source => SOURCE_FIELDS,
+    }
+}
+
+/// Parses the note at `path` (relative to the site root) of the given kind.
+pub fn parse_note(kind: Kind, slug: &str, path: &Path, text: Arc<str>) -> Result<Note, Vec<Diagnostic>> {
+    let fm = frontmatter::parse(path, &text)?;
+    if fm.format.is_none() {
+        let help = match kind {
+            Kind::Actor => "start the file with `+++`, then `name = \"…\"` and `kind = \"person\"`, then `+++`",
+            _ => "start the file with `+++`, then `title = \"…\"` and the other fields, then `+++`",
+        };
+        let message = if text.trim().is_empty() { "the note is empty" } else { "the note has no front matter" };
+        return Err(vec![Diagnostic::error(path, Some(&text), Position::START, message).with_help(help)]);
+    }
+    let mut r = FieldReader::new(path, &text, &fm.fields, fm.start, fields_of(kind));
+    let draft = r.bool("draft");
+    let (title, date, meta) = match kind {
+        Kind::Actor => {
+            let name = r.required_string("name");
+            let actor_kind = r.choice("kind", &ActorKind::NAMES).and_then(|k| ActorKind::parse(&k.value));
+            let role = r.string("role").map(|s| s.value);
+            let country = r.slug("country");
+            let aliases = r.string_list("aliases").into_iter().map(|s| s.value).collect();
+            let meta = actor_kind.map(|kind| Meta::Actor(ActorMeta { name: String::new(), kind, role, country, aliases }));
+            (name, None, meta)
+        }
+        Kind::Statement => {
+            let title = r.required_string("title");
+            let speaker = r.required_slug("speaker");
+            let date = r.date("date", true);
+            let medium = r.choice("medium", &Medium::NAMES).and_then(|m| Medium::parse(&m.value));
+            let addressed_to = r.slug_list("addressed_to");
+            let about = r.slug_list("about");
+            let event = r.slug("event");
+            let source = r.slug("source");
+            let url = r.string("url").map(|s| s.value);
+            let paraphrase = r.bool("paraphrase");
+            let meta = match (speaker, medium) {
+                (Some(speaker), Some(medium)) => Some(Meta::Statement(StatementMeta {
+                    speaker,
+                    medium,
+                    addressed_to,
+                    about,
+                    event,
+                    source,
+                    url,
+                    paraphrase,
+                })),
+                _ => None,
+            };
+            (title, date, meta)
+        }
+        Kind::Event => {
+            let title = r.required_string("title");
+            let date = r.date("date", true);
+            let actors = r.slug_list("actors");
+            let place = r.string("place").map(|s| s.value);
+            (title, date, Some(Meta::Event(EventMeta { actors, place })))
+        }
+        Kind::Comparison => {
+            let title = r.required_string("title");
+            let left = r.required_slug("left");
+            let right = r.required_slug("right");
+            let points = r.tables("points", POINT_FIELDS, |p| {
+                let topic = p.required_string("topic");
+                let left = p.required_string("left");
+                let right = p.required_string("right");
+                let pos = p.pos_of("topic");
+                Some(Point { topic: topic?.value, left: left?.value, right: right?.value, pos })
+            });
+            let meta = match (left, right) {
+                (Some(left), Some(right)) => {
+                    if left.value == right.value {
+                        let err = Diagnostic::error(
+                            path,
+                            Some(&text),
+                            right.pos,
+                            format!("a comparison needs two different statements, but `left` and `right` are both `{}`", right.value),
+                        )
+                        .with_help("set `right` to the statement to compare with");
+                        r.errors.push(err);
+                        None
+                    } else {
+                        Some(Meta::Comparison(ComparisonMeta { left, right, points }))
+                    }
+                }
+                _ => None,
+            };
+            (title, None, meta)
+        }
+        Kind::Source => {
+            let title = r.required_string("title");
+            let publisher = r.string("publisher").map(|s| s.value);
+            let date = r.date("date", false);
+            let url = r.string("url").map(|s| s.value);
+            (title, date, Some(Meta::Source(SourceMeta { publisher, url })))
+        }
+    };
+    let errors = std::mem::take(&mut r.errors);
+    let (Some(title), Some(mut meta), true) = (title, meta, errors.is_empty()) else {
+        return Err(errors);
+    };
+    if let Meta::Actor(actor) = &mut meta {
+        actor.name = title.value.clone();
+    }
+    let lines = LineIndex::new(&text);
+    let scan = markdown::scan(&text[fm.body_offset..], fm.body_offset, &lines, path);
+    Ok(Note {
+        slug: slug.to_string(),
+        path: path.to_path_buf(),
+        body_offset: fm.body_offset,
+        title: title.value,
+        date,
+        draft,
+        meta,
+        links: scan.links,
+        headings: scan.headings,
+        quotations: scan.quotations,
+        text,
+    })
+}
+
+/// Parses `content/_index.md`.
+pub fn parse_home(path: &Path, text: Arc<str>) -> Result<HomeNote, Vec<Diagnostic>> {
+    let fm = frontmatter::parse(path, &text)?;
+    let mut r = FieldReader::new(path, &text, &fm.fields, fm.start, HOME_FIELDS);
+    let title = r.string("title").map(|s| s.value).unwrap_or_default();
+    if !r.errors.is_empty() {
+        return Err(r.errors);
+    }
+    let lines = LineIndex::new(&text);
+    let scan = markdown::scan(&text[fm.body_offset..], fm.body_offset, &lines, path);
+    Ok(HomeNote {
+        path: path.to_path_buf(),
+        body_offset: fm.body_offset,
+        title,
+        links: scan.links,
+        headings: scan.headings,
+        quotations: scan.quotations,
+        text,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(kind: Kind, text: &str) -> Result<Note, Vec<Diagnostic>> {
+        parse_note(kind, "x", Path::new("content/x.md"), Arc::from(text))
+    }
+
+    #[test]
+    fn statement_parses_all_fields() {
+        let note = parse(
+            Kind::Statement,
+            "+++\ntitle = \"Readout\"\nspeaker = \"us\"\ndate = 2025-04-30\nmedium = \"readout\"\naddressed_to = [\"in\"]\n+++\nBody [[in]].",
+        )
+        .unwrap();
+        assert_eq!(note.title, "Readout");
+        let Meta::Statement(s) = &note.meta else { panic!() };
+        assert_eq!(s.speaker.value, "us");
+        assert_eq!(s.addressed_to[0].value, "in");
+        assert_eq!(note.links[0].target, "in");
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let errs = parse(Kind::Statement, "+++\ntitle = \"T\"\nspeakr = \"us\"\ndate = \"2025-13-01\"\nmedium = \"tweet\"\n+++\n")
+            .unwrap_err();
+        let messages: Vec<_> = errs.iter().map(|e| (e.pos.unwrap().line, e.message.as_str())).collect();
+        assert!(messages.iter().any(|(l, m)| *l == 3 && m.contains("unknown field `speakr`")), "{messages:?}");
+        assert!(messages.iter().any(|(_, m)| m.contains("missing required field `speaker`")), "{messages:?}");
+        assert!(messages.iter().any(|(l, m)| *l == 4 && m.contains("not a valid date")), "{messages:?}");
+        assert!(messages.iter().any(|(l, m)| *l == 5 && m.contains("must be one of")), "{messages:?}");
+        let unknown = errs.iter().find(|e| e.message.contains("speakr")).unwrap();
+        assert_eq!(unknown.help.as_deref(), Some("did you mean `speaker`?"));
+    }
+
+    #[test]
+    fn comparison_of_a_statement_with_itself_is_refused() {
+        let errs = parse(Kind::Comparison, "+++\ntitle = \"C\"\nleft = \"a\"\nright = \"a\"\n+++\n").unwrap_err();
+        assert!(errs[0].message.contains("two different statements"));
+        assert_eq!(errs[0].pos.unwrap().line, 4);
+    }
+
+    #[test]
+    fn empty_note_is_an_error() {
+        let errs = parse(Kind::Actor, "").unwrap_err();
+        assert!(errs[0].message.contains("empty"));
+    }
+
+    #[test]
+    fn yaml_front_matter_works_too() {
+        let note = parse(Kind::Actor, "---\nname: Marco Rubio\nkind: person\naliases: [Rubio]\n---\nBio.").unwrap();
+        assert_eq!(note.title, "Marco Rubio");
+        let Meta::Actor(a) = &note.meta else { panic!() };
+        assert_eq!(a.aliases, ["Rubio"]);
+    }
+}

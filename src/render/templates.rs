@@ -1,0 +1,117 @@
+//! The Tera templates of a site: the built-in ones (shipped in the binary,
+//! the same as the repository's `templates/`) overridden by the site's own.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::load::TemplateFile;
+
+/// The built-in templates, by name.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("components.html", include_str!("../../templates/components.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    ("actor.html", include_str!("../../templates/actor.html")),
+    ("statement.html", include_str!("../../templates/statement.html")),
+    ("event.html", include_str!("../../templates/event.html")),
+    ("comparison.html", include_str!("../../templates/comparison.html")),
+    ("source.html", include_str!("../../templates/source.html")),
+    ("actors.html", include_str!("../../templates/actors.html")),
+    ("statements.html", include_str!("../../templates/statements.html")),
+    ("timeline.html", include_str!("../../templates/timeline.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("atom.xml", include_str!("../../templates/atom.xml")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+];
+
+/// The built-in static files, by output path; a site's own file of the same
+/// name replaces one.
+pub const BUILTIN_STATIC: &[(&str, &str)] = &[("style.css", include_str!("../../static/style.css"))];
+
+/// A template's text and the file it came from, for error messages.
+struct Source {
+    path: PathBuf,
+    text: String,
+}
+
+/// The compiled templates and where each came from.
+pub struct Templates {
+    pub tera: tera::Tera,
+    sources: BTreeMap<String, Source>,
+}
+
+impl Templates {
+    /// Compiles the built-in templates overridden by `site`.
+    pub fn compile(site: &[TemplateFile]) -> Result<Templates, Vec<Diagnostic>> {
+        let mut sources: BTreeMap<String, Source> = BUILTIN
+            .iter()
+            .map(|(name, text)| {
+                (name.to_string(), Source { path: Path::new("(built-in)").join(name), text: text.to_string() })
+            })
+            .collect();
+        for t in site {
+            sources.insert(t.name.clone(), Source { path: t.path.clone(), text: t.text.clone() });
+        }
+        let mut errors = Vec::new();
+        // Check each template alone first, so that every syntax error is reported.
+        for (name, source) in &sources {
+            let mut alone = tera::Tera::new();
+            if let Err(e) = alone.add_raw_template(name, &source.text)
+                && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+            {
+                errors.push(diagnostic_of(&e, &sources, None));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))
+            .map_err(|e| vec![diagnostic_of(&e, &sources, None)])?;
+        Ok(Templates { tera, sources })
+    }
+
+    /// A diagnostic for an error that happened while rendering `page`.
+    pub fn render_error(&self, e: &tera::Error, page: &str) -> Diagnostic {
+        diagnostic_of(e, &self.sources, Some(page))
+    }
+}
+
+fn diagnostic_of(e: &tera::Error, sources: &BTreeMap<String, Source>, page: Option<&str>) -> Diagnostic {
+    let context = page.map(|p| format!(" (while rendering /{p})")).unwrap_or_default();
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let source = sources.get(report.filename());
+            let path = source.map_or_else(|| PathBuf::from("templates").join(report.filename()), |s| s.path.clone());
+            let span = report.span();
+            let pos = Position { line: span.start_line.max(1), col: span.start_col + 1 };
+            let kind = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) { "template syntax error" } else { "template error" };
+            Diagnostic::error(&path, source.map(|s| s.text.as_str()), pos, format!("{kind}: {}{context}", report.message()))
+                .with_help(help_for(report.message()))
+        }
+        tera::ErrorKind::MissingParent { current, parent } => {
+            let path = sources.get(current).map_or_else(|| PathBuf::from("templates").join(current), |s| s.path.clone());
+            Diagnostic::file_error(&path, format!("template `{current}` extends `{parent}`, which does not exist{context}"))
+                .with_help("check the name in `{% extends %}`")
+        }
+        _ => {
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                message.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            Diagnostic::file_error(Path::new("templates"), format!("{message}{context}"))
+        }
+    }
+}
+
+fn help_for(message: &str) -> String {
+    if message.contains("not found in context") || message.contains("undefined") || message.contains("Undefined") {
+        "the variables each template gets are listed in docs/templates.md; use `| default(value=…)` for optional ones".into()
+    } else {
+        "see docs/templates.md for the template syntax and context".into()
+    }
+}

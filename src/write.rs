@@ -1,0 +1,239 @@
+//! Write: the rendered pages and static files into the output folder,
+//! atomically. Everything goes to a temporary folder beside the output,
+//! which replaces the output only once complete; a lock file keeps two
+//! builds from writing the same output at once. A failed or killed build
+//! leaves the previous output as it was.
+
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::render::Page;
+
+/// The file readout leaves in every output folder, so that it knows the
+/// folder is its own to replace.
+pub const MARKER: &str = ".readout-output";
+
+/// A static file to put in the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asset {
+    /// Copied from this file.
+    Copy(PathBuf),
+    /// Written from text built into readout.
+    Builtin(&'static str),
+}
+
+/// Why the output folder was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedOutput {
+    pub output: PathBuf,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RefusedOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "refusing to write to {}: {}", self.output.display(), self.reason)
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // Resolve what exists, keep the rest as written.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    resolved
+}
+
+/// Refuses output folders that would destroy the writer's work.
+pub fn check_output(root: &Path, output: &Path) -> Result<(), RefusedOutput> {
+    let refuse = |reason: &str| Err(RefusedOutput { output: output.to_path_buf(), reason: reason.to_string() });
+    let out = absolute(output);
+    let root = absolute(root);
+    if out.parent().is_none() {
+        return refuse("it is the file system's root");
+    }
+    if root.starts_with(&out) {
+        return refuse("it is the site folder or holds it; choose a folder such as `public/`");
+    }
+    for dir in ["content", "templates", "static"] {
+        if out.starts_with(root.join(dir)) {
+            return refuse(&format!("it is inside the site's `{dir}/` folder; choose a folder such as `public/`"));
+        }
+    }
+    if let Some(home) = std::env::var_os("HOME")
+        && out == absolute(Path::new(&home))
+    {
+        return refuse("it is your home folder");
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            return refuse("it is a file, not a folder");
+        }
+        let empty = fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !empty && !out.join(MARKER).exists() {
+            return refuse("it is a folder with files that readout did not write; empty it or choose another folder");
+        }
+    }
+    Ok(())
+}
+
+/// Holds the output's lock for as long as it lives.
+pub struct OutputLock {
+    file: File,
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
+}
+
+fn sibling(output: &Path, suffix: &str) -> PathBuf {
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    output.with_file_name(format!(".{name}.{suffix}"))
+}
+
+/// Takes the output's lock, waiting (and saying so) while another build has it.
+pub fn lock(output: &Path, on_wait: impl FnOnce()) -> io::Result<OutputLock> {
+    let output = absolute(output);
+    if let Some(parent) = output.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let file = File::options().create(true).truncate(false).write(true).open(sibling(&output, "lock"))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            on_wait();
+            file.lock()?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(e),
+    }
+    recover(&output)?;
+    Ok(OutputLock { file })
+}
+
+/// Cleans up after a build that was killed: restores an output that was
+/// moved aside but not replaced, and removes half-written folders.
+fn recover(output: &Path) -> io::Result<()> {
+    let old = sibling(output, "old");
+    if old.exists() {
+        if output.exists() {
+            fs::remove_dir_all(&old)?;
+        } else {
+            fs::rename(&old, output)?;
+        }
+    }
+    let staging = sibling(output, "new");
+    if staging.exists() {
+        fs::remove_dir_all(&staging)?;
+    }
+    Ok(())
+}
+
+/// Writes `pages` and `assets` as the new content of `output`. Call with the lock held.
+pub fn write(output: &Path, pages: &[Page], assets: &[(String, Asset)]) -> io::Result<usize> {
+    let output = absolute(output);
+    let staging = sibling(&output, "new");
+    let result = write_tree(&staging, pages, assets).and_then(|n| swap(&staging, &output).map(|()| n));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_tree(dir: &Path, pages: &[Page], assets: &[(String, Asset)]) -> io::Result<usize> {
+    fs::create_dir_all(dir)?;
+    let mut folders: Vec<PathBuf> = pages
+        .iter()
+        .map(|p| p.path.as_str())
+        .chain(assets.iter().map(|(p, _)| p.as_str()))
+        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in &folders {
+        fs::create_dir_all(folder)?;
+    }
+    pages.par_iter().try_for_each(|p| fs::write(dir.join(&p.path), &p.content))?;
+    assets.par_iter().try_for_each(|(path, asset)| match asset {
+        Asset::Copy(from) => fs::copy(from, dir.join(path)).map(|_| ()),
+        Asset::Builtin(text) => fs::write(dir.join(path), text),
+    })?;
+    fs::write(dir.join(MARKER), "This folder is written by readout; each build replaces it whole.\n")?;
+    Ok(pages.len() + assets.len())
+}
+
+fn swap(staging: &Path, output: &Path) -> io::Result<()> {
+    if !output.exists() {
+        return fs::rename(staging, output);
+    }
+    let old = sibling(output, "old");
+    fs::rename(output, &old)?;
+    if let Err(e) = fs::rename(staging, output) {
+        fs::rename(&old, output)?;
+        return Err(e);
+    }
+    fs::remove_dir_all(&old)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_outputs() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_output(root, root).is_err());
+        assert!(check_output(root, &root.join("content")).is_err());
+        assert!(check_output(root, &root.join("templates/x")).is_err());
+        assert!(check_output(root, Path::new("/")).is_err());
+        assert!(check_output(root, &root.join("public")).is_ok());
+        fs::create_dir_all(root.join("docs")).unwrap();
+        fs::write(root.join("docs/notes.txt"), "mine").unwrap();
+        assert!(check_output(root, &root.join("docs")).is_err());
+    }
+
+    #[test]
+    fn write_replaces_output_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let page = |path: &str, content: &str| Page { path: path.into(), content: content.into() };
+        let _lock = lock(&out, || {}).unwrap();
+        write(&out, &[page("index.html", "one"), page("a/index.html", "a")], &[]).unwrap();
+        write(&out, &[page("index.html", "two")], &[]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert!(!out.join("a").exists());
+        assert!(out.join(MARKER).exists());
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers.len(), 2, "{leftovers:?}"); // public and its lock file
+    }
+
+    #[test]
+    fn killed_build_between_renames_is_recovered() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(sibling(&out, "old")).unwrap();
+        fs::write(sibling(&out, "old").join("index.html"), "previous").unwrap();
+        fs::create_dir_all(sibling(&out, "new")).unwrap();
+        let _lock = lock(&out, || {}).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "previous");
+        assert!(!sibling(&out, "new").exists());
+    }
+}
