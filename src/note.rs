@@ -141,6 +141,8 @@ pub struct StatementMeta {
     pub event: Option<SlugRef>,
     pub source: Option<SlugRef>,
     pub url: Option<String>,
+    /// Says how sure the date is, when the source does not give it.
+    pub date_note: Option<String>,
     /// Marks the statement as the report's paraphrase, not the speaker's words.
     pub paraphrase: bool,
 }

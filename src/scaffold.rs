@@ -28,6 +28,7 @@ pub fn note_text(kind: Kind, slug: &str) -> String {
              event = \"\"                # slug of the event it belongs to\n\
              source = \"\"               # slug of the source note that reports it\n\
              url = \"\"                  # where the original can be read\n\
+             date_note = \"\"            # when the source gives no exact date, say so here\n\
              paraphrase = false        # true when the source reports it in its own words\n\
              draft = false             # true keeps it out of builds without --drafts\n"
         ),

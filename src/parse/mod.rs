@@ -29,6 +29,7 @@ const STATEMENT_FIELDS: &[&str] = &[
     "event",
     "source",
     "url",
+    "date_note",
     "paraphrase",
     "draft",
 ];
@@ -82,6 +83,7 @@ pub fn parse_note(kind: Kind, slug: &str, path: &Path, text: Arc<str>) -> Result
             let event = r.slug("event");
             let source = r.slug("source");
             let url = r.string("url").map(|s| s.value);
+            let date_note = r.string("date_note").map(|s| s.value);
             let paraphrase = r.bool("paraphrase");
             let meta = match (speaker, medium) {
                 (Some(speaker), Some(medium)) => Some(Meta::Statement(StatementMeta {
@@ -92,6 +94,7 @@ pub fn parse_note(kind: Kind, slug: &str, path: &Path, text: Arc<str>) -> Result
                     event,
                     source,
                     url,
+                    date_note,
                     paraphrase,
                 })),
                 _ => None,

@@ -60,6 +60,7 @@ pub fn card(site: &Site, id: NoteId) -> Value {
             m.insert("medium", s.medium.as_str().into());
             m.insert("medium_label", s.medium.label().into());
             m.insert("paraphrase", s.paraphrase.into());
+            m.insert("date_note", opt(s.date_note.as_deref()));
             m.insert("addressed_to", Value::from(s.addressed_to.iter().map(|r| link(&r.value)).collect::<Vec<_>>()));
             m.insert("source", s.source.as_ref().map_or_else(Value::none, |r| link(&r.value)));
             m.insert("group", site.note(&s.speaker.value).map_or("", |n| group_of(site, n)).into());
