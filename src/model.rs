@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Diagnostics, closest};
 use crate::note::{ActorKind, HomeNote, Kind, Link, Meta, Note, Quotation, SlugRef};
-use crate::parse::markdown::TITLE_MARK;
+use crate::parse::markdown::{TITLE_END, TITLE_MARK};
 
 /// Index of a note in [`Site::notes`].
 pub type NoteId = usize;
@@ -178,7 +178,7 @@ struct Relations {
 impl Relations {
     fn apply(self, site: &mut Site) {
         for (target, from, sentence) in self.backlinks {
-            let sentence = fill_title(&sentence, site.link_title(target));
+            let sentence = fill_titles(&sentence, site);
             let list = &mut site.backlinks[target];
             if !list.iter().any(|b| b.from == from && b.sentence == sentence) {
                 list.push(Backlink { from, sentence });
@@ -234,9 +234,20 @@ impl Relations {
     }
 }
 
-/// Puts the target's title where the link's text comes from it.
-fn fill_title(sentence: &str, title: &str) -> String {
-    if sentence.contains(TITLE_MARK) { sentence.replace(TITLE_MARK, title) } else { sentence.to_string() }
+/// Puts each linked note's title where a link's text comes from it.
+fn fill_titles(sentence: &str, site: &Site) -> String {
+    let mut out = String::with_capacity(sentence.len());
+    let mut rest = sentence;
+    while let Some(start) = rest.find(TITLE_MARK) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + TITLE_MARK.len_utf8()..];
+        let end = after.find(TITLE_END).unwrap_or(after.len());
+        let slug = &after[..end];
+        out.push_str(site.id(slug).map_or(slug, |id| site.link_title(id)));
+        rest = after.get(end + TITLE_END.len_utf8()..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
 }
 
 struct RefChecker<'a> {

@@ -216,8 +216,8 @@ pub struct Link {
     pub target_kind: Option<Kind>,
     pub heading: Option<String>,
     pub pos: Position,
-    /// The sentence the link stands in, as plain text, with the link's own
-    /// text replaced by `\u{1}` when it must come from the target's title.
+    /// The sentence the link stands in, as plain text; link text that must
+    /// come from a title is marked (see `parse::markdown::TITLE_MARK`).
     pub sentence: String,
 }
 

@@ -14,8 +14,10 @@ use crate::diagnostic::LineIndex;
 use crate::note::{Heading, Kind, Link, LinkStyle, Quotation};
 use crate::parse::slug::heading_id;
 
-/// Stands in a backlink sentence for link text that comes from the target's title.
+/// In a backlink sentence, `TITLE_MARK` + slug + `TITLE_END` stands for link
+/// text that comes from the target's title (known only once all notes are read).
 pub const TITLE_MARK: char = '\u{1}';
+pub const TITLE_END: char = '\u{2}';
 
 /// The parser options every body is read and rendered with.
 pub fn options() -> Options {
@@ -146,6 +148,12 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
                 if let Some(target) = link_target(link_type, &dest_url, note_path) {
                     let pos = lines.position(body_offset + range.start);
                     pending.push((scan.links.len(), block.chars().count()));
+                    if let LinkType::WikiLink { has_pothole: false } = link_type {
+                        block.push(TITLE_MARK);
+                        block.push_str(&target.slug);
+                        block.push(TITLE_END);
+                        skip_text += 1;
+                    }
                     scan.links.push(Link {
                         style: target.style,
                         target: target.slug,
@@ -154,10 +162,6 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
                         pos,
                         sentence: String::new(),
                     });
-                    if let LinkType::WikiLink { has_pothole: false } = link_type {
-                        block.push(TITLE_MARK);
-                        skip_text += 1;
-                    }
                 }
             }
             Event::End(TagEnd::Link) if skip_text > 0 => skip_text -= 1,
@@ -245,7 +249,7 @@ mod tests {
         assert_eq!(s.links[0].target, "marco-rubio");
         assert_eq!(s.links[0].pos.line, 3);
         assert_eq!(s.links[0].pos.col, 22);
-        assert_eq!(s.links[0].sentence, "Then \u{1} called the minister today.");
+        assert_eq!(s.links[0].sentence, "Then \u{1}marco-rubio\u{2} called the minister today.");
         assert_eq!(s.links[1].target, "s-jaishankar");
     }
 
