@@ -6,6 +6,10 @@
 //! [`generate`] runs the first four and keeps the result in memory (what
 //! `serve` uses); [`build`] also writes it out.
 
+// Diagnostics travel in `Result::Err` on purpose: they are the cold path of
+// a build, and boxing each one would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod config;
 pub mod diagnostic;
 pub mod load;
@@ -38,7 +42,10 @@ pub enum BuildError {
     /// The output folder was refused (exit code 2).
     Output(write::RefusedOutput),
     /// Reading or writing failed (exit code 2).
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl BuildError {
@@ -83,7 +90,11 @@ impl Generated {
             .iter()
             .map(|k| {
                 let n = self.counts.get(k).copied().unwrap_or(0);
-                let name = if n == 1 { k.name().to_string() } else { plural(k.name()) };
+                let name = if n == 1 {
+                    k.name().to_string()
+                } else {
+                    plural(k.name())
+                };
                 format!("{n} {name}")
             })
             .collect();
@@ -128,8 +139,11 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
         config.base_url = config::normalize_base_url(base);
     }
 
-    let parsed: Vec<Result<note::Note, Vec<Diagnostic>>> =
-        files.notes.par_iter().map(|f| parse::parse_note(f.kind, &f.slug, &f.path, Arc::clone(&f.text))).collect();
+    let parsed: Vec<Result<note::Note, Vec<Diagnostic>>> = files
+        .notes
+        .par_iter()
+        .map(|f| parse::parse_note(f.kind, &f.slug, &f.path, Arc::clone(&f.text)))
+        .collect();
     let mut notes = Vec::with_capacity(parsed.len());
     for r in parsed {
         match r {
@@ -169,7 +183,9 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
         return Err(BuildError::Content(diags));
     }
     let templates = templates.expect("templates compiled when there are no errors");
-    let render_options = RenderOptions { live_reload: options.live_reload.clone() };
+    let render_options = RenderOptions {
+        live_reload: options.live_reload.clone(),
+    };
     let pages = render::render(&site, &templates, &render_options).map_err(BuildError::Content)?;
 
     let mut assets: BTreeMap<String, Asset> = render::templates::BUILTIN_STATIC
@@ -179,12 +195,16 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
     for s in &files.statics {
         assets.insert(s.output.clone(), Asset::Copy(s.source.clone()));
     }
-    let page_paths: std::collections::HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let page_paths: std::collections::HashSet<&str> =
+        pages.iter().map(|p| p.path.as_str()).collect();
     for s in &files.statics {
         if page_paths.contains(s.output.as_str()) {
             diags.push(
-                Diagnostic::file_error(&Path::new("static").join(&s.output), format!("this static file would overwrite the page /{}", s.output))
-                    .with_help("rename or move the static file"),
+                Diagnostic::file_error(
+                    &Path::new("static").join(&s.output),
+                    format!("this static file would overwrite the page /{}", s.output),
+                )
+                .with_help("rename or move the static file"),
             );
         }
     }
@@ -193,7 +213,13 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
         return Err(BuildError::Content(diags));
     }
     diags.sort();
-    Ok(Generated { config: site.config.clone(), pages, assets: assets.into_iter().collect(), counts, warnings: diags })
+    Ok(Generated {
+        config: site.config.clone(),
+        pages,
+        assets: assets.into_iter().collect(),
+        counts,
+        warnings: diags,
+    })
 }
 
 /// What a finished build did.
@@ -231,16 +257,24 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     };
     let lock = write::lock(&output, on_wait).map_err(io(&output))?;
     let generated = generate(options)?;
-    let files_written = write::write(&output, &generated.pages, &generated.assets).map_err(io(&output))?;
+    let files_written =
+        write::write(&output, &generated.pages, &generated.assets).map_err(io(&output))?;
     drop(lock);
-    Ok(BuildReport { generated, files_written, output, elapsed: started.elapsed() })
+    Ok(BuildReport {
+        generated,
+        files_written,
+        output,
+        elapsed: started.elapsed(),
+    })
 }
 
 /// The output folder, which depends on `site.toml`'s `output_dir`.
 /// (A broken `site.toml` is reported by `generate`.)
 pub fn output_of(options: &BuildOptions) -> PathBuf {
     let path = options.root.join("site.toml");
-    let config = load::read_text(&path, Path::new("site.toml")).ok().and_then(|t| SiteConfig::parse(&path, &t).ok());
+    let config = load::read_text(&path, Path::new("site.toml"))
+        .ok()
+        .and_then(|t| SiteConfig::parse(&path, &t).ok());
     options.output_dir(config.as_ref().unwrap_or(&SiteConfig::default()))
 }
 

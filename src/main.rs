@@ -120,7 +120,13 @@ impl From<NoteKind> for Kind {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let verbosity = if cli.quiet { 0 } else if cli.verbose { 2 } else { 1 };
+    let verbosity = if cli.quiet {
+        0
+    } else if cli.verbose {
+        2
+    } else {
+        1
+    };
     match cli.command {
         Command::Build(args) => {
             let options = BuildOptions {
@@ -130,7 +136,9 @@ fn main() -> ExitCode {
                 drafts: args.site.drafts,
                 live_reload: None,
             };
-            match readout::build(&options, || eprintln!("waiting for another build of the same output to finish…")) {
+            match readout::build(&options, || {
+                eprintln!("waiting for another build of the same output to finish…")
+            }) {
                 Ok(report) => {
                     print_warnings(&report.generated.warnings, verbosity);
                     if verbosity > 0 {
@@ -142,12 +150,20 @@ fn main() -> ExitCode {
             }
         }
         Command::Check(args) => {
-            let options = BuildOptions { root: args.root, drafts: args.drafts, ..BuildOptions::default() };
+            let options = BuildOptions {
+                root: args.root,
+                drafts: args.drafts,
+                ..BuildOptions::default()
+            };
             match readout::check(&options) {
                 Ok(generated) => {
                     print_warnings(&generated.warnings, verbosity);
                     if verbosity > 0 {
-                        println!("no errors: {} ({} pages)", generated.summary(), generated.pages.len());
+                        println!(
+                            "no errors: {} ({} pages)",
+                            generated.summary(),
+                            generated.pages.len()
+                        );
                     }
                     ExitCode::SUCCESS
                 }
@@ -156,7 +172,9 @@ fn main() -> ExitCode {
         }
         Command::New { kind, slug, root } => {
             if let Err(suggestion) = readout::parse::slug::check_slug_syntax(&slug) {
-                eprintln!("error: `{slug}` is not a valid slug: use lowercase letters, digits and `-`, e.g. `{suggestion}`");
+                eprintln!(
+                    "error: `{slug}` is not a valid slug: use lowercase letters, digits and `-`, e.g. `{suggestion}`"
+                );
                 return ExitCode::from(2);
             }
             match readout::scaffold::create(&root, kind.into(), &slug) {
@@ -174,7 +192,11 @@ fn main() -> ExitCode {
         }
         Command::Serve(args) => {
             let options = serve::ServeOptions {
-                build: BuildOptions { root: args.site.root, drafts: args.site.drafts, ..BuildOptions::default() },
+                build: BuildOptions {
+                    root: args.site.root,
+                    drafts: args.site.drafts,
+                    ..BuildOptions::default()
+                },
                 port: args.port,
                 bind: args.bind,
                 open: args.open,

@@ -24,8 +24,20 @@ pub struct FieldReader<'a> {
 
 impl<'a> FieldReader<'a> {
     /// A reader over `fields`, which may only use the names in `known`.
-    pub fn new(path: &'a Path, text: &'a str, fields: &'a [Field], anchor: Position, known: &[&str]) -> Self {
-        let mut reader = FieldReader { path, text, fields, anchor, errors: Vec::new() };
+    pub fn new(
+        path: &'a Path,
+        text: &'a str,
+        fields: &'a [Field],
+        anchor: Position,
+        known: &[&str],
+    ) -> Self {
+        let mut reader = FieldReader {
+            path,
+            text,
+            fields,
+            anchor,
+            errors: Vec::new(),
+        };
         for field in fields {
             if !known.contains(&field.key.as_str()) {
                 let mut err = reader.error(field.key_pos, format!("unknown field `{}`", field.key));
@@ -57,7 +69,10 @@ impl<'a> FieldReader<'a> {
     fn wrong_type(&mut self, name: &str, value: &Value, expected: &str) {
         let err = self.error(
             value.pos,
-            format!("field `{name}` must be {expected}, not {}", value.kind.type_name()),
+            format!(
+                "field `{name}` must be {expected}, not {}",
+                value.kind.type_name()
+            ),
         );
         self.errors.push(err);
     }
@@ -70,7 +85,10 @@ impl<'a> FieldReader<'a> {
     fn raw_string(&mut self, name: &str) -> Option<Spanned<String>> {
         let field = self.get(name)?;
         match &field.value.kind {
-            ValueKind::String(s) => Some(Spanned { value: s.clone(), pos: field.value.pos }),
+            ValueKind::String(s) => Some(Spanned {
+                value: s.clone(),
+                pos: field.value.pos,
+            }),
             _ => {
                 self.wrong_type(name, &field.value, "a string");
                 None
@@ -96,7 +114,9 @@ impl<'a> FieldReader<'a> {
     }
 
     pub fn bool(&mut self, name: &str) -> bool {
-        let Some(field) = self.get(name) else { return false };
+        let Some(field) = self.get(name) else {
+            return false;
+        };
         match field.value.kind {
             ValueKind::Bool(b) => b,
             _ => {
@@ -122,10 +142,16 @@ impl<'a> FieldReader<'a> {
             }
         };
         match parse_date(written) {
-            Ok(date) => Some(Spanned { value: date, pos: field.value.pos }),
+            Ok(date) => Some(Spanned {
+                value: date,
+                pos: field.value.pos,
+            }),
             Err(why) => {
                 let err = self
-                    .error(field.value.pos, format!("field `{name}`: `{written}` is not a valid date: {why}"))
+                    .error(
+                        field.value.pos,
+                        format!("field `{name}`: `{written}` is not a valid date: {why}"),
+                    )
                     .with_help("write dates as YYYY-MM-DD, e.g. 2025-04-30");
                 self.errors.push(err);
                 None
@@ -141,7 +167,11 @@ impl<'a> FieldReader<'a> {
         }
         let mut err = self.error(
             value.pos,
-            format!("field `{name}` must be one of {}, not `{}`", choices.join(", "), value.value),
+            format!(
+                "field `{name}` must be one of {}, not `{}`",
+                choices.join(", "),
+                value.value
+            ),
         );
         if let Some(near) = closest(&value.value, choices.iter().copied()) {
             err = err.with_help(format!("did you mean `{near}`?"));
@@ -167,8 +197,13 @@ impl<'a> FieldReader<'a> {
             Ok(()) => Some(value),
             Err(suggestion) => {
                 let err = self
-                    .error(value.pos, format!("field `{name}`: `{}` is not a valid slug", value.value))
-                    .with_help(format!("slugs are lowercase letters, digits and `-`; did you mean `{suggestion}`?"));
+                    .error(
+                        value.pos,
+                        format!("field `{name}`: `{}` is not a valid slug", value.value),
+                    )
+                    .with_help(format!(
+                        "slugs are lowercase letters, digits and `-`; did you mean `{suggestion}`?"
+                    ));
                 self.errors.push(err);
                 None
             }
@@ -177,14 +212,22 @@ impl<'a> FieldReader<'a> {
 
     /// A list of strings; a single string counts as a list of one.
     pub fn string_list(&mut self, name: &str) -> Vec<Spanned<String>> {
-        let Some(field) = self.get(name) else { return Vec::new() };
+        let Some(field) = self.get(name) else {
+            return Vec::new();
+        };
         match &field.value.kind {
-            ValueKind::String(s) => vec![Spanned { value: s.clone(), pos: field.value.pos }],
+            ValueKind::String(s) => vec![Spanned {
+                value: s.clone(),
+                pos: field.value.pos,
+            }],
             ValueKind::Array(items) => {
                 let mut out = Vec::new();
                 for item in items {
                     match &item.kind {
-                        ValueKind::String(s) => out.push(Spanned { value: s.clone(), pos: item.pos }),
+                        ValueKind::String(s) => out.push(Spanned {
+                            value: s.clone(),
+                            pos: item.pos,
+                        }),
                         _ => self.wrong_type(&format!("{name}[]"), item, "a string"),
                     }
                 }
@@ -199,12 +242,22 @@ impl<'a> FieldReader<'a> {
 
     /// A list of slug references.
     pub fn slug_list(&mut self, name: &str) -> Vec<SlugRef> {
-        self.string_list(name).into_iter().filter_map(|s| self.checked_slug(name, s)).collect()
+        self.string_list(name)
+            .into_iter()
+            .filter_map(|s| self.checked_slug(name, s))
+            .collect()
     }
 
     /// A list of tables (`[[points]]`), each read by `read`.
-    pub fn tables<T>(&mut self, name: &str, known: &[&str], mut read: impl FnMut(&mut FieldReader<'a>) -> Option<T>) -> Vec<T> {
-        let Some(field) = self.get(name) else { return Vec::new() };
+    pub fn tables<T>(
+        &mut self,
+        name: &str,
+        known: &[&str],
+        mut read: impl FnMut(&mut FieldReader<'a>) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(field) = self.get(name) else {
+            return Vec::new();
+        };
         let ValueKind::Array(items) = &field.value.kind else {
             self.wrong_type(name, &field.value, "a list of tables (`[[points]]`)");
             return Vec::new();
@@ -233,7 +286,13 @@ impl<'a> FieldReader<'a> {
 pub fn parse_date(written: &str) -> Result<Date, String> {
     let day = written.split(['T', ' ']).next().unwrap_or(written);
     let shape_ok = day.len() == 10
-        && day.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && day.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !shape_ok {
         return Err("expected the form YYYY-MM-DD".into());
     }

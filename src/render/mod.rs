@@ -62,9 +62,16 @@ struct Job {
 }
 
 /// Renders every page of `site`.
-pub fn render(site: &Site, templates: &Templates, options: &RenderOptions) -> Result<Vec<Page>, Diagnostics> {
+pub fn render(
+    site: &Site,
+    templates: &Templates,
+    options: &RenderOptions,
+) -> Result<Vec<Page>, Diagnostics> {
     let shared = Shared {
-        cards: (0..site.notes.len()).into_par_iter().map(|id| card(site, id)).collect(),
+        cards: (0..site.notes.len())
+            .into_par_iter()
+            .map(|id| card(site, id))
+            .collect(),
         bodies: site
             .notes
             .par_iter()
@@ -77,19 +84,29 @@ pub fn render(site: &Site, templates: &Templates, options: &RenderOptions) -> Re
             ("base_url", site.config.base_url.as_str().into()),
         ]),
     };
-    let mut jobs: Vec<Job> = (0..site.notes.len()).into_par_iter().map(|id| note_job(site, &shared, id)).collect();
+    let mut jobs: Vec<Job> = (0..site.notes.len())
+        .into_par_iter()
+        .map(|id| note_job(site, &shared, id))
+        .collect();
     jobs.extend(list_jobs(site, &shared));
 
     let results: Vec<Result<Page, Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
-            let mut content = templates.tera.render(job.template, &job.context).map_err(|e| templates.render_error(&e, &job.url))?;
+            let mut content = templates
+                .tera
+                .render(job.template, &job.context)
+                .map_err(|e| templates.render_error(&e, &job.url))?;
             if let Some(script) = &options.live_reload
                 && job.template.ends_with(".html")
             {
                 inject_before_body_end(&mut content, script);
             }
-            let path = if job.url.is_empty() || job.url.ends_with('/') { format!("{}index.html", job.url) } else { job.url };
+            let path = if job.url.is_empty() || job.url.ends_with('/') {
+                format!("{}index.html", job.url)
+            } else {
+                job.url
+            };
             Ok(Page { path, content })
         })
         .collect();
@@ -103,7 +120,9 @@ pub fn render(site: &Site, templates: &Templates, options: &RenderOptions) -> Re
     }
     if diags.has_errors() {
         // One broken template breaks many pages: report each place once.
-        diags.0.sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
+        diags
+            .0
+            .sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
         diags.0.dedup_by(|a, b| a.path == b.path && a.pos == b.pos);
         return Err(diags);
     }
@@ -139,13 +158,30 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
     let mut c = base_context(site, shared, &url, &note.title);
     c.insert_value("note", shared.cards[id].clone());
     c.insert_value("body", shared.bodies[id].clone());
-    c.insert("headings", &note.headings.iter().map(|h| map([("level", h.level.into()), ("text", h.text.as_str().into()), ("id", h.id.as_str().into())])).collect::<Vec<_>>());
+    c.insert(
+        "headings",
+        &note
+            .headings
+            .iter()
+            .map(|h| {
+                map([
+                    ("level", h.level.into()),
+                    ("text", h.text.as_str().into()),
+                    ("id", h.id.as_str().into()),
+                ])
+            })
+            .collect::<Vec<_>>(),
+    );
     let backlinks: Vec<Value> = site.backlinks[id]
         .iter()
         .map(|b| {
             let from = match b.from {
                 Some(f) => shared.cards[f].clone(),
-                None => map([("title", "Home".into()), ("url", "".into()), ("kind", "home".into())]),
+                None => map([
+                    ("title", "Home".into()),
+                    ("url", "".into()),
+                    ("kind", "home".into()),
+                ]),
             };
             map([("from", from), ("sentence", b.sentence.as_str().into())])
         })
@@ -165,11 +201,27 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
             "actor.html"
         }
         Meta::Statement(s) => {
-            let ids = |refs: &[crate::note::SlugRef]| refs.iter().filter_map(|r| site.id(&r.value)).collect::<Vec<_>>();
+            let ids = |refs: &[crate::note::SlugRef]| {
+                refs.iter()
+                    .filter_map(|r| site.id(&r.value))
+                    .collect::<Vec<_>>()
+            };
             c.insert_value("addressed_to", list(&ids(&s.addressed_to)));
             c.insert_value("about", list(&ids(&s.about)));
-            c.insert_value("event", s.event.as_ref().and_then(|r| site.id(&r.value)).map_or_else(Value::none, |e| shared.cards[e].clone()));
-            c.insert_value("source", s.source.as_ref().and_then(|r| site.id(&r.value)).map_or_else(Value::none, |e| shared.cards[e].clone()));
+            c.insert_value(
+                "event",
+                s.event
+                    .as_ref()
+                    .and_then(|r| site.id(&r.value))
+                    .map_or_else(Value::none, |e| shared.cards[e].clone()),
+            );
+            c.insert_value(
+                "source",
+                s.source
+                    .as_ref()
+                    .and_then(|r| site.id(&r.value))
+                    .map_or_else(Value::none, |e| shared.cards[e].clone()),
+            );
             c.insert_value("comparisons", list(&site.compared_in[id]));
             c.insert("external_url", &s.url);
             c.insert_value("jsonld", Value::safe_string(&quotation_jsonld(site, id)));
@@ -183,8 +235,13 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
         }
         Meta::Comparison(cmp) => {
             let side = |slug: &str| -> Value {
-                let Some(sid) = site.id(slug) else { return Value::none() };
-                map([("note", shared.cards[sid].clone()), ("body", shared.bodies[sid].clone())])
+                let Some(sid) = site.id(slug) else {
+                    return Value::none();
+                };
+                map([
+                    ("note", shared.cards[sid].clone()),
+                    ("body", shared.bodies[sid].clone()),
+                ])
             };
             c.insert_value("left", side(&cmp.left.value));
             c.insert_value("right", side(&cmp.right.value));
@@ -192,8 +249,14 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
                 .points
                 .iter()
                 .map(|p| {
-                    let html = |t: &str| Value::safe_string(&markdown::inline_html(t, &note.path, "../../", site));
-                    map([("topic", html(&p.topic)), ("left", html(&p.left)), ("right", html(&p.right))])
+                    let html = |t: &str| {
+                        Value::safe_string(&markdown::inline_html(t, &note.path, "../../", site))
+                    };
+                    map([
+                        ("topic", html(&p.topic)),
+                        ("left", html(&p.left)),
+                        ("right", html(&p.right)),
+                    ])
                 })
                 .collect();
             c.insert_value("points", Value::from(points));
@@ -205,13 +268,19 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
             "source.html"
         }
     };
-    Job { url, template, context: c }
+    Job {
+        url,
+        template,
+        context: c,
+    }
 }
 
 /// JSON-LD for a statement page: a schema.org `Quotation`.
 fn quotation_jsonld(site: &Site, id: NoteId) -> String {
     let note = &site.notes[id];
-    let Meta::Statement(s) = &note.meta else { return String::new() };
+    let Meta::Statement(s) = &note.meta else {
+        return String::new();
+    };
     let speaker = site.note(&s.speaker.value);
     let mut value = serde_json::json!({
         "@context": "https://schema.org",
@@ -239,81 +308,171 @@ fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     let all = |kind: Kind| site.of_kind(kind).collect::<Vec<_>>();
     let by_date_desc = |mut ids: Vec<NoteId>| {
         ids.sort_by(|&a, &b| {
-            (site.notes[b].date.as_ref().map(|d| d.value), &site.notes[a].slug).cmp(&(site.notes[a].date.as_ref().map(|d| d.value), &site.notes[b].slug))
+            (
+                site.notes[b].date.as_ref().map(|d| d.value),
+                &site.notes[a].slug,
+            )
+                .cmp(&(
+                    site.notes[a].date.as_ref().map(|d| d.value),
+                    &site.notes[b].slug,
+                ))
         });
         ids
     };
     let statements_by_date = {
         let mut ids = all(Kind::Statement);
-        ids.sort_by(|&a, &b| (site.notes[a].date.as_ref().map(|d| d.value), &site.notes[a].slug).cmp(&(site.notes[b].date.as_ref().map(|d| d.value), &site.notes[b].slug)));
+        ids.sort_by(|&a, &b| {
+            (
+                site.notes[a].date.as_ref().map(|d| d.value),
+                &site.notes[a].slug,
+            )
+                .cmp(&(
+                    site.notes[b].date.as_ref().map(|d| d.value),
+                    &site.notes[b].slug,
+                ))
+        });
         ids
     };
     let timeline = site.timeline();
 
     // Home.
-    let title = site.home.as_ref().map(|h| h.title.as_str()).filter(|t| !t.is_empty()).unwrap_or(&site.config.title);
+    let title = site
+        .home
+        .as_ref()
+        .map(|h| h.title.as_str())
+        .filter(|t| !t.is_empty())
+        .unwrap_or(&site.config.title);
     let mut c = base_context(site, shared, "", title);
-    let intro = site.home.as_ref().map_or_else(String::new, |h| to_html(h.body(), &h.path, &h.headings, "", site));
+    let intro = site.home.as_ref().map_or_else(String::new, |h| {
+        to_html(h.body(), &h.path, &h.headings, "", site)
+    });
     c.insert_value("intro", Value::safe_string(&intro));
     c.insert_value("comparisons", cards(&shared.cards, &all(Kind::Comparison)));
     c.insert_value("actors", cards(&shared.cards, &all(Kind::Actor)));
     c.insert_value("timeline", cards(&shared.cards, &timeline));
     c.insert_value("statements", cards(&shared.cards, &statements_by_date));
-    jobs.push(Job { url: String::new(), template: "home.html", context: c });
+    jobs.push(Job {
+        url: String::new(),
+        template: "home.html",
+        context: c,
+    });
 
     // Actors, grouped by kind.
     let mut c = base_context(site, shared, "actors/", "Actors");
     let actors = all(Kind::Actor);
-    for (key, kind) in [("people", "person"), ("institutions", "institution"), ("countries", "country")] {
-        let ids: Vec<NoteId> = actors.iter().copied().filter(|&id| matches!(&site.notes[id].meta, Meta::Actor(a) if a.kind.as_str() == kind)).collect();
+    for (key, kind) in [
+        ("people", "person"),
+        ("institutions", "institution"),
+        ("countries", "country"),
+    ] {
+        let ids: Vec<NoteId> = actors
+            .iter()
+            .copied()
+            .filter(|&id| matches!(&site.notes[id].meta, Meta::Actor(a) if a.kind.as_str() == kind))
+            .collect();
         c.insert_value(key, cards(&shared.cards, &ids));
     }
     c.insert_value("actors", cards(&shared.cards, &actors));
-    jobs.push(Job { url: "actors/".into(), template: "actors.html", context: c });
+    jobs.push(Job {
+        url: "actors/".into(),
+        template: "actors.html",
+        context: c,
+    });
 
     let mut c = base_context(site, shared, "statements/", "Statements");
     c.insert_value("statements", cards(&shared.cards, &statements_by_date));
-    jobs.push(Job { url: "statements/".into(), template: "statements.html", context: c });
+    jobs.push(Job {
+        url: "statements/".into(),
+        template: "statements.html",
+        context: c,
+    });
 
     let mut c = base_context(site, shared, "timeline/", "Timeline");
     c.insert_value("entries", cards(&shared.cards, &timeline));
-    jobs.push(Job { url: "timeline/".into(), template: "timeline.html", context: c });
+    jobs.push(Job {
+        url: "timeline/".into(),
+        template: "timeline.html",
+        context: c,
+    });
 
     // The 404 page is served at any depth, so its links start from the base URL's path.
     let mut c = base_context(site, shared, "404.html", "Page not found");
     c.insert("root", &base_path(&site.config.base_url));
-    jobs.push(Job { url: "404.html".into(), template: "404.html", context: c });
+    jobs.push(Job {
+        url: "404.html".into(),
+        template: "404.html",
+        context: c,
+    });
 
     // Feed: statements, newest first.
     let feed_ids = by_date_desc(all(Kind::Statement));
     let mut c = base_context(site, shared, "atom.xml", &site.config.title);
-    let updated = feed_ids.first().and_then(|&id| site.notes[id].date.as_ref()).map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
+    let updated = feed_ids
+        .first()
+        .and_then(|&id| site.notes[id].date.as_ref())
+        .map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
     c.insert("updated", &format!("{updated}T00:00:00Z"));
     let entries: Vec<Value> = feed_ids
         .iter()
         .map(|&id| {
             let n = &site.notes[id];
-            let date = n.date.as_ref().map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
-            map([("note", shared.cards[id].clone()), ("updated", format!("{date}T00:00:00Z").into()), ("body", shared.bodies[id].clone())])
+            let date = n
+                .date
+                .as_ref()
+                .map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
+            map([
+                ("note", shared.cards[id].clone()),
+                ("updated", format!("{date}T00:00:00Z").into()),
+                ("body", shared.bodies[id].clone()),
+            ])
         })
         .collect();
     c.insert_value("entries", Value::from(entries));
-    jobs.push(Job { url: "atom.xml".into(), template: "atom.xml", context: c });
+    jobs.push(Job {
+        url: "atom.xml".into(),
+        template: "atom.xml",
+        context: c,
+    });
 
     // Sitemap: every page.
-    let mut urls: Vec<String> = vec![String::new(), "actors/".into(), "statements/".into(), "timeline/".into()];
+    let mut urls: Vec<String> = vec![
+        String::new(),
+        "actors/".into(),
+        "statements/".into(),
+        "timeline/".into(),
+    ];
     urls.extend(site.notes.iter().map(|n| n.url()));
     let mut c = base_context(site, shared, "sitemap.xml", "Sitemap");
-    c.insert("urls", &urls.iter().map(|u| format!("{}{}", site.config.base_url, u)).collect::<Vec<_>>());
-    jobs.push(Job { url: "sitemap.xml".into(), template: "sitemap.xml", context: c });
+    c.insert(
+        "urls",
+        &urls
+            .iter()
+            .map(|u| format!("{}{}", site.config.base_url, u))
+            .collect::<Vec<_>>(),
+    );
+    jobs.push(Job {
+        url: "sitemap.xml".into(),
+        template: "sitemap.xml",
+        context: c,
+    });
     jobs
 }
 
 /// The path part of a base URL: `https://example.org/x/` → `/x/`.
 pub fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
-    let path = if base_url.contains("://") { after_scheme.find('/').map_or("/", |i| &after_scheme[i..]) } else { after_scheme };
-    if path.starts_with('/') { path.to_string() } else { format!("/{path}") }
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let path = if base_url.contains("://") {
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    } else {
+        after_scheme
+    };
+    if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("/{path}")
+    }
 }
 
 #[cfg(test)]
@@ -329,7 +488,10 @@ mod tests {
 
     #[test]
     fn base_path_of_urls() {
-        assert_eq!(base_path("https://example.org/explainers/pahalgam/"), "/explainers/pahalgam/");
+        assert_eq!(
+            base_path("https://example.org/explainers/pahalgam/"),
+            "/explainers/pahalgam/"
+        );
         assert_eq!(base_path("https://example.org/"), "/");
         assert_eq!(base_path("/"), "/");
     }

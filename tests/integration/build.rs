@@ -1,0 +1,402 @@
+//! Building good sites: pages, links, backlinks, drafts, feed, sitemap,
+//! determinism and atomic output.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use crate::common::*;
+
+#[test]
+fn actor_page_lists_what_was_said_by_to_and_about_them() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    let alice = page(&out, "actors/alice/");
+    assert_eq!(texts(&alice, "h1"), ["Alice Example"]);
+    let said = texts(&alice, "#said-h + ul li a");
+    assert_eq!(said, ["Alice's call readout"], "drafts are left out");
+    assert_eq!(texts(&alice, "#about-h + ul li a"), ["Bob's post"]);
+    let bob = page(&out, "actors/bob/");
+    assert_eq!(
+        texts(&bob, "#addressed-h + ul li a"),
+        ["Alice's call readout"]
+    );
+    assert!(texts(&bob, "#events-h + ul li a").contains(&"The call".to_string()));
+    assert!(
+        texts(&alice, "#comparisons-h + ul li a")
+            .contains(&"Alice's readout and Bob's post".to_string())
+    );
+}
+
+#[test]
+fn statement_links_speaker_source_event_and_comparisons() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    let alpha = page(&out, "statements/alpha/");
+    let hrefs = attrs(&alpha, ".facts a", "href");
+    for expected in [
+        "../../actors/alice/",
+        "../../actors/bob/",
+        "../../events/the-call/",
+        "../../sources/wire-story/",
+    ] {
+        assert!(
+            hrefs.iter().any(|h| h == expected),
+            "{expected} not in {hrefs:?}"
+        );
+    }
+    assert_eq!(
+        attrs(&alpha, "#comparisons-h + ul a", "href"),
+        ["../../compare/alpha-vs-beta/"]
+    );
+    // JSON-LD Quotation with speaker and date.
+    let ld = texts(&alpha, "script[type='application/ld+json']").join("");
+    let json: serde_json::Value = serde_json::from_str(&ld).expect("valid JSON-LD");
+    assert_eq!(json["@type"], "Quotation");
+    assert_eq!(json["spokenByCharacter"]["name"], "Alice Example");
+    assert_eq!(json["dateCreated"], "2025-04-30");
+}
+
+#[test]
+fn backlinks_show_the_sentence_around_the_link() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    let alice = page(&out, "actors/alice/");
+    let mentions = texts(&alice, ".backlinks li");
+    assert!(
+        mentions
+            .iter()
+            .any(|m| m.contains("Bob Sample") && m.contains("He answered the minister once.")),
+        "{mentions:?}"
+    );
+    assert!(
+        mentions
+            .iter()
+            .any(|m| m.contains("A country whose minister is Alice Example.")),
+        "{mentions:?}"
+    );
+}
+
+#[test]
+fn wikilinks_and_md_links_become_relative_page_urls() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    let beta = page(&out, "statements/beta/");
+    assert!(attrs(&beta, ".body a", "href").contains(&"../../actors/alice/#career".to_string()));
+    let bob = page(&out, "actors/bob/");
+    let links: Vec<_> = texts(&bob, ".body a");
+    assert!(
+        links.contains(&"Sylvania".to_string()),
+        "wikilink text defaults to the name: {links:?}"
+    );
+    assert!(links.contains(&"the minister".to_string()));
+    let alice = page(&out, "actors/alice/");
+    assert_eq!(
+        attrs(&alice, "h2#career", "id"),
+        ["career"],
+        "headings get stable ids"
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    assert!(!out.join("statements/gamma-draft").exists());
+    let out2 = site.path().join("with-drafts");
+    let r = readout(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        out2.to_str().unwrap(),
+        "--drafts",
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(out2.join("statements/gamma-draft/index.html").exists());
+}
+
+#[test]
+fn editor_leftovers_hidden_files_crlf_and_bom_are_handled() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    // freedonia.md has a BOM and CRLF line endings.
+    assert_eq!(texts(&page(&out, "actors/freedonia/"), "h1"), ["Freedonia"]);
+    // .#alpha.md, alpha.md~, .alpha.md.swp and 4913 are not notes.
+    let statements: Vec<_> = fs::read_dir(out.join("statements"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    let mut statements = statements;
+    statements.sort();
+    assert_eq!(statements, ["alpha", "beta", "index.html"]);
+}
+
+/// Follows every relative link of every page as a browser would, with the
+/// site served under `prefix`, and returns the links that lead nowhere.
+fn broken_links(out: &Path, prefix: &str) -> Vec<String> {
+    let mut broken = Vec::new();
+    let base = url::Url::parse(&format!("http://127.0.0.1{prefix}")).unwrap();
+    for file in html_files(out) {
+        if file == "404.html" {
+            continue;
+        }
+        let page_url = base.join(file.trim_end_matches("index.html")).unwrap();
+        let doc = page(out, &file);
+        let links =
+            attrs(&doc, "a[href]", "href")
+                .into_iter()
+                .chain(attrs(&doc, "link[href]", "href"));
+        for href in links {
+            if href.starts_with("http") && !href.starts_with("http://127.0.0.1") {
+                continue;
+            }
+            let target = page_url.join(&href).unwrap();
+            let Some(path) = target.path().strip_prefix(prefix) else {
+                broken.push(format!("{file}: {href} leaves the site"));
+                continue;
+            };
+            let mut local = out.join(path);
+            if path.is_empty() || path.ends_with('/') {
+                local = local.join("index.html");
+            }
+            if !local.exists() {
+                broken.push(format!("{file}: {href} → {path}"));
+            } else if let Some(fragment) = target.fragment()
+                && local.extension().is_some_and(|e| e == "html")
+            {
+                let text = fs::read_to_string(&local).unwrap();
+                if !text.contains(&format!("id=\"{fragment}\"")) {
+                    broken.push(format!("{file}: {href} has no #{fragment}"));
+                }
+            }
+        }
+    }
+    broken
+}
+
+#[test]
+fn relative_links_resolve_under_any_sub_path() {
+    for (name, site) in [("basic", fixture("basic")), ("default", default_site())] {
+        let out = build(site.path());
+        for prefix in ["/", "/explainers/pahalgam/", "/a/b/c/"] {
+            let broken = broken_links(&out, prefix);
+            assert!(broken.is_empty(), "{name} under {prefix}: {broken:#?}");
+        }
+    }
+}
+
+#[test]
+fn feed_and_sitemap_parse_and_use_absolute_urls() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    let feed = fs::read_to_string(out.join("atom.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&feed).expect("atom.xml is XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "feed");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2005/Atom")
+    );
+    let entries: Vec<_> = root
+        .children()
+        .filter(|n| n.has_tag_name("entry"))
+        .collect();
+    assert_eq!(entries.len(), 2);
+    let first_title = entries[0]
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .unwrap()
+        .text();
+    assert_eq!(first_title, Some("Bob's post"), "newest first");
+    let id = entries[0]
+        .children()
+        .find(|n| n.has_tag_name("id"))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(id, "https://example.org/fixture/statements/beta/");
+    for required in ["id", "title", "updated"] {
+        assert!(
+            root.children().any(|n| n.has_tag_name(required)),
+            "feed lacks {required}"
+        );
+    }
+
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&sitemap).expect("sitemap.xml is XML");
+    let locs: BTreeSet<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(locs.contains("https://example.org/fixture/actors/alice/"));
+    assert!(locs.contains("https://example.org/fixture/"));
+    assert!(!locs.iter().any(|l| l.contains("gamma-draft")));
+}
+
+#[test]
+fn base_url_flag_overrides_site_toml() {
+    let site = fixture("basic");
+    let out = site.path().join("out");
+    let r = readout(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--base-url",
+        "https://news.example.com/x",
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let alice = page(&out, "actors/alice/");
+    assert_eq!(
+        attrs(&alice, "link[rel=canonical]", "href"),
+        ["https://news.example.com/x/actors/alice/"]
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = fixture("basic");
+    let a = site.path().join("a");
+    let b = site.path().join("b");
+    for out in [&a, &b] {
+        let r = readout(&[
+            "build",
+            "--root",
+            site.path().to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert!(r.status.success(), "{}", stderr(&r));
+    }
+    let files = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<_> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().strip_prefix(dir).unwrap().display().to_string(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let (fa, fb) = (files(&a), files(&b));
+    assert_eq!(fa.len(), fb.len());
+    for ((pa, ca), (pb, cb)) in fa.iter().zip(&fb) {
+        assert_eq!(pa, pb);
+        assert!(ca == cb, "{pa} differs between two builds");
+    }
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    let before = fs::read(out.join("actors/alice/index.html")).unwrap();
+    fs::write(
+        site.path().join("content/actors/alice.md"),
+        "+++\nname = \"Alice\"\nkind = \"martian\"\n+++\n",
+    )
+    .unwrap();
+    let r = readout(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.status.code(), Some(1));
+    assert_eq!(
+        fs::read(out.join("actors/alice/index.html")).unwrap(),
+        before
+    );
+    let leftovers: Vec<_> = fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".public") && !n.ends_with(".lock"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left: {leftovers:?}"
+    );
+}
+
+#[test]
+fn build_summary_names_pages_files_time_and_folder() {
+    let site = fixture("basic");
+    let out = site.path().join("public");
+    let r = readout(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let text = stdout(&r);
+    assert!(
+        text.contains("4 actors, 2 statements, 1 event, 1 comparison, 1 source"),
+        "{text}"
+    );
+    assert!(text.contains(" ms "), "{text}");
+    assert!(text.contains(&out.display().to_string()), "{text}");
+    let quiet = readout(&[
+        "build",
+        "-q",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(quiet.status.success());
+    assert!(stdout(&quiet).is_empty());
+}
+
+#[test]
+fn new_writes_a_note_that_builds_and_never_overwrites() {
+    let site = fixture("basic");
+    let root = site.path().to_str().unwrap();
+    let r = readout(&["new", "actor", "carol", "--root", root]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let text = fs::read_to_string(site.path().join("content/actors/carol.md")).unwrap();
+    assert!(
+        text.contains("aliases = []") && text.contains('#'),
+        "{text}"
+    );
+    let check = readout(&["check", "--root", root]);
+    assert!(
+        check.status.success(),
+        "a new actor note checks clean: {}",
+        stderr(&check)
+    );
+    let again = readout(&["new", "actor", "carol", "--root", root]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already exists"));
+    let bad = readout(&["new", "statement", "Carol Call", "--root", root]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("carol-call"));
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = fixture("basic");
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn static_files_are_copied_and_builtin_style_is_provided() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    assert_eq!(
+        fs::read_to_string(out.join("extra.css")).unwrap(),
+        "body { color: black; }\n"
+    );
+    assert!(out.join("style.css").exists());
+}

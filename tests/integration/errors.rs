@@ -1,0 +1,490 @@
+//! Bad input: each kind of mistake gets an error naming the file, the line,
+//! what is wrong and how to fix it; nothing is written.
+
+use std::fs;
+use std::path::Path;
+
+use crate::common::*;
+
+/// Applies `change` to a fresh copy of the basic fixture, runs `readout
+/// check`, and asserts that it fails with an error at `file:line` whose text
+/// contains each of `messages`. `marker` finds the line: the first line of
+/// the changed file that contains it (or line 1 when empty).
+fn assert_error(change: impl FnOnce(&Path), file: &str, marker: &str, messages: &[&str]) {
+    let site = fixture("basic");
+    change(site.path());
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    let err = stderr(&r);
+    assert_eq!(
+        r.status.code(),
+        Some(1),
+        "expected exit 1 for {file}:\n{err}"
+    );
+    let line = if marker.is_empty() {
+        1
+    } else {
+        let text = fs::read(site.path().join(file))
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        text.lines()
+            .position(|l| l.contains(marker))
+            .unwrap_or_else(|| panic!("marker {marker:?} not in {file}"))
+            + 1
+    };
+    let location = format!("{file}:{line}:");
+    let found = err
+        .lines()
+        .any(|l| l.starts_with(&location) && l.contains("error:"));
+    assert!(found, "no error at {location} in:\n{err}");
+    for m in messages {
+        assert!(err.contains(m), "{m:?} not in:\n{err}");
+    }
+    assert!(
+        err.trim_end().ends_with("error") || err.trim_end().ends_with("errors"),
+        "ends with the count:\n{err}"
+    );
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {file}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+const ALPHA: &str = "content/statements/alpha.md";
+const ALICE: &str = "content/actors/alice.md";
+
+#[test]
+fn broken_toml() {
+    assert_error(
+        |r| {
+            edit(
+                r,
+                ALICE,
+                "role = \"Foreign minister\"",
+                "role = \"Foreign minister",
+            )
+        },
+        ALICE,
+        "role =",
+        &["invalid TOML"],
+    );
+}
+
+#[test]
+fn broken_yaml() {
+    assert_error(
+        |r| {
+            edit(
+                r,
+                "content/actors/bob.md",
+                "role: Prime minister",
+                "role: [Prime minister",
+            )
+        },
+        "content/actors/bob.md",
+        "country: sylvania",
+        &["invalid YAML"],
+    );
+}
+
+#[test]
+fn missing_required_field() {
+    assert_error(
+        |r| edit(r, ALPHA, "medium = \"readout\"\n", ""),
+        ALPHA,
+        "",
+        &["missing required field `medium`", "add `medium = "],
+    );
+}
+
+#[test]
+fn unknown_field_suggests_the_right_one() {
+    assert_error(
+        |r| {
+            edit(
+                r,
+                ALPHA,
+                "medium = \"readout\"",
+                "medium = \"readout\"\nspeakr = \"alice\"",
+            )
+        },
+        ALPHA,
+        "speakr",
+        &["unknown field `speakr`", "did you mean `speaker`?"],
+    );
+}
+
+#[test]
+fn wrong_type() {
+    assert_error(
+        |r| edit(r, ALPHA, "about = [\"sylvania\"]", "about = 3"),
+        ALPHA,
+        "about = 3",
+        &["field `about` must be a list of strings, not an integer"],
+    );
+}
+
+#[test]
+fn bad_date() {
+    assert_error(
+        |r| edit(r, ALPHA, "date = 2025-04-30", "date = \"2025-02-30\""),
+        ALPHA,
+        "date =",
+        &["not a valid date", "YYYY-MM-DD"],
+    );
+}
+
+#[test]
+fn unknown_slug_suggests_the_closest() {
+    assert_error(
+        |r| edit(r, ALPHA, "speaker = \"alice\"", "speaker = \"alicia\""),
+        ALPHA,
+        "speaker",
+        &["no actor named `alicia`", "did you mean `alice`?"],
+    );
+}
+
+#[test]
+fn slug_of_the_wrong_kind() {
+    assert_error(
+        |r| edit(r, ALPHA, "speaker = \"alice\"", "speaker = \"the-call\""),
+        ALPHA,
+        "speaker",
+        &["`the-call` in `speaker` is an event, but `speaker` must name an actor"],
+    );
+}
+
+#[test]
+fn duplicate_slug() {
+    assert_error(
+        |r| {
+            fs::write(
+                r.join("content/events/alice.md"),
+                "+++\ntitle = \"Alice day\"\ndate = 2025-01-01\n+++\n",
+            )
+            .unwrap()
+        },
+        "content/events/alice.md",
+        "",
+        &["the slug `alice` is already used by content/actors/alice.md"],
+    );
+}
+
+#[test]
+fn broken_wikilink() {
+    assert_error(
+        |r| edit(r, ALPHA, "as [[bob]] had", "as [[bobb]] had"),
+        ALPHA,
+        "[[bobb]]",
+        &[
+            "[[bobb]] links to a note that does not exist",
+            "did you mean `bob`?",
+        ],
+    );
+}
+
+#[test]
+fn broken_heading_link() {
+    assert_error(
+        |r| edit(r, ALPHA, "as [[bob]] had", "as [[alice#carer]] had"),
+        ALPHA,
+        "[[alice#carer]]",
+        &["`alice` has no heading `#carer`", "did you mean `#career`?"],
+    );
+}
+
+#[test]
+fn broken_relative_md_link() {
+    assert_error(
+        |r| {
+            edit(
+                r,
+                "content/statements/beta.md",
+                "../actors/alice.md#career",
+                "../actors/alise.md",
+            )
+        },
+        "content/statements/beta.md",
+        "alise.md",
+        &[
+            "links to a note that does not exist",
+            "did you mean `alice`?",
+        ],
+    );
+}
+
+#[test]
+fn link_to_a_draft() {
+    assert_error(
+        |r| edit(r, ALPHA, "as [[bob]] had", "as [[gamma-draft]] had"),
+        ALPHA,
+        "[[gamma-draft]]",
+        &["links to a draft", "--drafts"],
+    );
+}
+
+#[test]
+fn invalid_slug_in_file_name() {
+    assert_error(
+        |r| {
+            fs::write(
+                r.join("content/actors/Carol Smith.md"),
+                "+++\nname = \"Carol\"\nkind = \"person\"\n+++\n",
+            )
+            .unwrap()
+        },
+        "content/actors/Carol Smith.md",
+        "",
+        &["not a valid slug", "rename the file to `carol-smith.md`"],
+    );
+}
+
+#[test]
+fn comparison_of_a_statement_with_itself() {
+    let file = "content/comparisons/alpha-vs-beta.md";
+    assert_error(
+        |r| edit(r, file, "right = \"beta\"", "right = \"alpha\""),
+        file,
+        "right = \"alpha\"",
+        &["two different statements"],
+    );
+}
+
+#[test]
+fn non_utf8_file() {
+    assert_error(
+        |r| {
+            fs::write(
+                r.join("content/actors/latin.md"),
+                b"+++\nname = \"Jos\xe9\"\nkind = \"person\"\n+++\n",
+            )
+            .unwrap()
+        },
+        "content/actors/latin.md",
+        "name",
+        &["not valid UTF-8", "save the file with UTF-8"],
+    );
+}
+
+#[test]
+fn empty_file() {
+    assert_error(
+        |r| fs::write(r.join("content/actors/empty.md"), "").unwrap(),
+        "content/actors/empty.md",
+        "",
+        &["the note is empty"],
+    );
+}
+
+#[test]
+fn template_syntax_error() {
+    assert_error(
+        |r| {
+            fs::create_dir_all(r.join("templates")).unwrap();
+            fs::write(
+                r.join("templates/event.html"),
+                "{% extends \"base.html\" %}\n{% block main %}\n{% if %}\n{% endblock main %}\n",
+            )
+            .unwrap();
+        },
+        "templates/event.html",
+        "{% if %}",
+        &["template syntax error"],
+    );
+}
+
+#[test]
+fn template_using_a_missing_variable() {
+    assert_error(
+        |r| {
+            fs::create_dir_all(r.join("templates")).unwrap();
+            fs::write(r.join("templates/event.html"), "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ note.venue.name }}</p>\n{% endblock main %}\n").unwrap();
+        },
+        "templates/event.html",
+        "note.venue",
+        &["template error", "while rendering /events/the-call/"],
+    );
+}
+
+#[test]
+fn static_file_colliding_with_a_page() {
+    assert_error(
+        |r| {
+            fs::create_dir_all(r.join("static/actors/alice")).unwrap();
+            fs::write(r.join("static/actors/alice/index.html"), "<p>mine</p>").unwrap();
+        },
+        "static/actors/alice/index.html",
+        "",
+        &["would overwrite the page /actors/alice/index.html"],
+    );
+}
+
+#[test]
+fn unknown_kind_folder() {
+    assert_error(
+        |r| {
+            fs::create_dir_all(r.join("content/actor")).unwrap();
+            fs::write(
+                r.join("content/actor/dan.md"),
+                "+++\nname = \"Dan\"\nkind = \"person\"\n+++\n",
+            )
+            .unwrap();
+        },
+        "content/actor/dan.md",
+        "",
+        &["did you mean `content/actors/`?"],
+    );
+}
+
+#[test]
+fn choice_outside_the_list() {
+    assert_error(
+        |r| edit(r, ALPHA, "medium = \"readout\"", "medium = \"tweet\""),
+        ALPHA,
+        "medium",
+        &["must be one of readout, post, statement, remark, report, other"],
+    );
+}
+
+#[test]
+fn country_that_is_not_a_country() {
+    assert_error(
+        |r| edit(r, ALICE, "country = \"freedonia\"", "country = \"bob\""),
+        ALICE,
+        "country",
+        &["not an actor of kind country"],
+    );
+}
+
+#[test]
+fn unknown_site_setting() {
+    assert_error(
+        |r| edit(r, "site.toml", "language = \"en\"", "langauge = \"en\""),
+        "site.toml",
+        "langauge",
+        &["unknown field `langauge`", "did you mean `language`?"],
+    );
+}
+
+#[test]
+fn quotation_not_word_for_word() {
+    assert_error(
+        |r| {
+            edit(
+                r,
+                "content/statements/beta.md",
+                "> Those behind it must be brought to justice",
+                "> Those behind it must be brought to court",
+            )
+        },
+        "content/statements/beta.md",
+        "brought to court",
+        &["quotation not found word for word", "brought to justice"],
+    );
+}
+
+#[test]
+fn every_error_is_reported_at_once() {
+    let site = fixture("basic");
+    edit(
+        site.path(),
+        ALPHA,
+        "speaker = \"alice\"",
+        "speaker = \"alicia\"",
+    );
+    edit(
+        site.path(),
+        "content/statements/beta.md",
+        "speaker = \"bob\"",
+        "speaker = \"bobb\"",
+    );
+    edit(
+        site.path(),
+        "content/events/the-call.md",
+        "[[alpha]]",
+        "[[alpah]]",
+    );
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    let err = stderr(&r);
+    assert!(
+        err.contains("alpha.md:") && err.contains("beta.md:") && err.contains("the-call.md:"),
+        "{err}"
+    );
+    assert!(err.trim_end().ends_with("3 errors"), "{err}");
+}
+
+#[test]
+fn error_shows_the_line_and_a_caret() {
+    let site = fixture("basic");
+    edit(
+        site.path(),
+        ALPHA,
+        "speaker = \"alice\"",
+        "speaker = \"alicia\"",
+    );
+    let err = stderr(&readout(&[
+        "check",
+        "--root",
+        site.path().to_str().unwrap(),
+    ]));
+    assert!(
+        err.contains("3 | speaker = \"alicia\"\n  |           ^"),
+        "{err}"
+    );
+}
+
+#[test]
+fn dangerous_output_folders_are_refused() {
+    let site = fixture("basic");
+    let root = site.path();
+    for out in [
+        root.to_path_buf(),
+        root.join("content"),
+        root.join("templates"),
+        root.join("static"),
+        "/".into(),
+    ] {
+        let r = readout(&[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            r.status.code(),
+            Some(2),
+            "{}: {}",
+            out.display(),
+            stderr(&r)
+        );
+        assert!(stderr(&r).contains("refusing to write"), "{}", stderr(&r));
+    }
+    let mine = root.join("mine");
+    fs::create_dir_all(&mine).unwrap();
+    fs::write(mine.join("notes.txt"), "keep me").unwrap();
+    let r = readout(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        mine.to_str().unwrap(),
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    assert_eq!(
+        fs::read_to_string(mine.join("notes.txt")).unwrap(),
+        "keep me"
+    );
+    assert!(root.join("content/actors/alice.md").exists());
+}
+
+#[test]
+fn missing_site_toml() {
+    let site = fixture("basic");
+    fs::remove_file(site.path().join("site.toml")).unwrap();
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(stderr(&r).contains("no site.toml"), "{}", stderr(&r));
+}

@@ -1,0 +1,9 @@
+//! readout's integration tests: one binary that builds fixture sites under
+//! `tests/fixtures/` (and the default site) and checks the output by CSS
+//! selectors, and checks the error output for bad input.
+
+#![allow(dead_code)]
+
+mod build;
+mod common;
+mod errors;
