@@ -10,6 +10,7 @@
 // a build, and boxing each one would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod analysis;
 pub mod config;
 pub mod diagnostic;
 pub mod load;

@@ -253,6 +253,8 @@ pub struct Heading {
 pub struct Quotation {
     pub text: String,
     pub pos: Position,
+    /// From a blockquote: the statement's own words, not a phrase quoted in passing.
+    pub block: bool,
 }
 
 /// One parsed note.

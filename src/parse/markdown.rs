@@ -154,11 +154,19 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
                 if quote_depth > 0 {
                     let text = normalize_space(&block);
                     if !text.is_empty() {
-                        scan.quotations.push(Quotation { text, pos });
+                        scan.quotations.push(Quotation {
+                            text,
+                            pos,
+                            block: true,
+                        });
                     }
                 } else {
                     for text in quoted_passages(&block) {
-                        scan.quotations.push(Quotation { text, pos });
+                        scan.quotations.push(Quotation {
+                            text,
+                            pos,
+                            block: false,
+                        });
                     }
                 }
                 flush(&mut block, &mut pending, &mut scan.links);

@@ -13,6 +13,31 @@ pub trait LinkResolver {
     fn resolve(&self, slug: &str, kind: Option<crate::note::Kind>) -> Option<(String, String)>;
 }
 
+/// A highlight to put around part of a run of text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Highlight {
+    pub start: usize,
+    pub end: usize,
+    pub open: String,
+    pub close: &'static str,
+}
+
+/// Decides what to highlight in each run of plain text of a body.
+pub trait Highlighter {
+    /// Highlights for `text` (sorted, not overlapping); `in_quote` is true
+    /// inside a blockquote.
+    fn highlight(&mut self, text: &str, in_quote: bool) -> Vec<Highlight>;
+}
+
+/// Highlights nothing.
+pub struct NoHighlights;
+
+impl Highlighter for NoHighlights {
+    fn highlight(&mut self, _: &str, _: bool) -> Vec<Highlight> {
+        Vec::new()
+    }
+}
+
 /// Renders `body` to HTML. Links to notes become `root` + the page URL;
 /// `note_path` is the file the body is from (for relative `.md` links).
 pub fn to_html(
@@ -22,12 +47,74 @@ pub fn to_html(
     root: &str,
     links: &dyn LinkResolver,
 ) -> String {
+    to_html_highlighted(body, note_path, headings, root, links, &mut NoHighlights)
+}
+
+/// [`to_html`], with `highlighter` marking parts of the text.
+pub fn to_html_highlighted(
+    body: &str,
+    note_path: &Path,
+    headings: &[Heading],
+    root: &str,
+    links: &dyn LinkResolver,
+    highlighter: &mut dyn Highlighter,
+) -> String {
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading_index = 0;
     // Inside a wikilink written without text: its text is dropped, the title stands in.
     let mut replacing = 0usize;
+    let mut quote_depth = 0usize;
+    let mut link_depth = 0usize;
+    let mut run = String::new();
+    let flush = |run: &mut String,
+                 events: &mut Vec<Event<'_>>,
+                 highlighter: &mut dyn Highlighter,
+                 in_quote: bool| {
+        if run.is_empty() {
+            return;
+        }
+        let marks = highlighter.highlight(run, in_quote);
+        if marks.is_empty() {
+            events.push(Event::Text(CowStr::from(std::mem::take(run))));
+            return;
+        }
+        let mut html = String::with_capacity(run.len() + marks.len() * 40);
+        let mut at = 0;
+        for m in &marks {
+            if m.start < at || m.end > run.len() || m.start >= m.end {
+                continue;
+            }
+            escape_into(&mut html, &run[at..m.start]);
+            html.push_str(&m.open);
+            escape_into(&mut html, &run[m.start..m.end]);
+            html.push_str(m.close);
+            at = m.end;
+        }
+        escape_into(&mut html, &run[at..]);
+        run.clear();
+        events.push(Event::InlineHtml(html.into()));
+    };
     for event in Parser::new_ext(body, options()) {
         match event {
+            Event::Text(text) if replacing == 0 && link_depth == 0 => {
+                run.push_str(&text);
+                continue;
+            }
+            Event::SoftBreak if !run.is_empty() => {
+                run.push('\n');
+                continue;
+            }
+            _ => flush(&mut run, &mut events, highlighter, quote_depth > 0),
+        }
+        match event {
+            Event::Start(Tag::BlockQuote(kind)) => {
+                quote_depth += 1;
+                events.push(Event::Start(Tag::BlockQuote(kind)));
+            }
+            Event::End(TagEnd::BlockQuote(kind)) => {
+                quote_depth -= 1;
+                events.push(Event::End(TagEnd::BlockQuote(kind)));
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -52,6 +139,7 @@ pub fn to_html(
                 title,
                 id,
             }) => {
+                link_depth += 1;
                 let resolved = link_target(link_type, &dest_url, note_path)
                     .and_then(|t| links.resolve(&t.slug, t.kind).map(|r| (t, r)));
                 let Some((target, (url, note_title))) = resolved else {
@@ -78,17 +166,24 @@ pub fn to_html(
                     events.push(Event::Text(note_title.into()));
                 }
             }
-            Event::End(TagEnd::Link) if replacing > 0 => {
-                replacing -= 1;
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                replacing = replacing.saturating_sub(1);
                 events.push(Event::End(TagEnd::Link));
             }
             Event::Text(_) | Event::Code(_) if replacing > 0 => {}
             other => events.push(other),
         }
     }
+    flush(&mut run, &mut events, highlighter, quote_depth > 0);
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out
+}
+
+/// Escapes `text` for HTML into `out`.
+pub fn escape_into(out: &mut String, text: &str) {
+    pulldown_cmark_escape::escape_html(out, text).ok();
 }
 
 /// Renders a short piece of Markdown (a comparison point) without the

@@ -2,13 +2,21 @@
 //! Rendering never writes files; `write` does.
 
 pub mod context;
+pub mod graph;
+pub mod highlight;
 pub mod markdown;
 pub mod templates;
 
 use std::collections::BTreeMap;
 
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 use tera::{Context, Value};
+
+use crate::analysis::themes::find_themes;
+use crate::analysis::wording::{Wording, compare};
+use highlight::{PassageHighlighter, ThemeHighlighter, marked_html};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{NoteId, Site};
@@ -52,6 +60,38 @@ struct Shared {
     cards: Vec<Value>,
     bodies: Vec<Value>,
     site: Value,
+    /// Country slug → colour number.
+    groups: BTreeMap<String, usize>,
+    stops: HashSet<&'static str>,
+}
+
+/// How many colours the built-in style has for countries.
+pub const COLOURS: usize = 8;
+
+/// Each country actor's colour number, by slug order.
+fn country_colours(site: &Site) -> BTreeMap<String, usize> {
+    site.of_kind(Kind::Actor)
+        .filter(|&id| matches!(&site.notes[id].meta, Meta::Actor(a) if a.kind == crate::note::ActorKind::Country))
+        .enumerate()
+        .map(|(i, id)| (site.notes[id].slug.clone(), i % COLOURS))
+        .collect()
+}
+
+/// The body of note `id` as HTML: statements get their themes marked,
+/// sources the passages that statements quote.
+fn body_html(site: &Site, id: NoteId) -> String {
+    let n = &site.notes[id];
+    match n.kind() {
+        Kind::Statement if !site.config.themes.is_empty() => {
+            let mut h = ThemeHighlighter::new(&site.config.themes);
+            markdown::to_html_highlighted(n.body(), &n.path, &n.headings, "../../", site, &mut h)
+        }
+        Kind::Source if !site.cited_by[id].is_empty() => {
+            let mut h = PassageHighlighter::for_source(site, id);
+            markdown::to_html_highlighted(n.body(), &n.path, &n.headings, "../../", site, &mut h)
+        }
+        _ => to_html(n.body(), &n.path, &n.headings, "../../", site),
+    }
 }
 
 /// A page to render: where it goes, with which template, with what.
@@ -67,22 +107,36 @@ pub fn render(
     templates: &Templates,
     options: &RenderOptions,
 ) -> Result<Vec<Page>, Diagnostics> {
+    let groups = country_colours(site);
+    let legend: Vec<Value> = groups
+        .iter()
+        .filter_map(|(slug, colour)| {
+            let id = site.id(slug)?;
+            Some(map([
+                ("card", card(site, id)),
+                ("colour", (*colour).into()),
+            ]))
+        })
+        .collect();
     let shared = Shared {
         cards: (0..site.notes.len())
             .into_par_iter()
             .map(|id| card(site, id))
             .collect(),
-        bodies: site
-            .notes
-            .par_iter()
-            .map(|n| Value::safe_string(&to_html(n.body(), &n.path, &n.headings, "../../", site)))
+        bodies: (0..site.notes.len())
+            .into_par_iter()
+            .map(|id| Value::safe_string(&body_html(site, id)))
             .collect(),
         site: map([
             ("title", site.config.title.as_str().into()),
             ("description", site.config.description.as_str().into()),
             ("language", site.config.language.as_str().into()),
             ("base_url", site.config.base_url.as_str().into()),
+            ("countries", Value::from(legend)),
+            ("has_themes", (!site.config.themes.is_empty()).into()),
         ]),
+        groups,
+        stops: crate::analysis::stop_words(&site.config.language),
     };
     let mut jobs: Vec<Job> = (0..site.notes.len())
         .into_par_iter()
@@ -126,8 +180,29 @@ pub fn render(
         diags.0.dedup_by(|a, b| a.path == b.path && a.pos == b.pos);
         return Err(diags);
     }
+    pages.push(Page {
+        path: "groups.css".into(),
+        content: groups_css(&shared.groups),
+    });
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
+}
+
+/// The id of a theme's anchor: `theme-` and the theme's name as a slug.
+pub fn theme_id(name: &str) -> String {
+    format!("theme-{}", crate::parse::slug::heading_id(name))
+}
+
+/// The stylesheet that gives each country (and what belongs to it) its colour.
+fn groups_css(groups: &BTreeMap<String, usize>) -> String {
+    let mut css =
+        String::from("/* Country colours, written by readout from the site's country actors. */\n");
+    for (slug, colour) in groups {
+        css.push_str(&format!(
+            ".group-{slug} {{ --group: var(--colour-{colour}); }}\n"
+        ));
+    }
+    css
 }
 
 fn inject_before_body_end(html: &mut String, script: &str) {
@@ -234,17 +309,48 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
             "event.html"
         }
         Meta::Comparison(cmp) => {
-            let side = |slug: &str| -> Value {
+            let words = |slug: &str| -> Vec<String> {
+                site.note(slug).map_or_else(Vec::new, |n| {
+                    n.quotations
+                        .iter()
+                        .filter(|q| q.block)
+                        .map(|q| q.text.clone())
+                        .collect()
+                })
+            };
+            let (left_words, right_words) = (words(&cmp.left.value), words(&cmp.right.value));
+            let wording = compare(&left_words, &right_words, &shared.stops);
+            let side = |slug: &str, texts: &[String], left: bool| -> Value {
                 let Some(sid) = site.id(slug) else {
                     return Value::none();
+                };
+                let (marks, only) = if left {
+                    (&wording.left_marks, &wording.left_only)
+                } else {
+                    (&wording.right_marks, &wording.right_only)
+                };
+                let words_html = if texts.is_empty() {
+                    String::new()
+                } else {
+                    marked_html(texts, marks)
                 };
                 map([
                     ("note", shared.cards[sid].clone()),
                     ("body", shared.bodies[sid].clone()),
+                    ("words", Value::safe_string(&words_html)),
+                    (
+                        "only",
+                        Value::from(
+                            only.iter()
+                                .map(|t| Value::from(t.as_str()))
+                                .collect::<Vec<_>>(),
+                        ),
+                    ),
                 ])
             };
-            c.insert_value("left", side(&cmp.left.value));
-            c.insert_value("right", side(&cmp.right.value));
+            c.insert_value("left", side(&cmp.left.value, &left_words, true));
+            c.insert_value("right", side(&cmp.right.value, &right_words, false));
+            c.insert_value("shared", shared_list(&wording));
             let points: Vec<Value> = cmp
                 .points
                 .iter()
@@ -273,6 +379,16 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
         template,
         context: c,
     }
+}
+
+fn shared_list(w: &Wording) -> Value {
+    Value::from(
+        w.shared
+            .iter()
+            .enumerate()
+            .map(|(i, p)| map([("text", p.as_str().into()), ("id", i.into())]))
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// JSON-LD for a statement page: a schema.org `Quotation`.
@@ -351,9 +467,67 @@ fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     c.insert_value("actors", cards(&shared.cards, &all(Kind::Actor)));
     c.insert_value("timeline", cards(&shared.cards, &timeline));
     c.insert_value("statements", cards(&shared.cards, &statements_by_date));
+    c.insert_value(
+        "graph",
+        Value::safe_string(&graph::speaker_graph(site, "", &shared.groups)),
+    );
     jobs.push(Job {
         url: String::new(),
         template: "home.html",
+        context: c,
+    });
+
+    // Who said what: statements × themes.
+    let mut c = base_context(site, shared, "who-said-what/", "Who said what");
+    let themes: Vec<Value> = site
+        .config
+        .themes
+        .iter()
+        .map(|t| {
+            map([
+                ("name", t.name.as_str().into()),
+                ("id", theme_id(&t.name).into()),
+                ("terms", Value::from(t.terms.clone())),
+            ])
+        })
+        .collect();
+    c.insert_value("themes", Value::from(themes));
+    let rows: Vec<Value> = statements_by_date
+        .par_iter()
+        .map(|&id| {
+            let words: Vec<&str> = site.notes[id]
+                .quotations
+                .iter()
+                .filter(|q| q.block)
+                .map(|q| q.text.as_str())
+                .collect();
+            let hits = find_themes(&site.config.themes, &words.join("\n"));
+            let cells: Vec<Value> = site
+                .config
+                .themes
+                .iter()
+                .enumerate()
+                .map(|(i, t)| match hits.iter().find(|h| h.theme == i) {
+                    Some(h) => map([
+                        ("term", h.term.as_str().into()),
+                        (
+                            "href",
+                            format!("{}#{}", site.notes[id].url(), theme_id(&t.name)).into(),
+                        ),
+                    ]),
+                    None => Value::none(),
+                })
+                .collect();
+            map([
+                ("note", shared.cards[id].clone()),
+                ("cells", Value::from(cells)),
+            ])
+        })
+        .collect();
+    c.insert_value("rows", Value::from(rows));
+    jobs.push(Job {
+        url: "who-said-what/".into(),
+        template: "who-said-what.html",
         context: c,
     });
 
@@ -440,6 +614,7 @@ fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         "actors/".into(),
         "statements/".into(),
         "timeline/".into(),
+        "who-said-what/".into(),
     ];
     urls.extend(site.notes.iter().map(|n| n.url()));
     let mut c = base_context(site, shared, "sitemap.xml", "Sitemap");

@@ -1,0 +1,141 @@
+//! Normalised text: lowercase, straight quotes and apostrophes, one kind of
+//! dash, single spaces — with a map back to the original, so that a match
+//! in the normalised text can be marked in the original.
+
+/// A normalised copy of a text and where each of its bytes came from.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    pub text: String,
+    /// For each byte of `text`, the byte of the original it came from.
+    origin: Vec<usize>,
+    original_len: usize,
+}
+
+fn fold(c: char) -> Option<char> {
+    Some(match c {
+        '“' | '”' | '„' | '″' | '«' | '»' => '"',
+        '‘' | '’' | '′' => '\'',
+        '–' | '—' | '‑' | '‐' => '-',
+        c if c.is_whitespace() => ' ',
+        _ => return None,
+    })
+}
+
+impl Normalized {
+    pub fn new(original: &str) -> Self {
+        let mut text = String::with_capacity(original.len());
+        let mut origin = Vec::with_capacity(original.len());
+        let mut last_space = true;
+        for (i, c) in original.char_indices() {
+            let folded = fold(c);
+            if folded == Some(' ') {
+                if !last_space {
+                    text.push(' ');
+                    origin.push(i);
+                    last_space = true;
+                }
+                continue;
+            }
+            last_space = false;
+            let mut push = |ch: char| {
+                let before = text.len();
+                text.push(ch);
+                origin.extend(std::iter::repeat_n(i, text.len() - before));
+            };
+            match folded {
+                Some(f) => push(f),
+                None => c.to_lowercase().for_each(&mut push),
+            }
+        }
+        if text.ends_with(' ') {
+            text.pop();
+            origin.pop();
+        }
+        Normalized {
+            text,
+            origin,
+            original_len: original.len(),
+        }
+    }
+
+    /// The original byte range of normalised range `start..end`.
+    pub fn original_range(&self, start: usize, end: usize, original: &str) -> (usize, usize) {
+        let from = self.origin.get(start).copied().unwrap_or(self.original_len);
+        let to = if end == 0 {
+            from
+        } else {
+            let last = self
+                .origin
+                .get(end - 1)
+                .copied()
+                .unwrap_or(self.original_len);
+            // The end of the original char that the last byte came from.
+            last + original[last..].chars().next().map_or(0, char::len_utf8)
+        };
+        (from, to.max(from))
+    }
+
+    /// Every match of `needle` (already normalised) at word boundaries, as
+    /// original byte ranges.
+    pub fn find_words(&self, needle: &str, original: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        if needle.is_empty() {
+            return out;
+        }
+        let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let mut from = 0;
+        while let Some(at) = self.text[from..].find(needle) {
+            let start = from + at;
+            let end = start + needle.len();
+            let before = self.text[..start].chars().next_back();
+            let after = self.text[end..].chars().next();
+            let starts_word = !is_word(needle.chars().next()) || !is_word(before);
+            let ends_word = !is_word(needle.chars().next_back()) || !is_word(after);
+            if starts_word && ends_word {
+                out.push(self.original_range(start, end, original));
+            }
+            from = start + needle.chars().next().map_or(1, char::len_utf8);
+        }
+        out
+    }
+}
+
+/// The normalised form of `text`.
+pub fn normalize(text: &str) -> String {
+    Normalized::new(text).text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_quotes_case_and_space() {
+        assert_eq!(
+            normalize("  India’s  “Right”\n to—act "),
+            "india's \"right\" to-act"
+        );
+    }
+
+    #[test]
+    fn maps_matches_back_to_the_original() {
+        let original = "We said “De-escalate  tensions” now";
+        let n = Normalized::new(original);
+        let found = n.find_words("de-escalate tensions", original);
+        assert_eq!(found.len(), 1);
+        let (s, e) = found[0];
+        assert_eq!(&original[s..e], "De-escalate  tensions");
+    }
+
+    #[test]
+    fn matches_only_whole_words() {
+        let original = "terrorist terror terrorism";
+        let n = Normalized::new(original);
+        let found: Vec<_> = n
+            .find_words("terror", original)
+            .into_iter()
+            .map(|(s, e)| &original[s..e])
+            .collect();
+        assert_eq!(found, ["terror"]);
+    }
+}

@@ -1,0 +1,140 @@
+//! What gets highlighted in rendered text: theme words in a statement's
+//! own words, passages of a source that statements quote, and shared
+//! wording in the columns of a comparison.
+
+use std::collections::HashSet;
+
+use crate::analysis::normalize::{Normalized, normalize};
+use crate::analysis::themes::find_themes;
+use crate::analysis::wording::Mark;
+use crate::config::Theme;
+use crate::model::{NoteId, Site};
+use crate::render::markdown::{Highlight, Highlighter, escape_into};
+use crate::render::theme_id;
+
+/// Marks theme words inside blockquotes; the first word of each theme gets
+/// the anchor that the "who said what" matrix links to.
+pub struct ThemeHighlighter<'a> {
+    themes: &'a [Theme],
+    anchored: HashSet<usize>,
+}
+
+impl<'a> ThemeHighlighter<'a> {
+    pub fn new(themes: &'a [Theme]) -> Self {
+        ThemeHighlighter {
+            themes,
+            anchored: HashSet::new(),
+        }
+    }
+}
+
+impl Highlighter for ThemeHighlighter<'_> {
+    fn highlight(&mut self, text: &str, in_quote: bool) -> Vec<Highlight> {
+        if !in_quote {
+            return Vec::new();
+        }
+        find_themes(self.themes, text)
+            .into_iter()
+            .map(|hit| {
+                let name = &self.themes[hit.theme].name;
+                let mut title = String::new();
+                escape_into(&mut title, name);
+                let id = if self.anchored.insert(hit.theme) {
+                    format!(" id=\"{}\"", theme_id(name))
+                } else {
+                    String::new()
+                };
+                Highlight {
+                    start: hit.start,
+                    end: hit.end,
+                    open: format!(
+                        "<mark class=\"theme theme-{}\"{id} title=\"Theme: {title}\">",
+                        hit.theme
+                    ),
+                    close: "</mark>",
+                }
+            })
+            .collect()
+    }
+}
+
+/// Marks the passages of a source that statements quote, each a link to
+/// the statement.
+pub struct PassageHighlighter {
+    /// (normalised passage, statement URL, statement title)
+    passages: Vec<(String, String, String)>,
+}
+
+impl PassageHighlighter {
+    pub fn for_source(site: &Site, source: NoteId) -> Self {
+        let mut passages: Vec<(String, String, String)> = site.cited_by[source]
+            .iter()
+            .flat_map(|&id: &NoteId| {
+                let n = &site.notes[id];
+                n.quotations.iter().map(move |q| {
+                    let text = normalize(q.text.trim_end_matches(['.', ',']));
+                    (text.trim_matches('"').to_string(), n.url(), n.title.clone())
+                })
+            })
+            .filter(|(p, _, _)| !p.is_empty())
+            .collect();
+        // Longer passages first, so they win over the phrases inside them.
+        passages.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.1.cmp(&b.1)));
+        passages.dedup_by(|a, b| a.0 == b.0);
+        PassageHighlighter { passages }
+    }
+}
+
+impl Highlighter for PassageHighlighter {
+    fn highlight(&mut self, text: &str, _: bool) -> Vec<Highlight> {
+        let n = Normalized::new(text);
+        let mut marks: Vec<Highlight> = Vec::new();
+        for (passage, url, title) in &self.passages {
+            for (start, end) in n.find_words(passage, text) {
+                if marks.iter().any(|m| start < m.end && m.start < end) {
+                    continue;
+                }
+                let mut t = String::new();
+                escape_into(&mut t, title);
+                marks.push(Highlight {
+                    start,
+                    end,
+                    open: format!(
+                        "<mark class=\"quoted\"><a href=\"../../{url}\" title=\"Quoted in: {t}\">"
+                    ),
+                    close: "</a></mark>",
+                });
+            }
+        }
+        marks.sort_by_key(|m| m.start);
+        marks
+    }
+}
+
+/// The texts of one side of a comparison as blockquotes, shared wording marked.
+pub fn marked_html(texts: &[String], marks: &[Mark]) -> String {
+    let mut html = String::new();
+    for (i, text) in texts.iter().enumerate() {
+        html.push_str("<blockquote><p>");
+        let mut at = 0;
+        for m in marks.iter().filter(|m| m.text == i) {
+            if m.start < at {
+                continue;
+            }
+            escape_into(&mut html, &text[at..m.start]);
+            match m.phrase {
+                Some(p) => html.push_str(&format!(
+                    "<mark class=\"shared shared-{}\" data-phrase=\"{p}\">",
+                    p % 6
+                )),
+                None => html.push_str("<mark class=\"shared-word\">"),
+            }
+            escape_into(&mut html, &text[m.start..m.end]);
+            html.push_str("</mark>");
+            at = m.end;
+        }
+        escape_into(&mut html, &text[at..]);
+        html.push_str("</p></blockquote>\n");
+    }
+    html
+}
