@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::analysis::normalize::{Normalized, normalize};
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Diagnostics, closest};
 use crate::note::{ActorKind, HomeNote, Kind, Link, Meta, Note, Quotation, SlugRef};
@@ -533,22 +534,6 @@ fn article(word: &str) -> &'static str {
     }
 }
 
-/// Normalises text for comparing quotations: curly quotes and apostrophes
-/// straightened, dashes unified, white space collapsed, lowercased.
-pub fn normalize_quote(text: &str) -> String {
-    let mapped: String = text
-        .chars()
-        .map(|c| match c {
-            '“' | '”' | '„' | '″' => '"',
-            '‘' | '’' | '′' => '\'',
-            '–' | '—' => '-',
-            _ => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect();
-    mapped.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Checks that every quotation stands word for word in the note's source
 /// (a statement's `source`; for other notes, any source of the site).
 fn check_quotations(site: &Site, diags: &mut Diagnostics) {
@@ -557,9 +542,17 @@ fn check_quotations(site: &Site, diags: &mut Diagnostics) {
     if mode == QuotationCheck::Off {
         return;
     }
-    let sources: BTreeMap<NoteId, String> = site
+    let sources: BTreeMap<NoteId, (Normalized, &str)> = site
         .of_kind(Kind::Source)
-        .map(|id| (id, normalize_quote(site.notes[id].body())))
+        .map(|id| {
+            (
+                id,
+                (
+                    Normalized::new(site.notes[id].body()),
+                    site.notes[id].body(),
+                ),
+            )
+        })
         .collect();
     if sources.is_empty() {
         return;
@@ -572,14 +565,14 @@ fn check_quotations(site: &Site, diags: &mut Diagnostics) {
                      quotations: &[Quotation],
                      source: Option<NoteId>| {
         for q in quotations {
-            let wanted = normalize_quote(q.text.trim_end_matches(['.', ',']));
+            let wanted = normalize(q.text.trim_end_matches(['.', ',']));
             let wanted = wanted.trim_matches('"');
             if wanted.is_empty() {
                 continue;
             }
             let found = match source {
-                Some(id) => sources.get(&id).is_some_and(|s| s.contains(wanted)),
-                None => sources.values().any(|s| s.contains(wanted)),
+                Some(id) => sources.get(&id).is_some_and(|s| s.0.text.contains(wanted)),
+                None => sources.values().any(|s| s.0.text.contains(wanted)),
             };
             if found {
                 continue;
@@ -649,21 +642,37 @@ fn check_quotations(site: &Site, diags: &mut Diagnostics) {
     }
 }
 
-/// The passage of the sources with the most words in common with `wanted`,
-/// as long as `wanted` has words.
-fn nearest_passage(wanted: &str, sources: Vec<&String>) -> (Option<String>, bool) {
+/// The passage of the sources (as written there) with the most words in
+/// common with `wanted`, when at least half of its words are the same.
+fn nearest_passage(wanted: &str, sources: Vec<&(Normalized, &str)>) -> (Option<String>, bool) {
     let words: Vec<&str> = wanted.split(' ').collect();
     let n = words.len().max(1);
     let mut best: Option<(usize, String)> = None;
-    for source in sources {
-        let source_words: Vec<&str> = source.split(' ').collect();
-        if source_words.len() < n {
+    for (normalized, original) in sources {
+        // Each word of the normalised source with its byte range.
+        let mut spans = Vec::new();
+        let mut at = 0;
+        for word in normalized.text.split(' ') {
+            spans.push((word, at, at + word.len()));
+            at += word.len() + 1;
+        }
+        if spans.len() < n {
             continue;
         }
-        for window in source_words.windows(n) {
-            let same = window.iter().zip(&words).filter(|(a, b)| a == b).count();
+        for window in spans.windows(n) {
+            let same = window
+                .iter()
+                .zip(&words)
+                .filter(|(a, b)| a.0 == **b)
+                .count();
             if best.as_ref().is_none_or(|(s, _)| same > *s) {
-                best = Some((same, window.join(" ")));
+                let (start, end) =
+                    normalized.original_range(window[0].1, window[n - 1].2, original);
+                let passage = original[start..end].trim_matches(['“', '”', '"', ',', '.']);
+                best = Some((
+                    same,
+                    passage.split_whitespace().collect::<Vec<_>>().join(" "),
+                ));
             }
         }
     }

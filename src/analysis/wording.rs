@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::analysis::Language;
 use crate::analysis::normalize::normalize;
 
 /// A word of a text.
@@ -16,13 +17,13 @@ pub struct Token {
     /// Byte range in that text.
     pub start: usize,
     pub end: usize,
-    /// Lowercased, quotes straightened.
+    /// Lowercased, quotes straightened, stemmed.
     pub norm: String,
     pub stop: bool,
 }
 
 /// Splits texts into words; hyphenated words stay one word.
-pub fn tokenize(texts: &[String], stops: &HashSet<&str>) -> Vec<Token> {
+pub fn tokenize(texts: &[String], language: &Language) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::new();
     for (t, text) in texts.iter().enumerate() {
         let first = tokens.len();
@@ -33,12 +34,14 @@ pub fn tokenize(texts: &[String], stops: &HashSet<&str>) -> Vec<Token> {
                 && matches!(&text[prev.end..start], "-" | "‑" | "‐")
             {
                 prev.end = end;
-                prev.norm = normalize(&text[prev.start..end]);
+                prev.norm = language.stem(&normalize(&text[prev.start..end]));
                 prev.stop = false;
                 continue;
             }
-            let norm = normalize(word);
-            let stop = stops.contains(norm.as_str()) || norm.chars().all(|c| c.is_ascii_digit());
+            let plain = normalize(word);
+            let stop = language.stops.contains(plain.as_str())
+                || plain.chars().all(|c| c.is_ascii_digit());
+            let norm = if stop { plain } else { language.stem(&plain) };
             tokens.push(Token {
                 text: t,
                 start,
@@ -74,9 +77,9 @@ pub struct Wording {
 }
 
 /// Compares the texts of two sides.
-pub fn compare(left: &[String], right: &[String], stops: &HashSet<&str>) -> Wording {
-    let lt = tokenize(left, stops);
-    let rt = tokenize(right, stops);
+pub fn compare(left: &[String], right: &[String], language: &Language) -> Wording {
+    let lt = tokenize(left, language);
+    let rt = tokenize(right, language);
     // Content words only, in order, with a break between texts.
     let content = |tokens: &[Token]| -> Vec<usize> {
         (0..tokens.len()).filter(|&i| !tokens[i].stop).collect()
@@ -258,8 +261,8 @@ fn own_terms(texts: &[String], tokens: &[Token], shared: &[bool]) -> Vec<String>
 mod tests {
     use super::*;
 
-    fn stops() -> HashSet<&'static str> {
-        crate::analysis::stop_words("en")
+    fn stops() -> Language {
+        Language::new("en")
     }
 
     fn texts(s: &[&str]) -> Vec<String> {
@@ -334,6 +337,16 @@ mod tests {
             "{:?}",
             w.right_only
         );
+    }
+
+    #[test]
+    fn word_forms_match_by_stem() {
+        let w = compare(
+            &texts(&["ease the tensions"]),
+            &texts(&["easing tension"]),
+            &stops(),
+        );
+        assert_eq!(w.shared, ["ease the tensions"]);
     }
 
     #[test]

@@ -61,8 +61,8 @@ pub fn speaker_graph(site: &Site, root: &str, groups: &BTreeMap<String, usize>) 
             .cmp(&(group_of(site, &site.notes[b]), &site.notes[b].title))
     });
     nodes.dedup();
-    let (width, height, cx, cy) = (760.0_f64, 560.0_f64, 380.0_f64, 280.0_f64);
-    let radius = 200.0_f64;
+    let (width, height, cx, cy) = (900.0_f64, 560.0_f64, 450.0_f64, 280.0_f64);
+    let radius = 190.0_f64;
     let n = nodes.len() as f64;
     let place = |i: usize| {
         let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n;

@@ -9,8 +9,6 @@ pub mod templates;
 
 use std::collections::BTreeMap;
 
-use std::collections::HashSet;
-
 use rayon::prelude::*;
 use tera::{Context, Value};
 
@@ -62,7 +60,7 @@ struct Shared {
     site: Value,
     /// Country slug → colour number.
     groups: BTreeMap<String, usize>,
-    stops: HashSet<&'static str>,
+    language: crate::analysis::Language,
 }
 
 /// How many colours the built-in style has for countries.
@@ -136,7 +134,7 @@ pub fn render(
             ("has_themes", (!site.config.themes.is_empty()).into()),
         ]),
         groups,
-        stops: crate::analysis::stop_words(&site.config.language),
+        language: crate::analysis::Language::new(&site.config.language),
     };
     let mut jobs: Vec<Job> = (0..site.notes.len())
         .into_par_iter()
@@ -319,7 +317,7 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
                 })
             };
             let (left_words, right_words) = (words(&cmp.left.value), words(&cmp.right.value));
-            let wording = compare(&left_words, &right_words, &shared.stops);
+            let wording = compare(&left_words, &right_words, &shared.language);
             let side = |slug: &str, texts: &[String], left: bool| -> Value {
                 let Some(sid) = site.id(slug) else {
                     return Value::none();

@@ -7,3 +7,4 @@
 mod build;
 mod common;
 mod errors;
+mod site;
