@@ -53,15 +53,7 @@ impl Default for SiteConfig {
     }
 }
 
-const SITE_FIELDS: &[&str] = &[
-    "title",
-    "description",
-    "base_url",
-    "language",
-    "output_dir",
-    "themes",
-    "quotations",
-];
+const SITE_FIELDS: &[&str] = &["title", "description", "base_url", "language", "output_dir", "themes", "quotations"];
 
 impl SiteConfig {
     /// Reads `site.toml` from its text; `path` names it in diagnostics.
@@ -70,12 +62,8 @@ impl SiteConfig {
         let mut r = FieldReader::new(path, text, &fields, Position::START, SITE_FIELDS);
         let defaults = SiteConfig::default();
         let title = r.required_string("title").map(|s| s.value);
-        let description = r
-            .string("description")
-            .map_or(defaults.description, |s| s.value);
-        let base_url = r
-            .string("base_url")
-            .map_or(defaults.base_url, |s| normalize_base_url(&s.value));
+        let description = r.string("description").map_or(defaults.description, |s| s.value);
+        let base_url = r.string("base_url").map_or(defaults.base_url, |s| normalize_base_url(&s.value));
         let language = r.string("language").map_or(defaults.language, |s| s.value);
         let output_dir = r.string("output_dir").map(|s| PathBuf::from(s.value));
         let quotations = match r.string("quotations") {
@@ -86,8 +74,15 @@ impl SiteConfig {
                 "off" => QuotationCheck::Off,
                 other => {
                     r.errors.push(
-                        Diagnostic::error(path, Some(text), s.pos, format!("`quotations` must be \"error\", \"warn\" or \"off\", not `{other}`"))
-                            .with_help("use \"error\" to fail the build when a quotation is not word for word from its source"),
+                        Diagnostic::error(
+                            path,
+                            Some(text),
+                            s.pos,
+                            format!("`quotations` must be \"error\", \"warn\" or \"off\", not `{other}`"),
+                        )
+                        .with_help(
+                            "use \"error\" to fail the build when a quotation is not word for word from its source",
+                        ),
                     );
                     QuotationCheck::default()
                 }
@@ -116,42 +111,23 @@ impl SiteConfig {
                                     entry.value.pos,
                                     format!("theme `{}` needs a list of words", entry.key),
                                 )
-                                .with_help(format!(
-                                    "write it as `{} = [\"word\", \"other words\"]`",
-                                    entry.key
-                                )),
+                                .with_help(format!("write it as `{} = [\"word\", \"other words\"]`", entry.key)),
                             );
                         }
-                        themes.push(Theme {
-                            name: entry.key.clone(),
-                            terms,
-                        });
+                        themes.push(Theme { name: entry.key.clone(), terms });
                     }
                 }
                 _ => r.errors.push(
-                    Diagnostic::error(
-                        path,
-                        Some(text),
-                        field.value.pos,
-                        "`themes` must be a table",
-                    )
-                    .with_help(
-                        "write `[themes]` on a line, then one `name = [\"word\", …]` per theme",
-                    ),
+                    Diagnostic::error(path, Some(text), field.value.pos, "`themes` must be a table")
+                        .with_help("write `[themes]` on a line, then one `name = [\"word\", …]` per theme"),
                 ),
             }
         }
         let errors = std::mem::take(&mut r.errors);
         match title {
-            Some(title) if errors.is_empty() => Ok(SiteConfig {
-                title,
-                description,
-                base_url,
-                language,
-                output_dir,
-                themes,
-                quotations,
-            }),
+            Some(title) if errors.is_empty() => {
+                Ok(SiteConfig { title, description, base_url, language, output_dir, themes, quotations })
+            }
             _ => Err(errors),
         }
     }
@@ -179,10 +155,7 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions {
-            root: root.into(),
-            ..BuildOptions::default()
-        }
+        BuildOptions { root: root.into(), ..BuildOptions::default() }
     }
 
     /// The output folder for this site.
@@ -210,8 +183,7 @@ mod tests {
 
     #[test]
     fn unknown_setting_is_an_error_with_suggestion() {
-        let errs = SiteConfig::parse(Path::new("site.toml"), "title = \"T\"\nbaseurl = \"/\"\n")
-            .unwrap_err();
+        let errs = SiteConfig::parse(Path::new("site.toml"), "title = \"T\"\nbaseurl = \"/\"\n").unwrap_err();
         assert_eq!(errs[0].pos.unwrap().line, 2);
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `base_url`?"));
     }

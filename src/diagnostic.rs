@@ -49,9 +49,7 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         LineIndex { text, starts }
     }
 
@@ -59,10 +57,7 @@ impl<'a> LineIndex<'a> {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
-        Position {
-            line,
-            col: self.text[start..offset].chars().count() + 1,
-        }
+        Position { line, col: self.text[start..offset].chars().count() + 1 }
     }
 }
 
@@ -89,15 +84,8 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error at `pos` in `path`; `text` is the file's text, used to show the line.
-    pub fn error(
-        path: &Path,
-        text: Option<&str>,
-        pos: Position,
-        message: impl Into<String>,
-    ) -> Self {
-        let source_line = text
-            .and_then(|t| t.lines().nth(pos.line.saturating_sub(1)))
-            .map(str::to_owned);
+    pub fn error(path: &Path, text: Option<&str>, pos: Position, message: impl Into<String>) -> Self {
+        let source_line = text.and_then(|t| t.lines().nth(pos.line.saturating_sub(1))).map(str::to_owned);
         Diagnostic {
             severity: Severity::Error,
             path: path.to_path_buf(),
@@ -154,11 +142,8 @@ impl fmt::Display for Diagnostic {
             let number = pos.line.to_string();
             let pad = " ".repeat(number.len());
             let line = line.trim_end_matches('\r');
-            let caret_pad: String = line
-                .chars()
-                .take(pos.col.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let caret_pad: String =
+                line.chars().take(pos.col.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             write!(f, "\n{pad} |\n{number} | {line}\n{pad} | {caret_pad}^")?;
         }
         if let Some(help) = &self.help {
@@ -195,9 +180,7 @@ impl Diagnostics {
 
     /// Sorts by file, then position, then message, and drops exact repeats.
     pub fn sort(&mut self) {
-        self.0.sort_by(|a, b| {
-            (&a.path, a.pos, &a.message, a.severity).cmp(&(&b.path, b.pos, &b.message, b.severity))
-        });
+        self.0.sort_by(|a, b| (&a.path, a.pos, &a.message, a.severity).cmp(&(&b.path, b.pos, &b.message, b.severity)));
         self.0.dedup();
     }
 
@@ -253,23 +236,15 @@ mod tests {
         let text = "ab\ncdé\n\nfg";
         let index = LineIndex::new(text);
         for offset in 0..=text.len() {
-            assert_eq!(
-                index.position(offset),
-                Position::of_offset(text, offset),
-                "offset {offset}"
-            );
+            assert_eq!(index.position(offset), Position::of_offset(text, offset), "offset {offset}");
         }
     }
 
     #[test]
     fn display_shows_line_and_caret() {
-        let d = Diagnostic::error(
-            Path::new("content/a.md"),
-            Some("one\ntwo words\n"),
-            Position { line: 2, col: 5 },
-            "bad",
-        )
-        .with_help("fix it");
+        let d =
+            Diagnostic::error(Path::new("content/a.md"), Some("one\ntwo words\n"), Position { line: 2, col: 5 }, "bad")
+                .with_help("fix it");
         let s = d.to_string();
         assert!(s.starts_with("content/a.md:2:5: error: bad"), "{s}");
         assert!(s.contains("2 | two words\n  |     ^"), "{s}");
@@ -278,10 +253,7 @@ mod tests {
 
     #[test]
     fn closest_suggests_near_names_only() {
-        assert_eq!(
-            closest("marco-rubo", ["marco-rubio", "s-jaishankar"]),
-            Some("marco-rubio")
-        );
+        assert_eq!(closest("marco-rubo", ["marco-rubio", "s-jaishankar"]), Some("marco-rubio"));
         assert_eq!(closest("zzz", ["marco-rubio"]), None);
     }
 }

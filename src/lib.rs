@@ -43,10 +43,7 @@ pub enum BuildError {
     /// The output folder was refused (exit code 2).
     Output(write::RefusedOutput),
     /// Reading or writing failed (exit code 2).
-    Io {
-        path: PathBuf,
-        error: std::io::Error,
-    },
+    Io { path: PathBuf, error: std::io::Error },
 }
 
 impl BuildError {
@@ -91,11 +88,7 @@ impl Generated {
             .iter()
             .map(|k| {
                 let n = self.counts.get(k).copied().unwrap_or(0);
-                let name = if n == 1 {
-                    k.name().to_string()
-                } else {
-                    plural(k.name())
-                };
+                let name = if n == 1 { k.name().to_string() } else { plural(k.name()) };
                 format!("{n} {name}")
             })
             .collect();
@@ -131,7 +124,9 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
         None => {
             diags.push(
                 Diagnostic::file_error(Path::new("site.toml"), format!("no site.toml in {}", root.display()))
-                    .with_help("run readout in the site's folder, pass --root, or create site.toml with `title = \"…\"`"),
+                    .with_help(
+                        "run readout in the site's folder, pass --root, or create site.toml with `title = \"…\"`",
+                    ),
             );
             SiteConfig::default()
         }
@@ -140,11 +135,8 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
         config.base_url = config::normalize_base_url(base);
     }
 
-    let parsed: Vec<Result<note::Note, Vec<Diagnostic>>> = files
-        .notes
-        .par_iter()
-        .map(|f| parse::parse_note(f.kind, &f.slug, &f.path, Arc::clone(&f.text)))
-        .collect();
+    let parsed: Vec<Result<note::Note, Vec<Diagnostic>>> =
+        files.notes.par_iter().map(|f| parse::parse_note(f.kind, &f.slug, &f.path, Arc::clone(&f.text))).collect();
     let mut notes = Vec::with_capacity(parsed.len());
     for r in parsed {
         match r {
@@ -184,20 +176,15 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
         return Err(BuildError::Content(diags));
     }
     let templates = templates.expect("templates compiled when there are no errors");
-    let render_options = RenderOptions {
-        live_reload: options.live_reload.clone(),
-    };
+    let render_options = RenderOptions { live_reload: options.live_reload.clone() };
     let pages = render::render(&site, &templates, &render_options).map_err(BuildError::Content)?;
 
-    let mut assets: BTreeMap<String, Asset> = render::templates::BUILTIN_STATIC
-        .iter()
-        .map(|(path, text)| (path.to_string(), Asset::Builtin(text)))
-        .collect();
+    let mut assets: BTreeMap<String, Asset> =
+        render::templates::BUILTIN_STATIC.iter().map(|(path, text)| (path.to_string(), Asset::Builtin(text))).collect();
     for s in &files.statics {
         assets.insert(s.output.clone(), Asset::Copy(s.source.clone()));
     }
-    let page_paths: std::collections::HashSet<&str> =
-        pages.iter().map(|p| p.path.as_str()).collect();
+    let page_paths: std::collections::HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     for s in &files.statics {
         if page_paths.contains(s.output.as_str()) {
             diags.push(
@@ -214,13 +201,7 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
         return Err(BuildError::Content(diags));
     }
     diags.sort();
-    Ok(Generated {
-        config: site.config.clone(),
-        pages,
-        assets: assets.into_iter().collect(),
-        counts,
-        warnings: diags,
-    })
+    Ok(Generated { config: site.config.clone(), pages, assets: assets.into_iter().collect(), counts, warnings: diags })
 }
 
 /// What a finished build did.
@@ -258,24 +239,16 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     };
     let lock = write::lock(&output, on_wait).map_err(io(&output))?;
     let generated = generate(options)?;
-    let files_written =
-        write::write(&output, &generated.pages, &generated.assets).map_err(io(&output))?;
+    let files_written = write::write(&output, &generated.pages, &generated.assets).map_err(io(&output))?;
     drop(lock);
-    Ok(BuildReport {
-        generated,
-        files_written,
-        output,
-        elapsed: started.elapsed(),
-    })
+    Ok(BuildReport { generated, files_written, output, elapsed: started.elapsed() })
 }
 
 /// The output folder, which depends on `site.toml`'s `output_dir`.
 /// (A broken `site.toml` is reported by `generate`.)
 pub fn output_of(options: &BuildOptions) -> PathBuf {
     let path = options.root.join("site.toml");
-    let config = load::read_text(&path, Path::new("site.toml"))
-        .ok()
-        .and_then(|t| SiteConfig::parse(&path, &t).ok());
+    let config = load::read_text(&path, Path::new("site.toml")).ok().and_then(|t| SiteConfig::parse(&path, &t).ok());
     options.output_dir(config.as_ref().unwrap_or(&SiteConfig::default()))
 }
 

@@ -70,8 +70,7 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// Reads a file as UTF-8 text, dropping a BOM and turning CRLF into LF.
 pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let bytes = fs::read(path)
-        .map_err(|e| Diagnostic::file_error(shown, format!("cannot read the file: {e}")))?;
+    let bytes = fs::read(path).map_err(|e| Diagnostic::file_error(shown, format!("cannot read the file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = String::from_utf8_lossy(valid);
@@ -80,11 +79,7 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
             .with_help("save the file with UTF-8 encoding")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
-    } else {
-        text.to_string()
-    })
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() })
 }
 
 /// Reads the site at `root`. Problems are collected, not fatal.
@@ -118,8 +113,11 @@ pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
                 let slug = file.trim_end_matches(".md");
                 if let Err(suggestion) = check_slug_syntax(slug) {
                     errors.push(
-                        Diagnostic::file_error(&rel, format!("`{slug}` is not a valid slug: file names are lowercase letters, digits and `-`"))
-                            .with_help(format!("rename the file to `{suggestion}.md`")),
+                        Diagnostic::file_error(
+                            &rel,
+                            format!("`{slug}` is not a valid slug: file names are lowercase letters, digits and `-`"),
+                        )
+                        .with_help(format!("rename the file to `{suggestion}.md`")),
                     );
                     continue;
                 }
@@ -127,20 +125,14 @@ pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
             }
             ["content", folder, ..] if parts.len() > 3 && Kind::from_folder(folder).is_some() => {
                 errors.push(
-                    Diagnostic::file_error(
-                        &rel,
-                        "notes must sit directly in their kind's folder, not in a sub-folder",
-                    )
-                    .with_help(format!("move it to content/{folder}/")),
+                    Diagnostic::file_error(&rel, "notes must sit directly in their kind's folder, not in a sub-folder")
+                        .with_help(format!("move it to content/{folder}/")),
                 );
             }
-            ["content", folder, _] if Kind::from_folder(folder).is_none() => {
-                errors.push(unknown_folder(&rel, folder))
-            }
+            ["content", folder, _] if Kind::from_folder(folder).is_none() => errors.push(unknown_folder(&rel, folder)),
             _ if rel.extension().is_some_and(|e| e == "md") => errors.push(
-                Diagnostic::file_error(&rel, "this note is not in a kind's folder").with_help(
-                    "put notes in content/actors/, statements/, events/, comparisons/ or sources/",
-                ),
+                Diagnostic::file_error(&rel, "this note is not in a kind's folder")
+                    .with_help("put notes in content/actors/, statements/, events/, comparisons/ or sources/"),
             ),
             _ => {} // images and other files beside the notes are not pages
         }
@@ -149,12 +141,7 @@ pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
         .into_par_iter()
         .map(|(kind, slug, rel)| {
             let text = read_text(&root.join(&rel), &rel)?;
-            Ok(NoteFile {
-                kind,
-                slug,
-                path: rel,
-                text: Arc::from(text),
-            })
+            Ok(NoteFile { kind, slug, path: rel, text: Arc::from(text) })
         })
         .collect();
     for r in read {
@@ -165,31 +152,16 @@ pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
     }
 
     for (path, rel) in walk(root, "templates", &canonical_root, &mut errors) {
-        let name = rel
-            .strip_prefix("templates")
-            .unwrap_or(&rel)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let name = rel.strip_prefix("templates").unwrap_or(&rel).to_string_lossy().replace('\\', "/");
         match read_text(&path, &rel) {
-            Ok(text) => files.templates.push(TemplateFile {
-                name,
-                path: rel,
-                text,
-            }),
+            Ok(text) => files.templates.push(TemplateFile { name, path: rel, text }),
             Err(e) => errors.push(e),
         }
     }
 
     for (path, rel) in walk(root, "static", &canonical_root, &mut errors) {
-        let output = rel
-            .strip_prefix("static")
-            .unwrap_or(&rel)
-            .to_string_lossy()
-            .replace('\\', "/");
-        files.statics.push(StaticFile {
-            source: path,
-            output,
-        });
+        let output = rel.strip_prefix("static").unwrap_or(&rel).to_string_lossy().replace('\\', "/");
+        files.statics.push(StaticFile { source: path, output });
     }
 
     files.notes.sort_by(|a, b| a.path.cmp(&b.path));
@@ -208,12 +180,7 @@ fn unknown_folder(rel: &Path, folder: &str) -> Diagnostic {
 }
 
 /// The files under `root/dir`, sorted, as (path to read, path relative to root).
-fn walk(
-    root: &Path,
-    dir: &str,
-    canonical_root: &Path,
-    errors: &mut Vec<Diagnostic>,
-) -> Vec<(PathBuf, PathBuf)> {
+fn walk(root: &Path, dir: &str, canonical_root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<(PathBuf, PathBuf)> {
     let base = root.join(dir);
     if !base.is_dir() {
         return Vec::new();
@@ -235,38 +202,25 @@ fn walk(
                 continue;
             }
         };
-        let rel = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .to_path_buf();
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
         if entry.path_is_symlink() {
             match entry.path().canonicalize() {
                 Err(e) => {
-                    errors.push(Diagnostic::file_error(
-                        &rel,
-                        format!("broken or looping symlink, not followed: {e}"),
-                    ));
+                    errors.push(Diagnostic::file_error(&rel, format!("broken or looping symlink, not followed: {e}")));
                     continue;
                 }
                 Ok(target) if !target.starts_with(canonical_root) => {
                     errors.push(
                         Diagnostic::file_error(
                             &rel,
-                            format!(
-                                "symlink points outside the site ({}), not followed",
-                                target.display()
-                            ),
+                            format!("symlink points outside the site ({}), not followed", target.display()),
                         )
                         .with_help("copy the file into the site instead of linking to it"),
                     );
                     continue;
                 }
                 Ok(target) if target.is_dir() => {
-                    errors.push(
-                        Diagnostic::file_error(&rel, "symlinked folders are not followed")
-                            .warning(),
-                    );
+                    errors.push(Diagnostic::file_error(&rel, "symlinked folders are not followed").warning());
                     continue;
                 }
                 Ok(_) => {}
@@ -285,15 +239,7 @@ mod tests {
 
     #[test]
     fn editor_leftovers_are_ignored() {
-        for name in [
-            ".#x.md",
-            "x.md~",
-            ".x.md.swp",
-            "4913",
-            "x.md___jb_tmp___",
-            ".hidden",
-            "#x.md#",
-        ] {
+        for name in [".#x.md", "x.md~", ".x.md.swp", "4913", "x.md___jb_tmp___", ".hidden", "#x.md#"] {
             assert!(is_ignored(name), "{name}");
         }
         for name in ["x.md", "style.css", "2025-report.md"] {

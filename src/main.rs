@@ -136,9 +136,7 @@ fn main() -> ExitCode {
                 drafts: args.site.drafts,
                 live_reload: None,
             };
-            match readout::build(&options, || {
-                eprintln!("waiting for another build of the same output to finish…")
-            }) {
+            match readout::build(&options, || eprintln!("waiting for another build of the same output to finish…")) {
                 Ok(report) => {
                     print_warnings(&report.generated.warnings, verbosity);
                     if verbosity > 0 {
@@ -150,20 +148,12 @@ fn main() -> ExitCode {
             }
         }
         Command::Check(args) => {
-            let options = BuildOptions {
-                root: args.root,
-                drafts: args.drafts,
-                ..BuildOptions::default()
-            };
+            let options = BuildOptions { root: args.root, drafts: args.drafts, ..BuildOptions::default() };
             match readout::check(&options) {
                 Ok(generated) => {
                     print_warnings(&generated.warnings, verbosity);
                     if verbosity > 0 {
-                        println!(
-                            "no errors: {} ({} pages)",
-                            generated.summary(),
-                            generated.pages.len()
-                        );
+                        println!("no errors: {} ({} pages)", generated.summary(), generated.pages.len());
                     }
                     ExitCode::SUCCESS
                 }
@@ -192,11 +182,7 @@ fn main() -> ExitCode {
         }
         Command::Serve(args) => {
             let options = serve::ServeOptions {
-                build: BuildOptions {
-                    root: args.site.root,
-                    drafts: args.site.drafts,
-                    ..BuildOptions::default()
-                },
+                build: BuildOptions { root: args.site.root, drafts: args.site.drafts, ..BuildOptions::default() },
                 port: args.port,
                 bind: args.bind,
                 open: args.open,

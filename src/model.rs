@@ -69,11 +69,7 @@ impl Site {
 
     /// Ids of the notes of one kind, in slug order.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = NoteId> + '_ {
-        self.notes
-            .iter()
-            .enumerate()
-            .filter(move |(_, n)| n.kind() == kind)
-            .map(|(i, _)| i)
+        self.notes.iter().enumerate().filter(move |(_, n)| n.kind() == kind).map(|(i, _)| i)
     }
 
     /// Statements and events, by date then title.
@@ -87,16 +83,11 @@ impl Site {
             .collect();
         ids.sort_by(|&a, &b| {
             let (na, nb) = (&self.notes[a], &self.notes[b]);
-            (
-                na.date.as_ref().map(|d| d.value),
-                na.kind() == Kind::Statement,
-                &na.slug,
-            )
-                .cmp(&(
-                    nb.date.as_ref().map(|d| d.value),
-                    nb.kind() == Kind::Statement,
-                    &nb.slug,
-                ))
+            (na.date.as_ref().map(|d| d.value), na.kind() == Kind::Statement, &na.slug).cmp(&(
+                nb.date.as_ref().map(|d| d.value),
+                nb.kind() == Kind::Statement,
+                &nb.slug,
+            ))
         });
         ids
     }
@@ -108,12 +99,7 @@ impl Site {
 }
 
 /// Links parsed notes into a site. Drafts are dropped unless `drafts`.
-pub fn link(
-    config: SiteConfig,
-    home: Option<HomeNote>,
-    mut notes: Vec<Note>,
-    drafts: bool,
-) -> (Site, Diagnostics) {
+pub fn link(config: SiteConfig, home: Option<HomeNote>, mut notes: Vec<Note>, drafts: bool) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::default();
     notes.sort_by(|a, b| (a.kind(), &a.slug).cmp(&(b.kind(), &b.slug)));
 
@@ -128,11 +114,7 @@ pub fn link(
             diags.push(
                 Diagnostic::file_error(
                     &note.path,
-                    format!(
-                        "the slug `{}` is already used by {}",
-                        note.slug,
-                        other.display()
-                    ),
+                    format!("the slug `{}` is already used by {}", note.slug, other.display()),
                 )
                 .with_help("slugs name notes across all kinds; rename one of the two files"),
             );
@@ -141,26 +123,11 @@ pub fn link(
             first_path.insert(&note.slug, &note.path);
         }
     }
-    let draft_slugs: HashSet<String> = if drafts {
-        HashSet::new()
-    } else {
-        notes
-            .iter()
-            .filter(|n| n.draft)
-            .map(|n| n.slug.clone())
-            .collect()
-    };
-    let notes: Vec<Note> = notes
-        .into_iter()
-        .zip(duplicate)
-        .filter(|(n, dup)| !dup && (drafts || !n.draft))
-        .map(|(n, _)| n)
-        .collect();
-    let by_slug: HashMap<String, NoteId> = notes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.slug.clone(), i))
-        .collect();
+    let draft_slugs: HashSet<String> =
+        if drafts { HashSet::new() } else { notes.iter().filter(|n| n.draft).map(|n| n.slug.clone()).collect() };
+    let notes: Vec<Note> =
+        notes.into_iter().zip(duplicate).filter(|(n, dup)| !dup && (drafts || !n.draft)).map(|(n, _)| n).collect();
+    let by_slug: HashMap<String, NoteId> = notes.iter().enumerate().map(|(i, n)| (n.slug.clone(), i)).collect();
 
     let n = notes.len();
     let mut site = Site {
@@ -175,29 +142,20 @@ pub fn link(
         cited_by: vec![Vec::new(); n],
     };
 
-    let checker = RefChecker {
-        site: &site,
-        drafts: &draft_slugs,
-    };
+    let checker = RefChecker { site: &site, drafts: &draft_slugs };
     let mut relations = Relations::default();
     for (id, note) in site.notes.iter().enumerate() {
         checker.front_matter(id, note, &mut diags, &mut relations);
         for link in &note.links {
-            if let Some(target) =
-                checker.body_link(note.path.as_path(), &note.text, link, &mut diags)
-            {
-                relations
-                    .backlinks
-                    .push((target, Some(id), link.sentence.clone()));
+            if let Some(target) = checker.body_link(note.path.as_path(), &note.text, link, &mut diags) {
+                relations.backlinks.push((target, Some(id), link.sentence.clone()));
             }
         }
     }
     if let Some(home) = &site.home {
         for link in &home.links {
             if let Some(target) = checker.body_link(&home.path, &home.text, link, &mut diags) {
-                relations
-                    .backlinks
-                    .push((target, None, link.sentence.clone()));
+                relations.backlinks.push((target, None, link.sentence.clone()));
             }
         }
     }
@@ -225,10 +183,7 @@ impl Relations {
         for (target, from, sentence) in self.backlinks {
             let sentence = fill_titles(&sentence, site);
             let list = &mut site.backlinks[target];
-            if !list
-                .iter()
-                .any(|b| b.from == from && b.sentence == sentence)
-            {
+            if !list.iter().any(|b| b.from == from && b.sentence == sentence) {
                 list.push(Backlink { from, sentence });
             }
         }
@@ -283,12 +238,7 @@ impl Relations {
                 by_date(list);
             }
         }
-        for list in site
-            .compared_in
-            .iter_mut()
-            .chain(&mut site.event_statements)
-            .chain(&mut site.cited_by)
-        {
+        for list in site.compared_in.iter_mut().chain(&mut site.event_statements).chain(&mut site.cited_by) {
             by_date(list);
         }
         for list in &mut site.backlinks {
@@ -323,14 +273,7 @@ struct RefChecker<'a> {
 
 impl RefChecker<'_> {
     /// Resolves a front-matter reference that must name a note of `kind`.
-    fn reference(
-        &self,
-        note: &Note,
-        field: &str,
-        r: &SlugRef,
-        kind: Kind,
-        diags: &mut Diagnostics,
-    ) -> Option<NoteId> {
+    fn reference(&self, note: &Note, field: &str, r: &SlugRef, kind: Kind, diags: &mut Diagnostics) -> Option<NoteId> {
         let err = |message: String| Diagnostic::error(&note.path, Some(&note.text), r.pos, message);
         match self.site.by_slug.get(&r.value) {
             Some(&id) if self.site.notes[id].kind() == kind => Some(id),
@@ -352,27 +295,16 @@ impl RefChecker<'_> {
             }
             None if self.drafts.contains(&r.value) => {
                 diags.push(
-                    err(format!(
-                        "`{}` in `{field}` is a draft, left out of this build",
-                        r.value
-                    ))
-                    .with_help("build with --drafts, or remove `draft = true` from that note"),
+                    err(format!("`{}` in `{field}` is a draft, left out of this build", r.value))
+                        .with_help("build with --drafts, or remove `draft = true` from that note"),
                 );
                 None
             }
             None => {
-                let mut d = err(format!(
-                    "no {} named `{}` (in `{field}`)",
-                    kind.name(),
-                    r.value
-                ));
+                let mut d = err(format!("no {} named `{}` (in `{field}`)", kind.name(), r.value));
                 d = match self.closest_of_kind(&r.value, kind) {
                     Some(near) => d.with_help(format!("did you mean `{near}`?")),
-                    None => d.with_help(format!(
-                        "create content/{}/{}.md, or fix the slug",
-                        kind.folder(),
-                        r.value
-                    )),
+                    None => d.with_help(format!("create content/{}/{}.md, or fix the slug", kind.folder(), r.value)),
                 };
                 diags.push(d);
                 None
@@ -381,14 +313,7 @@ impl RefChecker<'_> {
     }
 
     fn closest_of_kind(&self, slug: &str, kind: Kind) -> Option<&str> {
-        closest(
-            slug,
-            self.site
-                .notes
-                .iter()
-                .filter(|n| n.kind() == kind)
-                .map(|n| n.slug.as_str()),
-        )
+        closest(slug, self.site.notes.iter().filter(|n| n.kind() == kind).map(|n| n.slug.as_str()))
     }
 
     fn front_matter(&self, id: NoteId, note: &Note, diags: &mut Diagnostics, rel: &mut Relations) {
@@ -398,18 +323,13 @@ impl RefChecker<'_> {
                     && let Some(c) = self.reference(note, "country", country, Kind::Actor, diags)
                 {
                     match &self.site.notes[c].meta {
-                        Meta::Actor(ca) if ca.kind == ActorKind::Country => {
-                            rel.members.push((c, id))
-                        }
+                        Meta::Actor(ca) if ca.kind == ActorKind::Country => rel.members.push((c, id)),
                         _ => diags.push(
                             Diagnostic::error(
                                 &note.path,
                                 Some(&note.text),
                                 country.pos,
-                                format!(
-                                    "`{}` in `country` is not an actor of kind country",
-                                    country.value
-                                ),
+                                format!("`{}` in `country` is not an actor of kind country", country.value),
                             )
                             .with_help("`country` must name an actor with `kind = \"country\"`"),
                         ),
@@ -460,28 +380,22 @@ impl RefChecker<'_> {
     }
 
     /// Resolves a link in a body; reports it when broken.
-    fn body_link(
-        &self,
-        path: &std::path::Path,
-        text: &str,
-        link: &Link,
-        diags: &mut Diagnostics,
-    ) -> Option<NoteId> {
+    fn body_link(&self, path: &std::path::Path, text: &str, link: &Link, diags: &mut Diagnostics) -> Option<NoteId> {
         let err = |message: String| Diagnostic::error(path, Some(text), link.pos, message);
-        let found = self.site.by_slug.get(&link.target).copied().filter(|&id| {
-            link.target_kind
-                .is_none_or(|k| self.site.notes[id].kind() == k)
-        });
+        let found = self
+            .site
+            .by_slug
+            .get(&link.target)
+            .copied()
+            .filter(|&id| link.target_kind.is_none_or(|k| self.site.notes[id].kind() == k));
         let Some(id) = found else {
             let written = match link.style {
                 crate::note::LinkStyle::Wiki => format!("[[{}]]", link.target),
                 crate::note::LinkStyle::Markdown => format!("a link to `{}`", link.target),
             };
             let mut d = if self.drafts.contains(&link.target) {
-                err(format!(
-                    "{written} links to a draft, left out of this build"
-                ))
-                .with_help("build with --drafts, or remove the link")
+                err(format!("{written} links to a draft, left out of this build"))
+                    .with_help("build with --drafts, or remove the link")
             } else {
                 err(format!("{written} links to a note that does not exist"))
             };
@@ -506,17 +420,10 @@ impl RefChecker<'_> {
                 let mut d = err(format!("`{}` has no heading `#{heading}`", link.target));
                 d = match closest(heading, target.headings.iter().map(|h| h.id.as_str())) {
                     Some(near) => d.with_help(format!("did you mean `#{near}`?")),
-                    None if target.headings.is_empty() => {
-                        d.with_help(format!("`{}` has no headings", link.target))
-                    }
+                    None if target.headings.is_empty() => d.with_help(format!("`{}` has no headings", link.target)),
                     None => d.with_help(format!(
                         "its headings are: {}",
-                        target
-                            .headings
-                            .iter()
-                            .map(|h| format!("#{}", h.id))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        target.headings.iter().map(|h| format!("#{}", h.id)).collect::<Vec<_>>().join(", ")
                     )),
                 };
                 diags.push(d);
@@ -527,11 +434,7 @@ impl RefChecker<'_> {
 }
 
 fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 /// Checks that every quotation stands word for word in the note's source
@@ -544,15 +447,7 @@ fn check_quotations(site: &Site, diags: &mut Diagnostics) {
     }
     let sources: BTreeMap<NoteId, (Normalized, &str)> = site
         .of_kind(Kind::Source)
-        .map(|id| {
-            (
-                id,
-                (
-                    Normalized::new(site.notes[id].body()),
-                    site.notes[id].body(),
-                ),
-            )
-        })
+        .map(|id| (id, (Normalized::new(site.notes[id].body()), site.notes[id].body())))
         .collect();
     if sources.is_empty() {
         return;
@@ -560,10 +455,7 @@ fn check_quotations(site: &Site, diags: &mut Diagnostics) {
     // In warn mode only the first few are shown in full, then a count.
     const SHOWN_WARNINGS: usize = 5;
     let mut missing = 0usize;
-    let mut check = |path: &std::path::Path,
-                     text: &str,
-                     quotations: &[Quotation],
-                     source: Option<NoteId>| {
+    let mut check = |path: &std::path::Path, text: &str, quotations: &[Quotation], source: Option<NoteId>| {
         for q in quotations {
             let wanted = normalize(q.text.trim_end_matches(['.', ',']));
             let wanted = wanted.trim_matches('"');
@@ -583,23 +475,15 @@ fn check_quotations(site: &Site, diags: &mut Diagnostics) {
             }
             let (near, in_source) = nearest_passage(
                 wanted,
-                source.map_or_else(
-                    || sources.values().collect(),
-                    |id| sources.get(&id).into_iter().collect(),
-                ),
+                source.map_or_else(|| sources.values().collect(), |id| sources.get(&id).into_iter().collect()),
             );
-            let source_name = source.map_or_else(
-                || "any source note".to_string(),
-                |id| format!("its source `{}`", site.notes[id].slug),
-            );
+            let source_name = source
+                .map_or_else(|| "any source note".to_string(), |id| format!("its source `{}`", site.notes[id].slug));
             let mut d = Diagnostic::error(
                 path,
                 Some(text),
                 q.pos,
-                format!(
-                    "quotation not found word for word in {source_name}: “{}”",
-                    q.text
-                ),
+                format!("quotation not found word for word in {source_name}: “{}”", q.text),
             );
             d = match near {
                 Some(near) if in_source => d.with_help(format!("the nearest passage in the source is: “{near}”")),
@@ -629,14 +513,9 @@ fn check_quotations(site: &Site, diags: &mut Diagnostics) {
         diags.push(
             Diagnostic::file_error(
                 std::path::Path::new("site.toml"),
-                format!(
-                    "{} more quotations are not found in their sources",
-                    missing - SHOWN_WARNINGS
-                ),
+                format!("{} more quotations are not found in their sources", missing - SHOWN_WARNINGS),
             )
-            .with_help(
-                "set `quotations = \"error\"` in site.toml to list them all and fail the build",
-            )
+            .with_help("set `quotations = \"error\"` in site.toml to list them all and fail the build")
             .warning(),
         );
     }
@@ -660,19 +539,11 @@ fn nearest_passage(wanted: &str, sources: Vec<&(Normalized, &str)>) -> (Option<S
             continue;
         }
         for window in spans.windows(n) {
-            let same = window
-                .iter()
-                .zip(&words)
-                .filter(|(a, b)| a.0 == **b)
-                .count();
+            let same = window.iter().zip(&words).filter(|(a, b)| a.0 == **b).count();
             if best.as_ref().is_none_or(|(s, _)| same > *s) {
-                let (start, end) =
-                    normalized.original_range(window[0].1, window[n - 1].2, original);
+                let (start, end) = normalized.original_range(window[0].1, window[n - 1].2, original);
                 let passage = original[start..end].trim_matches(['“', '”', '"', ',', '.']);
-                best = Some((
-                    same,
-                    passage.split_whitespace().collect::<Vec<_>>().join(" "),
-                ));
+                best = Some((same, passage.split_whitespace().collect::<Vec<_>>().join(" ")));
             }
         }
     }

@@ -22,13 +22,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Actor,
-        Kind::Statement,
-        Kind::Event,
-        Kind::Comparison,
-        Kind::Source,
-    ];
+    pub const ALL: [Kind; 5] = [Kind::Actor, Kind::Statement, Kind::Event, Kind::Comparison, Kind::Source];
 
     /// The folder under `content/` that holds notes of this kind.
     pub fn folder(self) -> &'static str {
@@ -92,13 +86,7 @@ impl ActorKind {
         Self::NAMES[self as usize]
     }
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            ActorKind::Person,
-            ActorKind::Institution,
-            ActorKind::Country,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        [ActorKind::Person, ActorKind::Institution, ActorKind::Country].into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -113,16 +101,9 @@ pub enum Medium {
 }
 
 impl Medium {
-    pub const NAMES: [&'static str; 6] =
-        ["readout", "post", "statement", "remark", "report", "other"];
-    const ALL: [Medium; 6] = [
-        Medium::Readout,
-        Medium::Post,
-        Medium::Statement,
-        Medium::Remark,
-        Medium::Report,
-        Medium::Other,
-    ];
+    pub const NAMES: [&'static str; 6] = ["readout", "post", "statement", "remark", "report", "other"];
+    const ALL: [Medium; 6] =
+        [Medium::Readout, Medium::Post, Medium::Statement, Medium::Remark, Medium::Report, Medium::Other];
     pub fn as_str(self) -> &'static str {
         Self::NAMES[self as usize]
     }

@@ -61,9 +61,7 @@ pub fn note_text(kind: Kind, slug: &str) -> String {
     };
     let body = match kind {
         Kind::Actor => "Who they are, in a few sentences. Link other notes with `[[slug]]`.\n",
-        Kind::Statement => {
-            "Context in paragraphs. The statement's own words in a blockquote:\n\n> …\n"
-        }
+        Kind::Statement => "Context in paragraphs. The statement's own words in a blockquote:\n\n> …\n",
         Kind::Event => "What happened. Link the actors with `[[slug]]`.\n",
         Kind::Comparison => "The analysis: where the two statements agree and where they do not.\n",
         Kind::Source => "The full text of the source, unchanged.\n",
@@ -76,23 +74,13 @@ pub fn create(root: &Path, kind: Kind, slug: &str) -> io::Result<PathBuf> {
     let dir = root.join("content").join(kind.folder());
     fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{slug}.md"));
-    let mut file = fs::File::options()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(|e| {
-            if e.kind() == io::ErrorKind::AlreadyExists {
-                io::Error::new(
-                    e.kind(),
-                    format!(
-                        "{} already exists; readout new never overwrites a note",
-                        path.display()
-                    ),
-                )
-            } else {
-                e
-            }
-        })?;
+    let mut file = fs::File::options().write(true).create_new(true).open(&path).map_err(|e| {
+        if e.kind() == io::ErrorKind::AlreadyExists {
+            io::Error::new(e.kind(), format!("{} already exists; readout new never overwrites a note", path.display()))
+        } else {
+            e
+        }
+    })?;
     io::Write::write_all(&mut file, note_text(kind, slug).as_bytes())?;
     Ok(path)
 }
@@ -109,10 +97,7 @@ mod tests {
                 if *field == "points" {
                     assert!(text.contains("[[points]]"));
                 } else {
-                    assert!(
-                        text.contains(&format!("\n{field} = ")),
-                        "{kind:?} lacks {field}"
-                    );
+                    assert!(text.contains(&format!("\n{field} = ")), "{kind:?} lacks {field}");
                 }
             }
         }

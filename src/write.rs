@@ -34,12 +34,7 @@ pub struct RefusedOutput {
 
 impl std::fmt::Display for RefusedOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "refusing to write to {}: {}",
-            self.output.display(),
-            self.reason
-        )
+        write!(f, "refusing to write to {}: {}", self.output.display(), self.reason)
     }
 }
 
@@ -66,12 +61,7 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// Refuses output folders that would destroy the writer's work.
 pub fn check_output(root: &Path, output: &Path) -> Result<(), RefusedOutput> {
-    let refuse = |reason: &str| {
-        Err(RefusedOutput {
-            output: output.to_path_buf(),
-            reason: reason.to_string(),
-        })
-    };
+    let refuse = |reason: &str| Err(RefusedOutput { output: output.to_path_buf(), reason: reason.to_string() });
     let out = absolute(output);
     let root = absolute(root);
     if out.parent().is_none() {
@@ -82,9 +72,7 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), RefusedOutput> {
     }
     for dir in ["content", "templates", "static"] {
         if out.starts_with(root.join(dir)) {
-            return refuse(&format!(
-                "it is inside the site's `{dir}/` folder; choose a folder such as `public/`"
-            ));
+            return refuse(&format!("it is inside the site's `{dir}/` folder; choose a folder such as `public/`"));
         }
     }
     if let Some(home) = std::env::var_os("HOME")
@@ -96,13 +84,9 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), RefusedOutput> {
         if !out.is_dir() {
             return refuse("it is a file, not a folder");
         }
-        let empty = fs::read_dir(&out)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
+        let empty = fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
         if !empty && !out.join(MARKER).exists() {
-            return refuse(
-                "it is a folder with files that readout did not write; empty it or choose another folder",
-            );
+            return refuse("it is a folder with files that readout did not write; empty it or choose another folder");
         }
     }
     Ok(())
@@ -120,10 +104,7 @@ impl Drop for OutputLock {
 }
 
 fn sibling(output: &Path, suffix: &str) -> PathBuf {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     output.with_file_name(format!(".{name}.{suffix}"))
 }
 
@@ -133,11 +114,7 @@ pub fn lock(output: &Path, on_wait: impl FnOnce()) -> io::Result<OutputLock> {
     if let Some(parent) = output.parent() {
         fs::create_dir_all(parent)?;
     }
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(sibling(&output, "lock"))?;
+    let file = File::options().create(true).truncate(false).write(true).open(sibling(&output, "lock"))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
@@ -172,8 +149,7 @@ fn recover(output: &Path) -> io::Result<()> {
 pub fn write(output: &Path, pages: &[Page], assets: &[(String, Asset)]) -> io::Result<usize> {
     let output = absolute(output);
     let staging = sibling(&output, "new");
-    let result =
-        write_tree(&staging, pages, assets).and_then(|n| swap(&staging, &output).map(|()| n));
+    let result = write_tree(&staging, pages, assets).and_then(|n| swap(&staging, &output).map(|()| n));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
@@ -193,19 +169,12 @@ fn write_tree(dir: &Path, pages: &[Page], assets: &[(String, Asset)]) -> io::Res
     for folder in &folders {
         fs::create_dir_all(folder)?;
     }
-    pages
-        .par_iter()
-        .try_for_each(|p| fs::write(dir.join(&p.path), &p.content))?;
-    assets
-        .par_iter()
-        .try_for_each(|(path, asset)| match asset {
-            Asset::Copy(from) => fs::copy(from, dir.join(path)).map(|_| ()),
-            Asset::Builtin(text) => fs::write(dir.join(path), text),
-        })?;
-    fs::write(
-        dir.join(MARKER),
-        "This folder is written by readout; each build replaces it whole.\n",
-    )?;
+    pages.par_iter().try_for_each(|p| fs::write(dir.join(&p.path), &p.content))?;
+    assets.par_iter().try_for_each(|(path, asset)| match asset {
+        Asset::Copy(from) => fs::copy(from, dir.join(path)).map(|_| ()),
+        Asset::Builtin(text) => fs::write(dir.join(path), text),
+    })?;
+    fs::write(dir.join(MARKER), "This folder is written by readout; each build replaces it whole.\n")?;
     Ok(pages.len() + assets.len())
 }
 
@@ -245,25 +214,14 @@ mod tests {
     fn write_replaces_output_whole() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let page = |path: &str, content: &str| Page {
-            path: path.into(),
-            content: content.into(),
-        };
+        let page = |path: &str, content: &str| Page { path: path.into(), content: content.into() };
         let _lock = lock(&out, || {}).unwrap();
-        write(
-            &out,
-            &[page("index.html", "one"), page("a/index.html", "a")],
-            &[],
-        )
-        .unwrap();
+        write(&out, &[page("index.html", "one"), page("a/index.html", "a")], &[]).unwrap();
         write(&out, &[page("index.html", "two")], &[]).unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("a").exists());
         assert!(out.join(MARKER).exists());
-        let leftovers: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers.len(), 2, "{leftovers:?}"); // public and its lock file
     }
 
@@ -275,10 +233,7 @@ mod tests {
         fs::write(sibling(&out, "old").join("index.html"), "previous").unwrap();
         fs::create_dir_all(sibling(&out, "new")).unwrap();
         let _lock = lock(&out, || {}).unwrap();
-        assert_eq!(
-            fs::read_to_string(out.join("index.html")).unwrap(),
-            "previous"
-        );
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "previous");
         assert!(!sibling(&out, "new").exists());
     }
 }

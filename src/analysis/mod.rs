@@ -10,9 +10,7 @@ use std::collections::HashSet;
 
 /// English modal verbs, which the NLTK list leaves out but which carry no
 /// meaning of their own when comparing wording.
-const ENGLISH_MODALS: &[&str] = &[
-    "must", "would", "could", "should", "shall", "may", "might", "will", "can",
-];
+const ENGLISH_MODALS: &[&str] = &["must", "would", "could", "should", "shall", "may", "might", "will", "can"];
 
 /// What wording comparison needs to know of a language: its stop words
 /// and, where one exists, its stemmer ("tensions" and "tension" are one word).
@@ -25,11 +23,7 @@ impl Language {
     /// The language of a site's `language` setting (`en`, `en-GB`, `fr`, …).
     pub fn new(code: &str) -> Self {
         use rust_stemmers::{Algorithm, Stemmer};
-        let short = code
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("en")
-            .to_ascii_lowercase();
+        let short = code.split(['-', '_']).next().unwrap_or("en").to_ascii_lowercase();
         let algorithm = match short.as_str() {
             "en" => Some(Algorithm::English),
             "fr" => Some(Algorithm::French),
@@ -44,10 +38,7 @@ impl Language {
             "ar" => Some(Algorithm::Arabic),
             _ => None,
         };
-        Language {
-            stops: stop_words(code),
-            stemmer: algorithm.map(Stemmer::create),
-        }
+        Language { stops: stop_words(code), stemmer: algorithm.map(Stemmer::create) }
     }
 
     /// The form a normalised word is compared by.
@@ -62,11 +53,7 @@ impl Language {
 /// The stop words of a site's language (`en`, `en-GB`, `fr`, …), English
 /// when the language is unknown.
 pub fn stop_words(language: &str) -> HashSet<&'static str> {
-    let code = language
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("en")
-        .to_ascii_lowercase();
+    let code = language.split(['-', '_']).next().unwrap_or("en").to_ascii_lowercase();
     let (list, english) = match stop_words::lookup(&code) {
         Some(list) => (list, code == "en"),
         None => (stop_words::lookup("en").unwrap_or(&[]), true),

@@ -51,11 +51,7 @@ impl Normalized {
             text.pop();
             origin.pop();
         }
-        Normalized {
-            text,
-            origin,
-            original_len: original.len(),
-        }
+        Normalized { text, origin, original_len: original.len() }
     }
 
     /// The original byte range of normalised range `start..end`.
@@ -64,11 +60,7 @@ impl Normalized {
         let to = if end == 0 {
             from
         } else {
-            let last = self
-                .origin
-                .get(end - 1)
-                .copied()
-                .unwrap_or(self.original_len);
+            let last = self.origin.get(end - 1).copied().unwrap_or(self.original_len);
             // The end of the original char that the last byte came from.
             last + original[last..].chars().next().map_or(0, char::len_utf8)
         };
@@ -111,10 +103,7 @@ mod tests {
 
     #[test]
     fn folds_quotes_case_and_space() {
-        assert_eq!(
-            normalize("  India’s  “Right”\n to—act "),
-            "india's \"right\" to-act"
-        );
+        assert_eq!(normalize("  India’s  “Right”\n to—act "), "india's \"right\" to-act");
     }
 
     #[test]
@@ -131,11 +120,7 @@ mod tests {
     fn matches_only_whole_words() {
         let original = "terrorist terror terrorism";
         let n = Normalized::new(original);
-        let found: Vec<_> = n
-            .find_words("terror", original)
-            .into_iter()
-            .map(|(s, e)| &original[s..e])
-            .collect();
+        let found: Vec<_> = n.find_words("terror", original).into_iter().map(|(s, e)| &original[s..e]).collect();
         assert_eq!(found, ["terror"]);
     }
 }

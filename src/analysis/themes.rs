@@ -21,12 +21,7 @@ pub fn find_themes(themes: &[Theme], text: &str) -> Vec<ThemeHit> {
     for (index, theme) in themes.iter().enumerate() {
         for term in &theme.terms {
             for (start, end) in n.find_words(&normalize(term), text) {
-                hits.push(ThemeHit {
-                    theme: index,
-                    term: text[start..end].to_string(),
-                    start,
-                    end,
-                });
+                hits.push(ThemeHit { theme: index, term: text[start..end].to_string(), start, end });
             }
         }
     }
@@ -47,32 +42,20 @@ mod tests {
     use super::*;
 
     fn theme(name: &str, terms: &[&str]) -> Theme {
-        Theme {
-            name: name.into(),
-            terms: terms.iter().map(|t| t.to_string()).collect(),
-        }
+        Theme { name: name.into(), terms: terms.iter().map(|t| t.to_string()).collect() }
     }
 
     #[test]
     fn finds_terms_by_whole_words() {
-        let themes = [
-            theme("de-escalation", &["de-escalate"]),
-            theme("terrorism", &["terror", "terrorist"]),
-        ];
-        let hits = find_themes(
-            &themes,
-            "Discussed the Pahalgam terrorist attack; we must de-escalate tensions",
-        );
+        let themes = [theme("de-escalation", &["de-escalate"]), theme("terrorism", &["terror", "terrorist"])];
+        let hits = find_themes(&themes, "Discussed the Pahalgam terrorist attack; we must de-escalate tensions");
         let found: Vec<_> = hits.iter().map(|h| (h.theme, h.term.as_str())).collect();
         assert_eq!(found, [(1, "terrorist"), (0, "de-escalate")]);
     }
 
     #[test]
     fn longer_terms_win_over_words_inside_them() {
-        let themes = [
-            theme("peace", &["peace"]),
-            theme("security", &["peace and security"]),
-        ];
+        let themes = [theme("peace", &["peace"]), theme("security", &["peace and security"])];
         let hits = find_themes(&themes, "maintain peace and security");
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].term, "peace and security");

@@ -39,16 +39,9 @@ pub fn tokenize(texts: &[String], language: &Language) -> Vec<Token> {
                 continue;
             }
             let plain = normalize(word);
-            let stop = language.stops.contains(plain.as_str())
-                || plain.chars().all(|c| c.is_ascii_digit());
+            let stop = language.stops.contains(plain.as_str()) || plain.chars().all(|c| c.is_ascii_digit());
             let norm = if stop { plain } else { language.stem(&plain) };
-            tokens.push(Token {
-                text: t,
-                start,
-                end,
-                norm,
-                stop,
-            });
+            tokens.push(Token { text: t, start, end, norm, stop });
         }
     }
     tokens
@@ -81,17 +74,13 @@ pub fn compare(left: &[String], right: &[String], language: &Language) -> Wordin
     let lt = tokenize(left, language);
     let rt = tokenize(right, language);
     // Content words only, in order, with a break between texts.
-    let content = |tokens: &[Token]| -> Vec<usize> {
-        (0..tokens.len()).filter(|&i| !tokens[i].stop).collect()
-    };
+    let content = |tokens: &[Token]| -> Vec<usize> { (0..tokens.len()).filter(|&i| !tokens[i].stop).collect() };
     let (lc, rc) = (content(&lt), content(&rt));
     let same = |a: usize, b: usize| {
         let (x, y) = (&lt[lc[a]], &rt[rc[b]]);
         x.norm == y.norm
     };
-    let continues = |tokens: &[Token], c: &[usize], k: usize| {
-        k > 0 && tokens[c[k]].text == tokens[c[k - 1]].text
-    };
+    let continues = |tokens: &[Token], c: &[usize], k: usize| k > 0 && tokens[c[k]].text == tokens[c[k - 1]].text;
 
     // Where each right-side content word occurs, so runs start only at real matches.
     let mut right_at: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -103,20 +92,11 @@ pub fn compare(left: &[String], right: &[String], language: &Language) -> Wordin
     let mut left_shared = vec![false; lt.len()];
     let mut right_shared = vec![false; rt.len()];
     for a in 0..lc.len() {
-        for &b in right_at
-            .get(lt[lc[a]].norm.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
+        for &b in right_at.get(lt[lc[a]].norm.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
             left_shared[lc[a]] = true;
             right_shared[rc[b]] = true;
             // Only start a run where the previous words do not also match.
-            if a > 0
-                && b > 0
-                && continues(&lt, &lc, a)
-                && continues(&rt, &rc, b)
-                && same(a - 1, b - 1)
-            {
+            if a > 0 && b > 0 && continues(&lt, &lc, a) && continues(&rt, &rc, b) && same(a - 1, b - 1) {
                 continue;
             }
             let mut n = 1;
@@ -133,29 +113,14 @@ pub fn compare(left: &[String], right: &[String], language: &Language) -> Wordin
             }
             let (ls, le) = (&lt[lc[a]], &lt[lc[a + n - 1]]);
             let (rs, re) = (&rt[rc[b]], &rt[rc[b + n - 1]]);
-            let key: String = (a..a + n)
-                .map(|k| lt[lc[k]].norm.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
+            let key: String = (a..a + n).map(|k| lt[lc[k]].norm.as_str()).collect::<Vec<_>>().join(" ");
             let next = phrase_ids.len();
             let id = *phrase_ids.entry(key).or_insert_with(|| {
-                wording
-                    .shared
-                    .push(left[ls.text][ls.start..le.end].to_string());
+                wording.shared.push(left[ls.text][ls.start..le.end].to_string());
                 next
             });
-            wording.left_marks.push(Mark {
-                text: ls.text,
-                start: ls.start,
-                end: le.end,
-                phrase: Some(id),
-            });
-            wording.right_marks.push(Mark {
-                text: rs.text,
-                start: rs.start,
-                end: re.end,
-                phrase: Some(id),
-            });
+            wording.left_marks.push(Mark { text: ls.text, start: ls.start, end: le.end, phrase: Some(id) });
+            wording.right_marks.push(Mark { text: rs.text, start: rs.start, end: re.end, phrase: Some(id) });
         }
     }
     add_word_marks(&lt, &left_shared, &mut wording.left_marks);
@@ -169,26 +134,14 @@ pub fn compare(left: &[String], right: &[String], language: &Language) -> Wordin
 /// sorts the marks and drops overlaps.
 fn add_word_marks(tokens: &[Token], shared: &[bool], marks: &mut Vec<Mark>) {
     for (i, t) in tokens.iter().enumerate() {
-        if shared[i]
-            && !marks
-                .iter()
-                .any(|m| m.text == t.text && m.start <= t.start && t.end <= m.end)
-        {
-            marks.push(Mark {
-                text: t.text,
-                start: t.start,
-                end: t.end,
-                phrase: None,
-            });
+        if shared[i] && !marks.iter().any(|m| m.text == t.text && m.start <= t.start && t.end <= m.end) {
+            marks.push(Mark { text: t.text, start: t.start, end: t.end, phrase: None });
         }
     }
     marks.sort_by_key(|m| (m.text, m.start, std::cmp::Reverse(m.end)));
     let mut kept: Vec<Mark> = Vec::with_capacity(marks.len());
     for m in marks.drain(..) {
-        if kept
-            .last()
-            .is_some_and(|k| k.text == m.text && m.start < k.end)
-        {
+        if kept.last().is_some_and(|k| k.text == m.text && m.start < k.end) {
             continue;
         }
         kept.push(m);
@@ -271,44 +224,26 @@ mod tests {
 
     #[test]
     fn shared_phrases_ignore_stop_words_and_are_marked_on_both_sides() {
-        let left = texts(&[
-            "to work with Pakistan to de-escalate tensions and maintain peace and security in South Asia",
-        ]);
+        let left =
+            texts(&["to work with Pakistan to de-escalate tensions and maintain peace and security in South Asia"]);
         let right = texts(&[
             "work with India to de-escalate tensions, re-establish direct communications, and maintain peace and security in South Asia",
         ]);
         let w = compare(&left, &right, &stops());
-        assert_eq!(
-            w.shared,
-            [
-                "de-escalate tensions",
-                "maintain peace and security in South Asia"
-            ]
-        );
+        assert_eq!(w.shared, ["de-escalate tensions", "maintain peace and security in South Asia"]);
         let l = &w.left_marks.iter().find(|m| m.phrase == Some(1)).unwrap();
-        assert_eq!(
-            &left[0][l.start..l.end],
-            "maintain peace and security in South Asia"
-        );
+        assert_eq!(&left[0][l.start..l.end], "maintain peace and security in South Asia");
         let r = &w.right_marks.iter().find(|m| m.phrase == Some(0)).unwrap();
         assert_eq!(&right[0][r.start..r.end], "de-escalate tensions");
-        assert_eq!(
-            w.right_only,
-            ["India", "re-establish direct communications"]
-        );
+        assert_eq!(w.right_only, ["India", "re-establish direct communications"]);
         // "work" is a shared single word.
-        assert!(
-            w.left_marks
-                .iter()
-                .any(|m| m.phrase.is_none() && &left[0][m.start..m.end] == "work")
-        );
+        assert!(w.left_marks.iter().any(|m| m.phrase.is_none() && &left[0][m.start..m.end] == "work"));
     }
 
     #[test]
     fn each_side_lists_what_the_other_lacks() {
-        let left = texts(&[
-            "to work with Pakistan to de-escalate tensions and maintain peace and security in South Asia",
-        ]);
+        let left =
+            texts(&["to work with Pakistan to de-escalate tensions and maintain peace and security in South Asia"]);
         let right = texts(&[
             "Discussed the Pahalgam terrorist attack with U.S. @SecRubio yesterday. Its perpetrators, backers and planners must be brought to justice",
         ]);
@@ -316,36 +251,15 @@ mod tests {
         assert!(w.shared.is_empty());
         assert_eq!(
             w.left_only,
-            [
-                "work",
-                "Pakistan",
-                "de-escalate tensions",
-                "maintain",
-                "peace and security",
-                "South Asia"
-            ]
+            ["work", "Pakistan", "de-escalate tensions", "maintain", "peace and security", "South Asia"]
         );
-        assert!(
-            w.right_only
-                .iter()
-                .any(|t| t == "perpetrators, backers and planners"),
-            "{:?}",
-            w.right_only
-        );
-        assert!(
-            w.right_only.iter().any(|t| t == "justice"),
-            "{:?}",
-            w.right_only
-        );
+        assert!(w.right_only.iter().any(|t| t == "perpetrators, backers and planners"), "{:?}", w.right_only);
+        assert!(w.right_only.iter().any(|t| t == "justice"), "{:?}", w.right_only);
     }
 
     #[test]
     fn word_forms_match_by_stem() {
-        let w = compare(
-            &texts(&["ease the tensions"]),
-            &texts(&["easing tension"]),
-            &stops(),
-        );
+        let w = compare(&texts(&["ease the tensions"]), &texts(&["easing tension"]), &stops());
         assert_eq!(w.shared, ["ease the tensions"]);
     }
 

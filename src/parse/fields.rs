@@ -24,20 +24,8 @@ pub struct FieldReader<'a> {
 
 impl<'a> FieldReader<'a> {
     /// A reader over `fields`, which may only use the names in `known`.
-    pub fn new(
-        path: &'a Path,
-        text: &'a str,
-        fields: &'a [Field],
-        anchor: Position,
-        known: &[&str],
-    ) -> Self {
-        let mut reader = FieldReader {
-            path,
-            text,
-            fields,
-            anchor,
-            errors: Vec::new(),
-        };
+    pub fn new(path: &'a Path, text: &'a str, fields: &'a [Field], anchor: Position, known: &[&str]) -> Self {
+        let mut reader = FieldReader { path, text, fields, anchor, errors: Vec::new() };
         for field in fields {
             if !known.contains(&field.key.as_str()) {
                 let mut err = reader.error(field.key_pos, format!("unknown field `{}`", field.key));
@@ -67,13 +55,7 @@ impl<'a> FieldReader<'a> {
     }
 
     fn wrong_type(&mut self, name: &str, value: &Value, expected: &str) {
-        let err = self.error(
-            value.pos,
-            format!(
-                "field `{name}` must be {expected}, not {}",
-                value.kind.type_name()
-            ),
-        );
+        let err = self.error(value.pos, format!("field `{name}` must be {expected}, not {}", value.kind.type_name()));
         self.errors.push(err);
     }
 
@@ -85,10 +67,7 @@ impl<'a> FieldReader<'a> {
     fn raw_string(&mut self, name: &str) -> Option<Spanned<String>> {
         let field = self.get(name)?;
         match &field.value.kind {
-            ValueKind::String(s) => Some(Spanned {
-                value: s.clone(),
-                pos: field.value.pos,
-            }),
+            ValueKind::String(s) => Some(Spanned { value: s.clone(), pos: field.value.pos }),
             _ => {
                 self.wrong_type(name, &field.value, "a string");
                 None
@@ -142,16 +121,10 @@ impl<'a> FieldReader<'a> {
             }
         };
         match parse_date(written) {
-            Ok(date) => Some(Spanned {
-                value: date,
-                pos: field.value.pos,
-            }),
+            Ok(date) => Some(Spanned { value: date, pos: field.value.pos }),
             Err(why) => {
                 let err = self
-                    .error(
-                        field.value.pos,
-                        format!("field `{name}`: `{written}` is not a valid date: {why}"),
-                    )
+                    .error(field.value.pos, format!("field `{name}`: `{written}` is not a valid date: {why}"))
                     .with_help("write dates as YYYY-MM-DD, e.g. 2025-04-30");
                 self.errors.push(err);
                 None
@@ -165,14 +138,8 @@ impl<'a> FieldReader<'a> {
         if choices.contains(&value.value.as_str()) {
             return Some(value);
         }
-        let mut err = self.error(
-            value.pos,
-            format!(
-                "field `{name}` must be one of {}, not `{}`",
-                choices.join(", "),
-                value.value
-            ),
-        );
+        let mut err = self
+            .error(value.pos, format!("field `{name}` must be one of {}, not `{}`", choices.join(", "), value.value));
         if let Some(near) = closest(&value.value, choices.iter().copied()) {
             err = err.with_help(format!("did you mean `{near}`?"));
         }
@@ -197,13 +164,8 @@ impl<'a> FieldReader<'a> {
             Ok(()) => Some(value),
             Err(suggestion) => {
                 let err = self
-                    .error(
-                        value.pos,
-                        format!("field `{name}`: `{}` is not a valid slug", value.value),
-                    )
-                    .with_help(format!(
-                        "slugs are lowercase letters, digits and `-`; did you mean `{suggestion}`?"
-                    ));
+                    .error(value.pos, format!("field `{name}`: `{}` is not a valid slug", value.value))
+                    .with_help(format!("slugs are lowercase letters, digits and `-`; did you mean `{suggestion}`?"));
                 self.errors.push(err);
                 None
             }
@@ -216,18 +178,12 @@ impl<'a> FieldReader<'a> {
             return Vec::new();
         };
         match &field.value.kind {
-            ValueKind::String(s) => vec![Spanned {
-                value: s.clone(),
-                pos: field.value.pos,
-            }],
+            ValueKind::String(s) => vec![Spanned { value: s.clone(), pos: field.value.pos }],
             ValueKind::Array(items) => {
                 let mut out = Vec::new();
                 for item in items {
                     match &item.kind {
-                        ValueKind::String(s) => out.push(Spanned {
-                            value: s.clone(),
-                            pos: item.pos,
-                        }),
+                        ValueKind::String(s) => out.push(Spanned { value: s.clone(), pos: item.pos }),
                         _ => self.wrong_type(&format!("{name}[]"), item, "a string"),
                     }
                 }
@@ -242,10 +198,7 @@ impl<'a> FieldReader<'a> {
 
     /// A list of slug references.
     pub fn slug_list(&mut self, name: &str) -> Vec<SlugRef> {
-        self.string_list(name)
-            .into_iter()
-            .filter_map(|s| self.checked_slug(name, s))
-            .collect()
+        self.string_list(name).into_iter().filter_map(|s| self.checked_slug(name, s)).collect()
     }
 
     /// A list of tables (`[[points]]`), each read by `read`.
@@ -286,13 +239,7 @@ impl<'a> FieldReader<'a> {
 pub fn parse_date(written: &str) -> Result<Date, String> {
     let day = written.split(['T', ' ']).next().unwrap_or(written);
     let shape_ok = day.len() == 10
-        && day.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
+        && day.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     if !shape_ok {
         return Err("expected the form YYYY-MM-DD".into());
     }

@@ -81,12 +81,7 @@ pub fn parse(path: &Path, text: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
     } else if text.starts_with("---") {
         (Format::Yaml, "---")
     } else {
-        return Ok(FrontMatter {
-            format: None,
-            start: Position::START,
-            fields: Vec::new(),
-            body_offset: 0,
-        });
+        return Ok(FrontMatter { format: None, start: Position::START, fields: Vec::new(), body_offset: 0 });
     };
     let first_line_end = text.find('\n').unwrap_or(text.len());
     if text[..first_line_end].trim_end() != delimiter {
@@ -96,9 +91,7 @@ pub fn parse(path: &Path, text: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
             Position::START,
             format!("the front matter must open with `{delimiter}` alone on the first line"),
         )
-        .with_help(format!(
-            "put `{delimiter}` on a line of its own, then the fields, then `{delimiter}` again"
-        ));
+        .with_help(format!("put `{delimiter}` on a line of its own, then the fields, then `{delimiter}` again"));
         return Err(vec![err]);
     }
     let block_start = (first_line_end + 1).min(text.len());
@@ -112,15 +105,8 @@ pub fn parse(path: &Path, text: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
         offset += line.len();
     }
     let Some((block_end, body_offset)) = close else {
-        let err = Diagnostic::error(
-            path,
-            Some(text),
-            Position::START,
-            "the front matter opened here is never closed",
-        )
-        .with_help(format!(
-            "add a line with `{delimiter}` alone after the last field"
-        ));
+        let err = Diagnostic::error(path, Some(text), Position::START, "the front matter opened here is never closed")
+            .with_help(format!("add a line with `{delimiter}` alone after the last field"));
         return Err(vec![err]);
     };
     let block = &text[block_start..block_end];
@@ -128,12 +114,7 @@ pub fn parse(path: &Path, text: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
         Format::Toml => toml_fields(path, text, block, block_start)?,
         Format::Yaml => yaml_fields(path, text, block, block_start)?,
     };
-    Ok(FrontMatter {
-        format: Some(format),
-        start: Position::START,
-        fields,
-        body_offset,
-    })
+    Ok(FrontMatter { format: Some(format), start: Position::START, fields, body_offset })
 }
 
 /// Reads a whole TOML file (such as `site.toml`) into fields.
@@ -141,32 +122,19 @@ pub fn toml_document(path: &Path, text: &str) -> Result<Vec<Field>, Vec<Diagnost
     toml_fields(path, text, text, 0)
 }
 
-fn toml_fields(
-    path: &Path,
-    text: &str,
-    block: &str,
-    base: usize,
-) -> Result<Vec<Field>, Vec<Diagnostic>> {
+fn toml_fields(path: &Path, text: &str, block: &str, base: usize) -> Result<Vec<Field>, Vec<Diagnostic>> {
     let at = |offset: usize| Position::of_offset(text, base + offset);
     let table = toml::de::DeTable::parse(block).map_err(|e| {
         let pos = at(e.span().map_or(0, |s| s.start));
         let message = e.message().trim().trim_end_matches('.').to_string();
         vec![
-            Diagnostic::error(
-                path,
-                Some(text),
-                pos,
-                format!("invalid TOML front matter: {message}"),
-            )
-            .with_help("check the quoting and the `key = value` form of this line"),
+            Diagnostic::error(path, Some(text), pos, format!("invalid TOML front matter: {message}"))
+                .with_help("check the quoting and the `key = value` form of this line"),
         ]
     })?;
     let mut entries: Vec<_> = table.get_ref().iter().collect();
     entries.sort_by_key(|(k, _)| k.span().start);
-    Ok(entries
-        .into_iter()
-        .map(|(k, v)| toml_field(k, v, &at))
-        .collect())
+    Ok(entries.into_iter().map(|(k, v)| toml_field(k, v, &at)).collect())
 }
 
 fn toml_field(
@@ -174,17 +142,10 @@ fn toml_field(
     value: &toml::Spanned<toml::de::DeValue<'_>>,
     at: &impl Fn(usize) -> Position,
 ) -> Field {
-    Field {
-        key: key.get_ref().to_string(),
-        key_pos: at(key.span().start),
-        value: toml_value(value, at),
-    }
+    Field { key: key.get_ref().to_string(), key_pos: at(key.span().start), value: toml_value(value, at) }
 }
 
-fn toml_value(
-    value: &toml::Spanned<toml::de::DeValue<'_>>,
-    at: &impl Fn(usize) -> Position,
-) -> Value {
+fn toml_value(value: &toml::Spanned<toml::de::DeValue<'_>>, at: &impl Fn(usize) -> Position) -> Value {
     use toml::de::DeValue;
     let kind = match value.get_ref() {
         DeValue::String(s) => ValueKind::String(s.to_string()),
@@ -192,37 +153,20 @@ fn toml_value(
             Ok(n) => ValueKind::Integer(n),
             Err(_) => ValueKind::String(i.as_str().to_string()),
         },
-        DeValue::Float(f) => {
-            ValueKind::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN))
-        }
+        DeValue::Float(f) => ValueKind::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
         DeValue::Boolean(b) => ValueKind::Bool(*b),
         DeValue::Datetime(d) => ValueKind::Datetime(d.to_string()),
-        DeValue::Array(items) => {
-            ValueKind::Array(items.iter().map(|v| toml_value(v, at)).collect())
-        }
+        DeValue::Array(items) => ValueKind::Array(items.iter().map(|v| toml_value(v, at)).collect()),
         DeValue::Table(t) => {
             let mut entries: Vec<_> = t.iter().collect();
             entries.sort_by_key(|(k, _)| k.span().start);
-            ValueKind::Table(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| toml_field(k, v, at))
-                    .collect(),
-            )
+            ValueKind::Table(entries.into_iter().map(|(k, v)| toml_field(k, v, at)).collect())
         }
     };
-    Value {
-        pos: at(value.span().start),
-        kind,
-    }
+    Value { pos: at(value.span().start), kind }
 }
 
-fn yaml_fields(
-    path: &Path,
-    text: &str,
-    block: &str,
-    base: usize,
-) -> Result<Vec<Field>, Vec<Diagnostic>> {
+fn yaml_fields(path: &Path, text: &str, block: &str, base: usize) -> Result<Vec<Field>, Vec<Diagnostic>> {
     let block_line = Position::of_offset(text, base).line;
     if block.trim().is_empty() {
         return Ok(Vec::new());
@@ -232,26 +176,13 @@ fn yaml_fields(
         serde_saphyr::from_str(block).map_err(|e| {
             let pos = e
                 .location()
-                .map(|l| Position {
-                    line: block_line + l.line() as usize - 1,
-                    col: l.column() as usize,
-                })
-                .unwrap_or(Position {
-                    line: block_line,
-                    col: 1,
-                });
+                .map(|l| Position { line: block_line + l.line() as usize - 1, col: l.column() as usize })
+                .unwrap_or(Position { line: block_line, col: 1 });
             let message = e.to_string();
             let message = message.lines().next().unwrap_or("").trim().to_string();
             vec![
-                Diagnostic::error(
-                    path,
-                    Some(text),
-                    pos,
-                    format!("invalid YAML front matter: {message}"),
-                )
-                .with_help(
-                    "write each field as `key: value` starting at the beginning of its line",
-                ),
+                Diagnostic::error(path, Some(text), pos, format!("invalid YAML front matter: {message}"))
+                    .with_help("write each field as `key: value` starting at the beginning of its line"),
             ]
         })?;
     let mut entries: Entries = map.into_iter().collect();
@@ -260,24 +191,14 @@ fn yaml_fields(
         .drain(..)
         .map(|(key, spanned)| {
             let line = (spanned.referenced.line() as usize).max(1);
-            let pos = Position {
-                line: block_line + line - 1,
-                col: spanned.referenced.column() as usize,
-            };
+            let pos = Position { line: block_line + line - 1, col: spanned.referenced.column() as usize };
             // The key stands on the value's line or, for block values, above it.
             let key_line = (0..line.min(lines.len()))
                 .rev()
                 .find(|&i| yaml_key_of(lines[i]) == Some(key.as_str()))
                 .unwrap_or(line - 1);
-            let key_pos = Position {
-                line: block_line + key_line,
-                col: 1,
-            };
-            Field {
-                key,
-                key_pos,
-                value: json_value(spanned.value, pos),
-            }
+            let key_pos = Position { line: block_line + key_line, col: 1 };
+            Field { key, key_pos, value: json_value(spanned.value, pos) }
         })
         .collect();
     fields.sort_by_key(|f| f.key_pos);
@@ -299,17 +220,9 @@ fn json_value(json: Json, pos: Position) -> Value {
             None => ValueKind::Float(n.as_f64().unwrap_or(f64::NAN)),
         },
         Json::String(s) => ValueKind::String(s),
-        Json::Array(items) => {
-            ValueKind::Array(items.into_iter().map(|v| json_value(v, pos)).collect())
-        }
+        Json::Array(items) => ValueKind::Array(items.into_iter().map(|v| json_value(v, pos)).collect()),
         Json::Object(map) => ValueKind::Table(
-            map.into_iter()
-                .map(|(key, v)| Field {
-                    key,
-                    key_pos: pos,
-                    value: json_value(v, pos),
-                })
-                .collect(),
+            map.into_iter().map(|(key, v)| Field { key, key_pos: pos, value: json_value(v, pos) }).collect(),
         ),
     };
     Value { pos, kind }
@@ -331,25 +244,15 @@ mod tests {
         assert_eq!(fm.fields[0].key_pos, Position { line: 2, col: 1 });
         assert_eq!(fm.fields[1].key_pos, Position { line: 4, col: 1 });
         assert_eq!(fm.fields[1].value.pos, Position { line: 4, col: 11 });
-        assert_eq!(
-            &"+++\ntitle = \"A\"\n\nspeaker = \"b\"\n+++\nBody"[fm.body_offset..],
-            "Body"
-        );
+        assert_eq!(&"+++\ntitle = \"A\"\n\nspeaker = \"b\"\n+++\nBody"[fm.body_offset..], "Body");
     }
 
     #[test]
     fn toml_dates_and_tables() {
         let fm = parse_ok("+++\ndate = 2025-04-30\n[[points]]\ntopic = \"T\"\n+++\n");
-        assert_eq!(
-            fm.fields[0].value.kind,
-            ValueKind::Datetime("2025-04-30".into())
-        );
-        let ValueKind::Array(points) = &fm.fields[1].value.kind else {
-            panic!()
-        };
-        let ValueKind::Table(fields) = &points[0].kind else {
-            panic!()
-        };
+        assert_eq!(fm.fields[0].value.kind, ValueKind::Datetime("2025-04-30".into()));
+        let ValueKind::Array(points) = &fm.fields[1].value.kind else { panic!() };
+        let ValueKind::Table(fields) = &points[0].kind else { panic!() };
         assert_eq!(fields[0].key_pos, Position { line: 4, col: 1 });
     }
 

@@ -51,12 +51,7 @@ pub struct LinkTarget {
 pub fn link_target(link_type: LinkType, dest: &str, note_path: &Path) -> Option<LinkTarget> {
     if let LinkType::WikiLink { .. } = link_type {
         let (slug, heading) = split_heading(dest.trim());
-        return Some(LinkTarget {
-            style: LinkStyle::Wiki,
-            slug: slug.to_string(),
-            kind: None,
-            heading,
-        });
+        return Some(LinkTarget { style: LinkStyle::Wiki, slug: slug.to_string(), kind: None, heading });
     }
     if dest.contains(':') || dest.starts_with('/') || dest.starts_with('#') {
         return None;
@@ -78,18 +73,12 @@ pub fn link_target(link_type: LinkType, dest: &str, note_path: &Path) -> Option<
     }
     // content/<folder>/<slug>.md
     let (kind, slug) = match parts.as_slice() {
-        [content, folder, file] if content == "content" => (
-            Kind::from_folder(folder),
-            file.trim_end_matches(".md").to_string(),
-        ),
+        [content, folder, file] if content == "content" => {
+            (Kind::from_folder(folder), file.trim_end_matches(".md").to_string())
+        }
         _ => (None, PathBuf::from(parts.join("/")).display().to_string()),
     };
-    Some(LinkTarget {
-        style: LinkStyle::Markdown,
-        slug,
-        kind,
-        heading,
-    })
+    Some(LinkTarget { style: LinkStyle::Markdown, slug, kind, heading })
 }
 
 fn split_heading(dest: &str) -> (&str, Option<String>) {
@@ -135,17 +124,9 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
                 if let Some((level, text)) = heading.take() {
                     let base = heading_id(&text);
                     let n = ids.entry(base.clone()).or_insert(0);
-                    let id = if *n == 0 {
-                        base.clone()
-                    } else {
-                        format!("{base}-{n}")
-                    };
+                    let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
                     *n += 1;
-                    scan.headings.push(Heading {
-                        level,
-                        text: text.trim().to_string(),
-                        id,
-                    });
+                    scan.headings.push(Heading { level, text: text.trim().to_string(), id });
                 }
                 flush(&mut block, &mut pending, &mut scan.links);
             }
@@ -154,28 +135,16 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
                 if quote_depth > 0 {
                     let text = normalize_space(&block);
                     if !text.is_empty() {
-                        scan.quotations.push(Quotation {
-                            text,
-                            pos,
-                            block: true,
-                        });
+                        scan.quotations.push(Quotation { text, pos, block: true });
                     }
                 } else {
                     for text in quoted_passages(&block) {
-                        scan.quotations.push(Quotation {
-                            text,
-                            pos,
-                            block: false,
-                        });
+                        scan.quotations.push(Quotation { text, pos, block: false });
                     }
                 }
                 flush(&mut block, &mut pending, &mut scan.links);
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 if let Some(target) = link_target(link_type, &dest_url, note_path) {
                     let pos = lines.position(body_offset + range.start);
                     pending.push((scan.links.len(), block.chars().count()));
@@ -221,9 +190,7 @@ pub fn normalize_space(text: &str) -> String {
 fn sentence_around(block: &str, at: usize) -> String {
     let chars: Vec<char> = block.chars().collect();
     let at = at.min(chars.len());
-    let is_end = |i: usize| {
-        matches!(chars[i], '.' | '!' | '?') && chars.get(i + 1).is_none_or(|c| c.is_whitespace())
-    };
+    let is_end = |i: usize| matches!(chars[i], '.' | '!' | '?') && chars.get(i + 1).is_none_or(|c| c.is_whitespace());
     let mut start = at;
     while start > 0 && !is_end(start - 1) && at - start < 300 {
         start -= 1;
@@ -284,10 +251,7 @@ mod tests {
         assert_eq!(s.links[0].target, "marco-rubio");
         assert_eq!(s.links[0].pos.line, 3);
         assert_eq!(s.links[0].pos.col, 22);
-        assert_eq!(
-            s.links[0].sentence,
-            "Then \u{1}marco-rubio\u{2} called the minister today."
-        );
+        assert_eq!(s.links[0].sentence, "Then \u{1}marco-rubio\u{2} called the minister today.");
         assert_eq!(s.links[1].target, "s-jaishankar");
     }
 
@@ -300,9 +264,7 @@ mod tests {
 
     #[test]
     fn relative_md_links_name_kind_and_slug() {
-        let s = scan_str(
-            "See [the post](../actors/s-jaishankar.md#x) and [web](https://example.org/a.md).",
-        );
+        let s = scan_str("See [the post](../actors/s-jaishankar.md#x) and [web](https://example.org/a.md).");
         assert_eq!(s.links.len(), 1);
         assert_eq!(s.links[0].target, "s-jaishankar");
         assert_eq!(s.links[0].target_kind, Some(Kind::Actor));
@@ -328,14 +290,7 @@ mod tests {
             "He said \"brought to justice\" and “de-escalate tensions”.\n\n> Its perpetrators,\n> backers and planners\n",
         );
         let texts: Vec<_> = s.quotations.iter().map(|q| q.text.as_str()).collect();
-        assert_eq!(
-            texts,
-            [
-                "brought to justice",
-                "de-escalate tensions",
-                "Its perpetrators, backers and planners"
-            ]
-        );
+        assert_eq!(texts, ["brought to justice", "de-escalate tensions", "Its perpetrators, backers and planners"]);
         assert_eq!(s.quotations[2].pos.line, 3);
     }
 }

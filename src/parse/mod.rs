@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Position};
 use crate::note::{
-    ActorKind, ActorMeta, ComparisonMeta, EventMeta, HomeNote, Kind, Medium, Meta, Note, Point,
-    SourceMeta, StatementMeta,
+    ActorKind, ActorMeta, ComparisonMeta, EventMeta, HomeNote, Kind, Medium, Meta, Note, Point, SourceMeta,
+    StatementMeta,
 };
 use fields::FieldReader;
 
@@ -51,62 +51,34 @@ pub fn fields_of(kind: Kind) -> &'static [&'static str] {
 }
 
 /// Parses the note at `path` (relative to the site root) of the given kind.
-pub fn parse_note(
-    kind: Kind,
-    slug: &str,
-    path: &Path,
-    text: Arc<str>,
-) -> Result<Note, Vec<Diagnostic>> {
+pub fn parse_note(kind: Kind, slug: &str, path: &Path, text: Arc<str>) -> Result<Note, Vec<Diagnostic>> {
     let fm = frontmatter::parse(path, &text)?;
     if fm.format.is_none() {
         let help = match kind {
-            Kind::Actor => {
-                "start the file with `+++`, then `name = \"…\"` and `kind = \"person\"`, then `+++`"
-            }
+            Kind::Actor => "start the file with `+++`, then `name = \"…\"` and `kind = \"person\"`, then `+++`",
             _ => "start the file with `+++`, then `title = \"…\"` and the other fields, then `+++`",
         };
-        let message = if text.trim().is_empty() {
-            "the note is empty"
-        } else {
-            "the note has no front matter"
-        };
-        return Err(vec![
-            Diagnostic::error(path, Some(&text), Position::START, message).with_help(help),
-        ]);
+        let message = if text.trim().is_empty() { "the note is empty" } else { "the note has no front matter" };
+        return Err(vec![Diagnostic::error(path, Some(&text), Position::START, message).with_help(help)]);
     }
     let mut r = FieldReader::new(path, &text, &fm.fields, fm.start, fields_of(kind));
     let draft = r.bool("draft");
     let (title, date, meta) = match kind {
         Kind::Actor => {
             let name = r.required_string("name");
-            let actor_kind = r
-                .choice("kind", &ActorKind::NAMES)
-                .and_then(|k| ActorKind::parse(&k.value));
+            let actor_kind = r.choice("kind", &ActorKind::NAMES).and_then(|k| ActorKind::parse(&k.value));
             let role = r.string("role").map(|s| s.value);
             let country = r.slug("country");
-            let aliases = r
-                .string_list("aliases")
-                .into_iter()
-                .map(|s| s.value)
-                .collect();
-            let meta = actor_kind.map(|kind| {
-                Meta::Actor(ActorMeta {
-                    name: String::new(),
-                    kind,
-                    role,
-                    country,
-                    aliases,
-                })
-            });
+            let aliases = r.string_list("aliases").into_iter().map(|s| s.value).collect();
+            let meta =
+                actor_kind.map(|kind| Meta::Actor(ActorMeta { name: String::new(), kind, role, country, aliases }));
             (name, None, meta)
         }
         Kind::Statement => {
             let title = r.required_string("title");
             let speaker = r.required_slug("speaker");
             let date = r.date("date", true);
-            let medium = r
-                .choice("medium", &Medium::NAMES)
-                .and_then(|m| Medium::parse(&m.value));
+            let medium = r.choice("medium", &Medium::NAMES).and_then(|m| Medium::parse(&m.value));
             let addressed_to = r.slug_list("addressed_to");
             let about = r.slug_list("about");
             let event = r.slug("event");
@@ -146,12 +118,7 @@ pub fn parse_note(
                 let left = p.required_string("left");
                 let right = p.required_string("right");
                 let pos = p.pos_of("topic");
-                Some(Point {
-                    topic: topic?.value,
-                    left: left?.value,
-                    right: right?.value,
-                    pos,
-                })
+                Some(Point { topic: topic?.value, left: left?.value, right: right?.value, pos })
             });
             let meta = match (left, right) {
                 (Some(left), Some(right)) => {
@@ -160,17 +127,16 @@ pub fn parse_note(
                             path,
                             Some(&text),
                             right.pos,
-                            format!("a comparison needs two different statements, but `left` and `right` are both `{}`", right.value),
+                            format!(
+                                "a comparison needs two different statements, but `left` and `right` are both `{}`",
+                                right.value
+                            ),
                         )
                         .with_help("set `right` to the statement to compare with");
                         r.errors.push(err);
                         None
                     } else {
-                        Some(Meta::Comparison(ComparisonMeta {
-                            left,
-                            right,
-                            points,
-                        }))
+                        Some(Meta::Comparison(ComparisonMeta { left, right, points }))
                     }
                 }
                 _ => None,
@@ -182,11 +148,7 @@ pub fn parse_note(
             let publisher = r.string("publisher").map(|s| s.value);
             let date = r.date("date", false);
             let url = r.string("url").map(|s| s.value);
-            (
-                title,
-                date,
-                Some(Meta::Source(SourceMeta { publisher, url })),
-            )
+            (title, date, Some(Meta::Source(SourceMeta { publisher, url })))
         }
     };
     let errors = std::mem::take(&mut r.errors);
@@ -250,9 +212,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(note.title, "Readout");
-        let Meta::Statement(s) = &note.meta else {
-            panic!()
-        };
+        let Meta::Statement(s) = &note.meta else { panic!() };
         assert_eq!(s.speaker.value, "us");
         assert_eq!(s.addressed_to[0].value, "in");
         assert_eq!(note.links[0].target, "in");
@@ -265,45 +225,18 @@ mod tests {
             "+++\ntitle = \"T\"\nspeakr = \"us\"\ndate = \"2025-13-01\"\nmedium = \"tweet\"\n+++\n",
         )
         .unwrap_err();
-        let messages: Vec<_> = errs
-            .iter()
-            .map(|e| (e.pos.unwrap().line, e.message.as_str()))
-            .collect();
-        assert!(
-            messages
-                .iter()
-                .any(|(l, m)| *l == 3 && m.contains("unknown field `speakr`")),
-            "{messages:?}"
-        );
-        assert!(
-            messages
-                .iter()
-                .any(|(_, m)| m.contains("missing required field `speaker`")),
-            "{messages:?}"
-        );
-        assert!(
-            messages
-                .iter()
-                .any(|(l, m)| *l == 4 && m.contains("not a valid date")),
-            "{messages:?}"
-        );
-        assert!(
-            messages
-                .iter()
-                .any(|(l, m)| *l == 5 && m.contains("must be one of")),
-            "{messages:?}"
-        );
+        let messages: Vec<_> = errs.iter().map(|e| (e.pos.unwrap().line, e.message.as_str())).collect();
+        assert!(messages.iter().any(|(l, m)| *l == 3 && m.contains("unknown field `speakr`")), "{messages:?}");
+        assert!(messages.iter().any(|(_, m)| m.contains("missing required field `speaker`")), "{messages:?}");
+        assert!(messages.iter().any(|(l, m)| *l == 4 && m.contains("not a valid date")), "{messages:?}");
+        assert!(messages.iter().any(|(l, m)| *l == 5 && m.contains("must be one of")), "{messages:?}");
         let unknown = errs.iter().find(|e| e.message.contains("speakr")).unwrap();
         assert_eq!(unknown.help.as_deref(), Some("did you mean `speaker`?"));
     }
 
     #[test]
     fn comparison_of_a_statement_with_itself_is_refused() {
-        let errs = parse(
-            Kind::Comparison,
-            "+++\ntitle = \"C\"\nleft = \"a\"\nright = \"a\"\n+++\n",
-        )
-        .unwrap_err();
+        let errs = parse(Kind::Comparison, "+++\ntitle = \"C\"\nleft = \"a\"\nright = \"a\"\n+++\n").unwrap_err();
         assert!(errs[0].message.contains("two different statements"));
         assert_eq!(errs[0].pos.unwrap().line, 4);
     }
@@ -316,11 +249,7 @@ mod tests {
 
     #[test]
     fn yaml_front_matter_works_too() {
-        let note = parse(
-            Kind::Actor,
-            "---\nname: Marco Rubio\nkind: person\naliases: [Rubio]\n---\nBio.",
-        )
-        .unwrap();
+        let note = parse(Kind::Actor, "---\nname: Marco Rubio\nkind: person\naliases: [Rubio]\n---\nBio.").unwrap();
         assert_eq!(note.title, "Marco Rubio");
         let Meta::Actor(a) = &note.meta else { panic!() };
         assert_eq!(a.aliases, ["Rubio"]);

@@ -4,17 +4,11 @@
 /// between them; otherwise `Err` with the slug it should probably be.
 pub fn check_slug_syntax(slug: &str) -> Result<(), String> {
     let valid = !slug.is_empty()
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
         && !slug.contains("--");
-    if valid {
-        Ok(())
-    } else {
-        Err(suggest_slug(slug))
-    }
+    if valid { Ok(()) } else { Err(suggest_slug(slug)) }
 }
 
 /// The slug a name should have: transliterated, lowercased, dashed.
@@ -26,11 +20,7 @@ pub fn suggest_slug(name: &str) -> String {
 /// The id of a heading with this text.
 pub fn heading_id(text: &str) -> String {
     let s = ::slug::slugify(text);
-    if s.is_empty() {
-        "section".to_string()
-    } else {
-        s
-    }
+    if s.is_empty() { "section".to_string() } else { s }
 }
 
 #[cfg(test)]
@@ -47,10 +37,7 @@ mod tests {
     fn invalid_slugs_get_a_suggestion() {
         assert_eq!(check_slug_syntax("Marco Rubio"), Err("marco-rubio".into()));
         assert_eq!(check_slug_syntax("marco_rubio"), Err("marco-rubio".into()));
-        assert_eq!(
-            check_slug_syntax("Jaishankar–post"),
-            Err("jaishankar-post".into())
-        );
+        assert_eq!(check_slug_syntax("Jaishankar–post"), Err("jaishankar-post".into()));
         assert!(check_slug_syntax("-a").is_err());
         assert!(check_slug_syntax("").is_err());
     }

@@ -57,12 +57,7 @@ pub fn card(site: &Site, id: NoteId) -> Value {
             m.insert("name", a.name.as_str().into());
             m.insert("actor_kind", a.kind.as_str().into());
             m.insert("role", opt(a.role.as_deref()));
-            m.insert(
-                "country",
-                a.country
-                    .as_ref()
-                    .map_or_else(Value::none, |c| link(&c.value)),
-            );
+            m.insert("country", a.country.as_ref().map_or_else(Value::none, |c| link(&c.value)));
             m.insert("group", group_of(site, note).into());
         }
         Meta::Statement(s) => {
@@ -71,27 +66,9 @@ pub fn card(site: &Site, id: NoteId) -> Value {
             m.insert("medium_label", s.medium.label().into());
             m.insert("paraphrase", s.paraphrase.into());
             m.insert("date_note", opt(s.date_note.as_deref()));
-            m.insert(
-                "addressed_to",
-                Value::from(
-                    s.addressed_to
-                        .iter()
-                        .map(|r| link(&r.value))
-                        .collect::<Vec<_>>(),
-                ),
-            );
-            m.insert(
-                "source",
-                s.source
-                    .as_ref()
-                    .map_or_else(Value::none, |r| link(&r.value)),
-            );
-            m.insert(
-                "group",
-                site.note(&s.speaker.value)
-                    .map_or("", |n| group_of(site, n))
-                    .into(),
-            );
+            m.insert("addressed_to", Value::from(s.addressed_to.iter().map(|r| link(&r.value)).collect::<Vec<_>>()));
+            m.insert("source", s.source.as_ref().map_or_else(Value::none, |r| link(&r.value)));
+            m.insert("group", site.note(&s.speaker.value).map_or("", |n| group_of(site, n)).into());
         }
         Meta::Event(e) => {
             m.insert("place", opt(e.place.as_deref()));
@@ -116,10 +93,9 @@ pub fn group_of<'a>(site: &'a Site, note: &'a Note) -> &'a str {
             (Some(c), _) => site.note(&c.value).map_or("", |n| n.slug.as_str()),
             (None, _) => "",
         },
-        Meta::Statement(s) => site
-            .note(&s.speaker.value)
-            .filter(|n| n.kind() == Kind::Actor)
-            .map_or("", |n| group_of(site, n)),
+        Meta::Statement(s) => {
+            site.note(&s.speaker.value).filter(|n| n.kind() == Kind::Actor).map_or("", |n| group_of(site, n))
+        }
         _ => "",
     }
 }

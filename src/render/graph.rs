@@ -37,11 +37,7 @@ pub fn speaker_graph(site: &Site, root: &str, groups: &BTreeMap<String, usize>) 
             if to != from {
                 edges
                     .entry((from, to))
-                    .or_insert_with(|| Edge {
-                        from,
-                        to,
-                        statements: Vec::new(),
-                    })
+                    .or_insert_with(|| Edge { from, to, statements: Vec::new() })
                     .statements
                     .push(id);
             }
@@ -68,11 +64,7 @@ pub fn speaker_graph(site: &Site, root: &str, groups: &BTreeMap<String, usize>) 
         let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n;
         (cx + radius * angle.cos(), cy + radius * angle.sin(), angle)
     };
-    let at: BTreeMap<NoteId, (f64, f64, f64)> = nodes
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| (id, place(i)))
-        .collect();
+    let at: BTreeMap<NoteId, (f64, f64, f64)> = nodes.iter().enumerate().map(|(i, &id)| (id, place(i))).collect();
 
     let mut svg = String::new();
     let _ = write!(
@@ -86,11 +78,7 @@ pub fn speaker_graph(site: &Site, root: &str, groups: &BTreeMap<String, usize>) 
         let len = (dx * dx + dy * dy).sqrt().max(1.0);
         let (ux, uy) = (dx / len, dy / len);
         // Two-way pairs bend apart so both arrows show.
-        let bend = if edges.contains_key(&(e.to, e.from)) {
-            24.0
-        } else {
-            0.0
-        };
+        let bend = if edges.contains_key(&(e.to, e.from)) { 24.0 } else { 0.0 };
         let (sx, sy) = (x1 + ux * 12.0, y1 + uy * 12.0);
         let (tx, ty) = (x2 - ux * 14.0, y2 - uy * 14.0);
         let (mx, my) = ((sx + tx) / 2.0 - uy * bend, (sy + ty) / 2.0 + ux * bend);
@@ -100,11 +88,7 @@ pub fn speaker_graph(site: &Site, root: &str, groups: &BTreeMap<String, usize>) 
             "{} to {}: {}",
             from.title,
             to.title,
-            e.statements
-                .iter()
-                .map(|&s| site.notes[s].title.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
+            e.statements.iter().map(|&s| site.notes[s].title.as_str()).collect::<Vec<_>>().join("; ")
         );
         let _ = write!(
             svg,
@@ -120,9 +104,7 @@ pub fn speaker_graph(site: &Site, root: &str, groups: &BTreeMap<String, usize>) 
         let (x, y, angle) = at[&id];
         let note = &site.notes[id];
         let group = group_of(site, note);
-        let colour = groups
-            .get(group)
-            .map_or(String::new(), |i| format!(" colour-{i}"));
+        let colour = groups.get(group).map_or(String::new(), |i| format!(" colour-{i}"));
         let (lx, ly) = (x + 16.0 * angle.cos(), y + 16.0 * angle.sin() + 4.0);
         let anchor = if angle.cos() > 0.3 {
             "start"

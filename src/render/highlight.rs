@@ -21,10 +21,7 @@ pub struct ThemeHighlighter<'a> {
 
 impl<'a> ThemeHighlighter<'a> {
     pub fn new(themes: &'a [Theme]) -> Self {
-        ThemeHighlighter {
-            themes,
-            anchored: HashSet::new(),
-        }
+        ThemeHighlighter { themes, anchored: HashSet::new() }
     }
 }
 
@@ -39,18 +36,12 @@ impl Highlighter for ThemeHighlighter<'_> {
                 let name = &self.themes[hit.theme].name;
                 let mut title = String::new();
                 escape_into(&mut title, name);
-                let id = if self.anchored.insert(hit.theme) {
-                    format!(" id=\"{}\"", theme_id(name))
-                } else {
-                    String::new()
-                };
+                let id =
+                    if self.anchored.insert(hit.theme) { format!(" id=\"{}\"", theme_id(name)) } else { String::new() };
                 Highlight {
                     start: hit.start,
                     end: hit.end,
-                    open: format!(
-                        "<mark class=\"theme theme-{}\"{id} title=\"Theme: {title}\">",
-                        hit.theme
-                    ),
+                    open: format!("<mark class=\"theme theme-{}\"{id} title=\"Theme: {title}\">", hit.theme),
                     close: "</mark>",
                 }
             })
@@ -99,9 +90,7 @@ impl Highlighter for PassageHighlighter {
                 marks.push(Highlight {
                     start,
                     end,
-                    open: format!(
-                        "<mark class=\"quoted\"><a href=\"../../{url}\" title=\"Quoted in: {t}\">"
-                    ),
+                    open: format!("<mark class=\"quoted\"><a href=\"../../{url}\" title=\"Quoted in: {t}\">"),
                     close: "</a></mark>",
                 });
             }
@@ -123,10 +112,7 @@ pub fn marked_html(texts: &[String], marks: &[Mark]) -> String {
             }
             escape_into(&mut html, &text[at..m.start]);
             match m.phrase {
-                Some(p) => html.push_str(&format!(
-                    "<mark class=\"shared shared-{}\" data-phrase=\"{p}\">",
-                    p % 6
-                )),
+                Some(p) => html.push_str(&format!("<mark class=\"shared shared-{}\" data-phrase=\"{p}\">", p % 6)),
                 None => html.push_str("<mark class=\"shared-word\">"),
             }
             escape_into(&mut html, &text[m.start..m.end]);

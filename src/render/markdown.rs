@@ -40,13 +40,7 @@ impl Highlighter for NoHighlights {
 
 /// Renders `body` to HTML. Links to notes become `root` + the page URL;
 /// `note_path` is the file the body is from (for relative `.md` links).
-pub fn to_html(
-    body: &str,
-    note_path: &Path,
-    headings: &[Heading],
-    root: &str,
-    links: &dyn LinkResolver,
-) -> String {
+pub fn to_html(body: &str, note_path: &Path, headings: &[Heading], root: &str, links: &dyn LinkResolver) -> String {
     to_html_highlighted(body, note_path, headings, root, links, &mut NoHighlights)
 }
 
@@ -66,10 +60,7 @@ pub fn to_html_highlighted(
     let mut quote_depth = 0usize;
     let mut link_depth = 0usize;
     let mut run = String::new();
-    let flush = |run: &mut String,
-                 events: &mut Vec<Event<'_>>,
-                 highlighter: &mut dyn Highlighter,
-                 in_quote: bool| {
+    let flush = |run: &mut String, events: &mut Vec<Event<'_>>, highlighter: &mut dyn Highlighter, in_quote: bool| {
         if run.is_empty() {
             return;
         }
@@ -115,52 +106,24 @@ pub fn to_html_highlighted(
                 quote_depth -= 1;
                 events.push(Event::End(TagEnd::BlockQuote(kind)));
             }
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
-                let id = headings
-                    .get(heading_index)
-                    .map(|h| CowStr::from(h.id.clone()))
-                    .or(id);
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                let id = headings.get(heading_index).map(|h| CowStr::from(h.id.clone())).or(id);
                 heading_index += 1;
-                events.push(Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }));
+                events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 link_depth += 1;
                 let resolved = link_target(link_type, &dest_url, note_path)
                     .and_then(|t| links.resolve(&t.slug, t.kind).map(|r| (t, r)));
                 let Some((target, (url, note_title))) = resolved else {
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
+                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
                     continue;
                 };
                 let href = match &target.heading {
                     Some(h) => format!("{root}{url}#{h}"),
                     None => format!("{root}{url}"),
                 };
-                events.push(Event::Start(Tag::Link {
-                    link_type: LinkType::Inline,
-                    dest_url: href.into(),
-                    title,
-                    id,
-                }));
+                events.push(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url: href.into(), title, id }));
                 if let LinkType::WikiLink { has_pothole: false } = link_type {
                     replacing += 1;
                     events.push(Event::Text(note_title.into()));
@@ -191,10 +154,7 @@ pub fn escape_into(out: &mut String, text: &str) {
 pub fn inline_html(text: &str, note_path: &Path, root: &str, links: &dyn LinkResolver) -> String {
     let html = to_html(text, note_path, &[], root, links);
     let trimmed = html.trim_end();
-    match trimmed
-        .strip_prefix("<p>")
-        .and_then(|s| s.strip_suffix("</p>"))
-    {
+    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => html,
     }

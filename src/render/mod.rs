@@ -100,31 +100,18 @@ struct Job {
 }
 
 /// Renders every page of `site`.
-pub fn render(
-    site: &Site,
-    templates: &Templates,
-    options: &RenderOptions,
-) -> Result<Vec<Page>, Diagnostics> {
+pub fn render(site: &Site, templates: &Templates, options: &RenderOptions) -> Result<Vec<Page>, Diagnostics> {
     let groups = country_colours(site);
     let legend: Vec<Value> = groups
         .iter()
         .filter_map(|(slug, colour)| {
             let id = site.id(slug)?;
-            Some(map([
-                ("card", card(site, id)),
-                ("colour", (*colour).into()),
-            ]))
+            Some(map([("card", card(site, id)), ("colour", (*colour).into())]))
         })
         .collect();
     let shared = Shared {
-        cards: (0..site.notes.len())
-            .into_par_iter()
-            .map(|id| card(site, id))
-            .collect(),
-        bodies: (0..site.notes.len())
-            .into_par_iter()
-            .map(|id| Value::safe_string(&body_html(site, id)))
-            .collect(),
+        cards: (0..site.notes.len()).into_par_iter().map(|id| card(site, id)).collect(),
+        bodies: (0..site.notes.len()).into_par_iter().map(|id| Value::safe_string(&body_html(site, id))).collect(),
         site: map([
             ("title", site.config.title.as_str().into()),
             ("description", site.config.description.as_str().into()),
@@ -136,29 +123,21 @@ pub fn render(
         groups,
         language: crate::analysis::Language::new(&site.config.language),
     };
-    let mut jobs: Vec<Job> = (0..site.notes.len())
-        .into_par_iter()
-        .map(|id| note_job(site, &shared, id))
-        .collect();
+    let mut jobs: Vec<Job> = (0..site.notes.len()).into_par_iter().map(|id| note_job(site, &shared, id)).collect();
     jobs.extend(list_jobs(site, &shared));
 
     let results: Vec<Result<Page, Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
-            let mut content = templates
-                .tera
-                .render(job.template, &job.context)
-                .map_err(|e| templates.render_error(&e, &job.url))?;
+            let mut content =
+                templates.tera.render(job.template, &job.context).map_err(|e| templates.render_error(&e, &job.url))?;
             if let Some(script) = &options.live_reload
                 && job.template.ends_with(".html")
             {
                 inject_before_body_end(&mut content, script);
             }
-            let path = if job.url.is_empty() || job.url.ends_with('/') {
-                format!("{}index.html", job.url)
-            } else {
-                job.url
-            };
+            let path =
+                if job.url.is_empty() || job.url.ends_with('/') { format!("{}index.html", job.url) } else { job.url };
             Ok(Page { path, content })
         })
         .collect();
@@ -172,16 +151,11 @@ pub fn render(
     }
     if diags.has_errors() {
         // One broken template breaks many pages: report each place once.
-        diags
-            .0
-            .sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
+        diags.0.sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
         diags.0.dedup_by(|a, b| a.path == b.path && a.pos == b.pos);
         return Err(diags);
     }
-    pages.push(Page {
-        path: "groups.css".into(),
-        content: groups_css(&shared.groups),
-    });
+    pages.push(Page { path: "groups.css".into(), content: groups_css(&shared.groups) });
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
 }
@@ -193,12 +167,9 @@ pub fn theme_id(name: &str) -> String {
 
 /// The stylesheet that gives each country (and what belongs to it) its colour.
 fn groups_css(groups: &BTreeMap<String, usize>) -> String {
-    let mut css =
-        String::from("/* Country colours, written by readout from the site's country actors. */\n");
+    let mut css = String::from("/* Country colours, written by readout from the site's country actors. */\n");
     for (slug, colour) in groups {
-        css.push_str(&format!(
-            ".group-{slug} {{ --group: var(--colour-{colour}); }}\n"
-        ));
+        css.push_str(&format!(".group-{slug} {{ --group: var(--colour-{colour}); }}\n"));
     }
     css
 }
@@ -236,13 +207,7 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
         &note
             .headings
             .iter()
-            .map(|h| {
-                map([
-                    ("level", h.level.into()),
-                    ("text", h.text.as_str().into()),
-                    ("id", h.id.as_str().into()),
-                ])
-            })
+            .map(|h| map([("level", h.level.into()), ("text", h.text.as_str().into()), ("id", h.id.as_str().into())]))
             .collect::<Vec<_>>(),
     );
     let backlinks: Vec<Value> = site.backlinks[id]
@@ -250,11 +215,7 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
         .map(|b| {
             let from = match b.from {
                 Some(f) => shared.cards[f].clone(),
-                None => map([
-                    ("title", "Home".into()),
-                    ("url", "".into()),
-                    ("kind", "home".into()),
-                ]),
+                None => map([("title", "Home".into()), ("url", "".into()), ("kind", "home".into())]),
             };
             map([("from", from), ("sentence", b.sentence.as_str().into())])
         })
@@ -274,26 +235,16 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
             "actor.html"
         }
         Meta::Statement(s) => {
-            let ids = |refs: &[crate::note::SlugRef]| {
-                refs.iter()
-                    .filter_map(|r| site.id(&r.value))
-                    .collect::<Vec<_>>()
-            };
+            let ids = |refs: &[crate::note::SlugRef]| refs.iter().filter_map(|r| site.id(&r.value)).collect::<Vec<_>>();
             c.insert_value("addressed_to", list(&ids(&s.addressed_to)));
             c.insert_value("about", list(&ids(&s.about)));
             c.insert_value(
                 "event",
-                s.event
-                    .as_ref()
-                    .and_then(|r| site.id(&r.value))
-                    .map_or_else(Value::none, |e| shared.cards[e].clone()),
+                s.event.as_ref().and_then(|r| site.id(&r.value)).map_or_else(Value::none, |e| shared.cards[e].clone()),
             );
             c.insert_value(
                 "source",
-                s.source
-                    .as_ref()
-                    .and_then(|r| site.id(&r.value))
-                    .map_or_else(Value::none, |e| shared.cards[e].clone()),
+                s.source.as_ref().and_then(|r| site.id(&r.value)).map_or_else(Value::none, |e| shared.cards[e].clone()),
             );
             c.insert_value("comparisons", list(&site.compared_in[id]));
             c.insert("external_url", &s.url);
@@ -309,11 +260,7 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
         Meta::Comparison(cmp) => {
             let words = |slug: &str| -> Vec<String> {
                 site.note(slug).map_or_else(Vec::new, |n| {
-                    n.quotations
-                        .iter()
-                        .filter(|q| q.block)
-                        .map(|q| q.text.clone())
-                        .collect()
+                    n.quotations.iter().filter(|q| q.block).map(|q| q.text.clone()).collect()
                 })
             };
             let (left_words, right_words) = (words(&cmp.left.value), words(&cmp.right.value));
@@ -327,23 +274,12 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
                 } else {
                     (&wording.right_marks, &wording.right_only)
                 };
-                let words_html = if texts.is_empty() {
-                    String::new()
-                } else {
-                    marked_html(texts, marks)
-                };
+                let words_html = if texts.is_empty() { String::new() } else { marked_html(texts, marks) };
                 map([
                     ("note", shared.cards[sid].clone()),
                     ("body", shared.bodies[sid].clone()),
                     ("words", Value::safe_string(&words_html)),
-                    (
-                        "only",
-                        Value::from(
-                            only.iter()
-                                .map(|t| Value::from(t.as_str()))
-                                .collect::<Vec<_>>(),
-                        ),
-                    ),
+                    ("only", Value::from(only.iter().map(|t| Value::from(t.as_str())).collect::<Vec<_>>())),
                 ])
             };
             c.insert_value("left", side(&cmp.left.value, &left_words, true));
@@ -353,14 +289,8 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
                 .points
                 .iter()
                 .map(|p| {
-                    let html = |t: &str| {
-                        Value::safe_string(&markdown::inline_html(t, &note.path, "../../", site))
-                    };
-                    map([
-                        ("topic", html(&p.topic)),
-                        ("left", html(&p.left)),
-                        ("right", html(&p.right)),
-                    ])
+                    let html = |t: &str| Value::safe_string(&markdown::inline_html(t, &note.path, "../../", site));
+                    map([("topic", html(&p.topic)), ("left", html(&p.left)), ("right", html(&p.right))])
                 })
                 .collect();
             c.insert_value("points", Value::from(points));
@@ -372,11 +302,7 @@ fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
             "source.html"
         }
     };
-    Job {
-        url,
-        template,
-        context: c,
-    }
+    Job { url, template, context: c }
 }
 
 fn shared_list(w: &Wording) -> Value {
@@ -422,58 +348,32 @@ fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     let all = |kind: Kind| site.of_kind(kind).collect::<Vec<_>>();
     let by_date_desc = |mut ids: Vec<NoteId>| {
         ids.sort_by(|&a, &b| {
-            (
-                site.notes[b].date.as_ref().map(|d| d.value),
-                &site.notes[a].slug,
-            )
-                .cmp(&(
-                    site.notes[a].date.as_ref().map(|d| d.value),
-                    &site.notes[b].slug,
-                ))
+            (site.notes[b].date.as_ref().map(|d| d.value), &site.notes[a].slug)
+                .cmp(&(site.notes[a].date.as_ref().map(|d| d.value), &site.notes[b].slug))
         });
         ids
     };
     let statements_by_date = {
         let mut ids = all(Kind::Statement);
         ids.sort_by(|&a, &b| {
-            (
-                site.notes[a].date.as_ref().map(|d| d.value),
-                &site.notes[a].slug,
-            )
-                .cmp(&(
-                    site.notes[b].date.as_ref().map(|d| d.value),
-                    &site.notes[b].slug,
-                ))
+            (site.notes[a].date.as_ref().map(|d| d.value), &site.notes[a].slug)
+                .cmp(&(site.notes[b].date.as_ref().map(|d| d.value), &site.notes[b].slug))
         });
         ids
     };
     let timeline = site.timeline();
 
     // Home.
-    let title = site
-        .home
-        .as_ref()
-        .map(|h| h.title.as_str())
-        .filter(|t| !t.is_empty())
-        .unwrap_or(&site.config.title);
+    let title = site.home.as_ref().map(|h| h.title.as_str()).filter(|t| !t.is_empty()).unwrap_or(&site.config.title);
     let mut c = base_context(site, shared, "", title);
-    let intro = site.home.as_ref().map_or_else(String::new, |h| {
-        to_html(h.body(), &h.path, &h.headings, "", site)
-    });
+    let intro = site.home.as_ref().map_or_else(String::new, |h| to_html(h.body(), &h.path, &h.headings, "", site));
     c.insert_value("intro", Value::safe_string(&intro));
     c.insert_value("comparisons", cards(&shared.cards, &all(Kind::Comparison)));
     c.insert_value("actors", cards(&shared.cards, &all(Kind::Actor)));
     c.insert_value("timeline", cards(&shared.cards, &timeline));
     c.insert_value("statements", cards(&shared.cards, &statements_by_date));
-    c.insert_value(
-        "graph",
-        Value::safe_string(&graph::speaker_graph(site, "", &shared.groups)),
-    );
-    jobs.push(Job {
-        url: String::new(),
-        template: "home.html",
-        context: c,
-    });
+    c.insert_value("graph", Value::safe_string(&graph::speaker_graph(site, "", &shared.groups)));
+    jobs.push(Job { url: String::new(), template: "home.html", context: c });
 
     // Who said what: statements × themes.
     let mut c = base_context(site, shared, "who-said-what/", "Who said what");
@@ -493,12 +393,8 @@ fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     let rows: Vec<Value> = statements_by_date
         .par_iter()
         .map(|&id| {
-            let words: Vec<&str> = site.notes[id]
-                .quotations
-                .iter()
-                .filter(|q| q.block)
-                .map(|q| q.text.as_str())
-                .collect();
+            let words: Vec<&str> =
+                site.notes[id].quotations.iter().filter(|q| q.block).map(|q| q.text.as_str()).collect();
             let hits = find_themes(&site.config.themes, &words.join("\n"));
             let cells: Vec<Value> = site
                 .config
@@ -508,35 +404,21 @@ fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
                 .map(|(i, t)| match hits.iter().find(|h| h.theme == i) {
                     Some(h) => map([
                         ("term", h.term.as_str().into()),
-                        (
-                            "href",
-                            format!("{}#{}", site.notes[id].url(), theme_id(&t.name)).into(),
-                        ),
+                        ("href", format!("{}#{}", site.notes[id].url(), theme_id(&t.name)).into()),
                     ]),
                     None => Value::none(),
                 })
                 .collect();
-            map([
-                ("note", shared.cards[id].clone()),
-                ("cells", Value::from(cells)),
-            ])
+            map([("note", shared.cards[id].clone()), ("cells", Value::from(cells))])
         })
         .collect();
     c.insert_value("rows", Value::from(rows));
-    jobs.push(Job {
-        url: "who-said-what/".into(),
-        template: "who-said-what.html",
-        context: c,
-    });
+    jobs.push(Job { url: "who-said-what/".into(), template: "who-said-what.html", context: c });
 
     // Actors, grouped by kind.
     let mut c = base_context(site, shared, "actors/", "Actors");
     let actors = all(Kind::Actor);
-    for (key, kind) in [
-        ("people", "person"),
-        ("institutions", "institution"),
-        ("countries", "country"),
-    ] {
+    for (key, kind) in [("people", "person"), ("institutions", "institution"), ("countries", "country")] {
         let ids: Vec<NoteId> = actors
             .iter()
             .copied()
@@ -545,36 +427,20 @@ fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         c.insert_value(key, cards(&shared.cards, &ids));
     }
     c.insert_value("actors", cards(&shared.cards, &actors));
-    jobs.push(Job {
-        url: "actors/".into(),
-        template: "actors.html",
-        context: c,
-    });
+    jobs.push(Job { url: "actors/".into(), template: "actors.html", context: c });
 
     let mut c = base_context(site, shared, "statements/", "Statements");
     c.insert_value("statements", cards(&shared.cards, &statements_by_date));
-    jobs.push(Job {
-        url: "statements/".into(),
-        template: "statements.html",
-        context: c,
-    });
+    jobs.push(Job { url: "statements/".into(), template: "statements.html", context: c });
 
     let mut c = base_context(site, shared, "timeline/", "Timeline");
     c.insert_value("entries", cards(&shared.cards, &timeline));
-    jobs.push(Job {
-        url: "timeline/".into(),
-        template: "timeline.html",
-        context: c,
-    });
+    jobs.push(Job { url: "timeline/".into(), template: "timeline.html", context: c });
 
     // The 404 page is served at any depth, so its links start from the base URL's path.
     let mut c = base_context(site, shared, "404.html", "Page not found");
     c.insert("root", &base_path(&site.config.base_url));
-    jobs.push(Job {
-        url: "404.html".into(),
-        template: "404.html",
-        context: c,
-    });
+    jobs.push(Job { url: "404.html".into(), template: "404.html", context: c });
 
     // Feed: statements, newest first.
     let feed_ids = by_date_desc(all(Kind::Statement));
@@ -588,10 +454,7 @@ fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         .iter()
         .map(|&id| {
             let n = &site.notes[id];
-            let date = n
-                .date
-                .as_ref()
-                .map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
+            let date = n.date.as_ref().map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
             map([
                 ("note", shared.cards[id].clone()),
                 ("updated", format!("{date}T00:00:00Z").into()),
@@ -600,52 +463,27 @@ fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         })
         .collect();
     c.insert_value("entries", Value::from(entries));
-    jobs.push(Job {
-        url: "atom.xml".into(),
-        template: "atom.xml",
-        context: c,
-    });
+    jobs.push(Job { url: "atom.xml".into(), template: "atom.xml", context: c });
 
     // Sitemap: every page.
-    let mut urls: Vec<String> = vec![
-        String::new(),
-        "actors/".into(),
-        "statements/".into(),
-        "timeline/".into(),
-        "who-said-what/".into(),
-    ];
+    let mut urls: Vec<String> =
+        vec![String::new(), "actors/".into(), "statements/".into(), "timeline/".into(), "who-said-what/".into()];
     urls.extend(site.notes.iter().map(|n| n.url()));
     let mut c = base_context(site, shared, "sitemap.xml", "Sitemap");
-    c.insert(
-        "urls",
-        &urls
-            .iter()
-            .map(|u| format!("{}{}", site.config.base_url, u))
-            .collect::<Vec<_>>(),
-    );
-    jobs.push(Job {
-        url: "sitemap.xml".into(),
-        template: "sitemap.xml",
-        context: c,
-    });
+    c.insert("urls", &urls.iter().map(|u| format!("{}{}", site.config.base_url, u)).collect::<Vec<_>>());
+    jobs.push(Job { url: "sitemap.xml".into(), template: "sitemap.xml", context: c });
     jobs
 }
 
 /// The path part of a base URL: `https://example.org/x/` → `/x/`.
 pub fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
     let path = if base_url.contains("://") {
         after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
     } else {
         after_scheme
     };
-    if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("/{path}")
-    }
+    if path.starts_with('/') { path.to_string() } else { format!("/{path}") }
 }
 
 #[cfg(test)]
@@ -661,10 +499,7 @@ mod tests {
 
     #[test]
     fn base_path_of_urls() {
-        assert_eq!(
-            base_path("https://example.org/explainers/pahalgam/"),
-            "/explainers/pahalgam/"
-        );
+        assert_eq!(base_path("https://example.org/explainers/pahalgam/"), "/explainers/pahalgam/");
         assert_eq!(base_path("https://example.org/"), "/");
         assert_eq!(base_path("/"), "/");
     }

@@ -10,31 +10,17 @@ use crate::load::TemplateFile;
 /// The built-in templates, by name.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
-    (
-        "components.html",
-        include_str!("../../templates/components.html"),
-    ),
+    ("components.html", include_str!("../../templates/components.html")),
     ("home.html", include_str!("../../templates/home.html")),
     ("actor.html", include_str!("../../templates/actor.html")),
-    (
-        "statement.html",
-        include_str!("../../templates/statement.html"),
-    ),
+    ("statement.html", include_str!("../../templates/statement.html")),
     ("event.html", include_str!("../../templates/event.html")),
-    (
-        "comparison.html",
-        include_str!("../../templates/comparison.html"),
-    ),
+    ("comparison.html", include_str!("../../templates/comparison.html")),
     ("source.html", include_str!("../../templates/source.html")),
     ("actors.html", include_str!("../../templates/actors.html")),
-    (
-        "statements.html",
-        include_str!("../../templates/statements.html"),
-    ),
-    (
-        "timeline.html",
-        include_str!("../../templates/timeline.html"),
-    ),
+    ("statements.html", include_str!("../../templates/statements.html")),
+    ("timeline.html", include_str!("../../templates/timeline.html")),
+    ("who-said-what.html", include_str!("../../templates/who-said-what.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
@@ -42,8 +28,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 
 /// The built-in static files, by output path; a site's own file of the same
 /// name replaces one.
-pub const BUILTIN_STATIC: &[(&str, &str)] =
-    &[("style.css", include_str!("../../static/style.css"))];
+pub const BUILTIN_STATIC: &[(&str, &str)] = &[("style.css", include_str!("../../static/style.css"))];
 
 /// A template's text and the file it came from, for error messages.
 struct Source {
@@ -63,23 +48,11 @@ impl Templates {
         let mut sources: BTreeMap<String, Source> = BUILTIN
             .iter()
             .map(|(name, text)| {
-                (
-                    name.to_string(),
-                    Source {
-                        path: Path::new("(built-in)").join(name),
-                        text: text.to_string(),
-                    },
-                )
+                (name.to_string(), Source { path: Path::new("(built-in)").join(name), text: text.to_string() })
             })
             .collect();
         for t in site {
-            sources.insert(
-                t.name.clone(),
-                Source {
-                    path: t.path.clone(),
-                    text: t.text.clone(),
-                },
-            );
+            sources.insert(t.name.clone(), Source { path: t.path.clone(), text: t.text.clone() });
         }
         let mut errors = Vec::new();
         // Check each template alone first, so that every syntax error is reported.
@@ -107,26 +80,14 @@ impl Templates {
     }
 }
 
-fn diagnostic_of(
-    e: &tera::Error,
-    sources: &BTreeMap<String, Source>,
-    page: Option<&str>,
-) -> Diagnostic {
-    let context = page
-        .map(|p| format!(" (while rendering /{p})"))
-        .unwrap_or_default();
+fn diagnostic_of(e: &tera::Error, sources: &BTreeMap<String, Source>, page: Option<&str>) -> Diagnostic {
+    let context = page.map(|p| format!(" (while rendering /{p})")).unwrap_or_default();
     match e.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let source = sources.get(report.filename());
-            let path = source.map_or_else(
-                || PathBuf::from("templates").join(report.filename()),
-                |s| s.path.clone(),
-            );
+            let path = source.map_or_else(|| PathBuf::from("templates").join(report.filename()), |s| s.path.clone());
             let span = report.span();
-            let pos = Position {
-                line: span.start_line.max(1),
-                col: span.start_col + 1,
-            };
+            let pos = Position { line: span.start_line.max(1), col: span.start_col + 1 };
             let kind = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
                 "template syntax error"
             } else {
@@ -141,10 +102,8 @@ fn diagnostic_of(
             .with_help(help_for(report.message()))
         }
         tera::ErrorKind::MissingParent { current, parent } => {
-            let path = sources.get(current).map_or_else(
-                || PathBuf::from("templates").join(current),
-                |s| s.path.clone(),
-            );
+            let path =
+                sources.get(current).map_or_else(|| PathBuf::from("templates").join(current), |s| s.path.clone());
             Diagnostic::file_error(
                 &path,
                 format!("template `{current}` extends `{parent}`, which does not exist{context}"),
@@ -164,11 +123,9 @@ fn diagnostic_of(
 }
 
 fn help_for(message: &str) -> String {
-    if message.contains("not found in context")
-        || message.contains("undefined")
-        || message.contains("Undefined")
-    {
-        "the variables each template gets are listed in docs/templates.md; use `| default(value=…)` for optional ones".into()
+    if message.contains("not found in context") || message.contains("undefined") || message.contains("Undefined") {
+        "the variables each template gets are listed in docs/templates.md; use `| default(value=…)` for optional ones"
+            .into()
     } else {
         "see docs/templates.md for the template syntax and context".into()
     }

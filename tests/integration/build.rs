@@ -17,15 +17,9 @@ fn actor_page_lists_what_was_said_by_to_and_about_them() {
     assert_eq!(said, ["Alice's call readout"], "drafts are left out");
     assert_eq!(texts(&alice, "#about-h + ul li a"), ["Bob's post"]);
     let bob = page(&out, "actors/bob/");
-    assert_eq!(
-        texts(&bob, "#addressed-h + ul li a"),
-        ["Alice's call readout"]
-    );
+    assert_eq!(texts(&bob, "#addressed-h + ul li a"), ["Alice's call readout"]);
     assert!(texts(&bob, "#events-h + ul li a").contains(&"The call".to_string()));
-    assert!(
-        texts(&alice, "#comparisons-h + ul li a")
-            .contains(&"Alice's readout and Bob's post".to_string())
-    );
+    assert!(texts(&alice, "#comparisons-h + ul li a").contains(&"Alice's readout and Bob's post".to_string()));
 }
 
 #[test]
@@ -34,21 +28,11 @@ fn statement_links_speaker_source_event_and_comparisons() {
     let out = build(site.path());
     let alpha = page(&out, "statements/alpha/");
     let hrefs = attrs(&alpha, ".facts a", "href");
-    for expected in [
-        "../../actors/alice/",
-        "../../actors/bob/",
-        "../../events/the-call/",
-        "../../sources/wire-story/",
-    ] {
-        assert!(
-            hrefs.iter().any(|h| h == expected),
-            "{expected} not in {hrefs:?}"
-        );
+    for expected in ["../../actors/alice/", "../../actors/bob/", "../../events/the-call/", "../../sources/wire-story/"]
+    {
+        assert!(hrefs.iter().any(|h| h == expected), "{expected} not in {hrefs:?}");
     }
-    assert_eq!(
-        attrs(&alpha, "#comparisons-h + ul a", "href"),
-        ["../../compare/alpha-vs-beta/"]
-    );
+    assert_eq!(attrs(&alpha, "#comparisons-h + ul a", "href"), ["../../compare/alpha-vs-beta/"]);
     // JSON-LD Quotation with speaker and date.
     let ld = texts(&alpha, "script[type='application/ld+json']").join("");
     let json: serde_json::Value = serde_json::from_str(&ld).expect("valid JSON-LD");
@@ -64,17 +48,10 @@ fn backlinks_show_the_sentence_around_the_link() {
     let alice = page(&out, "actors/alice/");
     let mentions = texts(&alice, ".backlinks li");
     assert!(
-        mentions
-            .iter()
-            .any(|m| m.contains("Bob Sample") && m.contains("He answered the minister once.")),
+        mentions.iter().any(|m| m.contains("Bob Sample") && m.contains("He answered the minister once.")),
         "{mentions:?}"
     );
-    assert!(
-        mentions
-            .iter()
-            .any(|m| m.contains("A country whose minister is Alice Example.")),
-        "{mentions:?}"
-    );
+    assert!(mentions.iter().any(|m| m.contains("A country whose minister is Alice Example.")), "{mentions:?}");
 }
 
 #[test]
@@ -85,17 +62,10 @@ fn wikilinks_and_md_links_become_relative_page_urls() {
     assert!(attrs(&beta, ".body a", "href").contains(&"../../actors/alice/#career".to_string()));
     let bob = page(&out, "actors/bob/");
     let links: Vec<_> = texts(&bob, ".body a");
-    assert!(
-        links.contains(&"Sylvania".to_string()),
-        "wikilink text defaults to the name: {links:?}"
-    );
+    assert!(links.contains(&"Sylvania".to_string()), "wikilink text defaults to the name: {links:?}");
     assert!(links.contains(&"the minister".to_string()));
     let alice = page(&out, "actors/alice/");
-    assert_eq!(
-        attrs(&alice, "h2#career", "id"),
-        ["career"],
-        "headings get stable ids"
-    );
+    assert_eq!(attrs(&alice, "h2#career", "id"), ["career"], "headings get stable ids");
 }
 
 #[test]
@@ -104,14 +74,8 @@ fn drafts_are_left_out_unless_asked_for() {
     let out = build(site.path());
     assert!(!out.join("statements/gamma-draft").exists());
     let out2 = site.path().join("with-drafts");
-    let r = readout(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        out2.to_str().unwrap(),
-        "--drafts",
-    ]);
+    let r =
+        readout(&["build", "--root", site.path().to_str().unwrap(), "--output", out2.to_str().unwrap(), "--drafts"]);
     assert!(r.status.success(), "{}", stderr(&r));
     assert!(out2.join("statements/gamma-draft/index.html").exists());
 }
@@ -123,10 +87,8 @@ fn editor_leftovers_hidden_files_crlf_and_bom_are_handled() {
     // freedonia.md has a BOM and CRLF line endings.
     assert_eq!(texts(&page(&out, "actors/freedonia/"), "h1"), ["Freedonia"]);
     // .#alpha.md, alpha.md~, .alpha.md.swp and 4913 are not notes.
-    let statements: Vec<_> = fs::read_dir(out.join("statements"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
+    let statements: Vec<_> =
+        fs::read_dir(out.join("statements")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     let mut statements = statements;
     statements.sort();
     assert_eq!(statements, ["alpha", "beta", "index.html"]);
@@ -143,10 +105,7 @@ fn broken_links(out: &Path, prefix: &str) -> Vec<String> {
         }
         let page_url = base.join(file.trim_end_matches("index.html")).unwrap();
         let doc = page(out, &file);
-        let links =
-            attrs(&doc, "a[href]", "href")
-                .into_iter()
-                .chain(attrs(&doc, "link[href]", "href"));
+        let links = attrs(&doc, "a[href]", "href").into_iter().chain(attrs(&doc, "link[href]", "href"));
         for href in links {
             if href.starts_with("http") && !href.starts_with("http://127.0.0.1") {
                 continue;
@@ -194,42 +153,20 @@ fn feed_and_sitemap_parse_and_use_absolute_urls() {
     let doc = roxmltree::Document::parse(&feed).expect("atom.xml is XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "feed");
-    assert_eq!(
-        root.tag_name().namespace(),
-        Some("http://www.w3.org/2005/Atom")
-    );
-    let entries: Vec<_> = root
-        .children()
-        .filter(|n| n.has_tag_name("entry"))
-        .collect();
+    assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2005/Atom"));
+    let entries: Vec<_> = root.children().filter(|n| n.has_tag_name("entry")).collect();
     assert_eq!(entries.len(), 2);
-    let first_title = entries[0]
-        .children()
-        .find(|n| n.has_tag_name("title"))
-        .unwrap()
-        .text();
+    let first_title = entries[0].children().find(|n| n.has_tag_name("title")).unwrap().text();
     assert_eq!(first_title, Some("Bob's post"), "newest first");
-    let id = entries[0]
-        .children()
-        .find(|n| n.has_tag_name("id"))
-        .unwrap()
-        .text()
-        .unwrap();
+    let id = entries[0].children().find(|n| n.has_tag_name("id")).unwrap().text().unwrap();
     assert_eq!(id, "https://example.org/fixture/statements/beta/");
     for required in ["id", "title", "updated"] {
-        assert!(
-            root.children().any(|n| n.has_tag_name(required)),
-            "feed lacks {required}"
-        );
+        assert!(root.children().any(|n| n.has_tag_name(required)), "feed lacks {required}");
     }
 
     let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
     let doc = roxmltree::Document::parse(&sitemap).expect("sitemap.xml is XML");
-    let locs: BTreeSet<&str> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("loc"))
-        .filter_map(|n| n.text())
-        .collect();
+    let locs: BTreeSet<&str> = doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text()).collect();
     assert!(locs.contains("https://example.org/fixture/actors/alice/"));
     assert!(locs.contains("https://example.org/fixture/"));
     assert!(!locs.iter().any(|l| l.contains("gamma-draft")));
@@ -250,10 +187,7 @@ fn base_url_flag_overrides_site_toml() {
     ]);
     assert!(r.status.success(), "{}", stderr(&r));
     let alice = page(&out, "actors/alice/");
-    assert_eq!(
-        attrs(&alice, "link[rel=canonical]", "href"),
-        ["https://news.example.com/x/actors/alice/"]
-    );
+    assert_eq!(attrs(&alice, "link[rel=canonical]", "href"), ["https://news.example.com/x/actors/alice/"]);
 }
 
 #[test]
@@ -262,13 +196,7 @@ fn two_builds_are_byte_identical() {
     let a = site.path().join("a");
     let b = site.path().join("b");
     for out in [&a, &b] {
-        let r = readout(&[
-            "build",
-            "--root",
-            site.path().to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ]);
+        let r = readout(&["build", "--root", site.path().to_str().unwrap(), "--output", out.to_str().unwrap()]);
         assert!(r.status.success(), "{}", stderr(&r));
     }
     let files = |dir: &Path| -> Vec<(String, Vec<u8>)> {
@@ -276,12 +204,7 @@ fn two_builds_are_byte_identical() {
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                (
-                    e.path().strip_prefix(dir).unwrap().display().to_string(),
-                    fs::read(e.path()).unwrap(),
-                )
-            })
+            .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), fs::read(e.path()).unwrap()))
             .collect();
         v.sort();
         v
@@ -299,60 +222,28 @@ fn failed_build_leaves_previous_output_untouched() {
     let site = fixture("basic");
     let out = build(site.path());
     let before = fs::read(out.join("actors/alice/index.html")).unwrap();
-    fs::write(
-        site.path().join("content/actors/alice.md"),
-        "+++\nname = \"Alice\"\nkind = \"martian\"\n+++\n",
-    )
-    .unwrap();
-    let r = readout(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    fs::write(site.path().join("content/actors/alice.md"), "+++\nname = \"Alice\"\nkind = \"martian\"\n+++\n").unwrap();
+    let r = readout(&["build", "--root", site.path().to_str().unwrap(), "--output", out.to_str().unwrap()]);
     assert_eq!(r.status.code(), Some(1));
-    assert_eq!(
-        fs::read(out.join("actors/alice/index.html")).unwrap(),
-        before
-    );
+    assert_eq!(fs::read(out.join("actors/alice/index.html")).unwrap(), before);
     let leftovers: Vec<_> = fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .filter(|n| n.starts_with(".public") && !n.ends_with(".lock"))
         .collect();
-    assert!(
-        leftovers.is_empty(),
-        "temporary folders left: {leftovers:?}"
-    );
+    assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
 }
 
 #[test]
 fn build_summary_names_pages_files_time_and_folder() {
     let site = fixture("basic");
     let out = site.path().join("public");
-    let r = readout(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let r = readout(&["build", "--root", site.path().to_str().unwrap(), "--output", out.to_str().unwrap()]);
     let text = stdout(&r);
-    assert!(
-        text.contains("4 actors, 2 statements, 1 event, 1 comparison, 1 source"),
-        "{text}"
-    );
+    assert!(text.contains("4 actors, 2 statements, 1 event, 1 comparison, 1 source"), "{text}");
     assert!(text.contains(" ms "), "{text}");
     assert!(text.contains(&out.display().to_string()), "{text}");
-    let quiet = readout(&[
-        "build",
-        "-q",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let quiet = readout(&["build", "-q", "--root", site.path().to_str().unwrap(), "--output", out.to_str().unwrap()]);
     assert!(quiet.status.success());
     assert!(stdout(&quiet).is_empty());
 }
@@ -364,16 +255,9 @@ fn new_writes_a_note_that_builds_and_never_overwrites() {
     let r = readout(&["new", "actor", "carol", "--root", root]);
     assert!(r.status.success(), "{}", stderr(&r));
     let text = fs::read_to_string(site.path().join("content/actors/carol.md")).unwrap();
-    assert!(
-        text.contains("aliases = []") && text.contains('#'),
-        "{text}"
-    );
+    assert!(text.contains("aliases = []") && text.contains('#'), "{text}");
     let check = readout(&["check", "--root", root]);
-    assert!(
-        check.status.success(),
-        "a new actor note checks clean: {}",
-        stderr(&check)
-    );
+    assert!(check.status.success(), "a new actor note checks clean: {}", stderr(&check));
     let again = readout(&["new", "actor", "carol", "--root", root]);
     assert_eq!(again.status.code(), Some(2));
     assert!(stderr(&again).contains("already exists"));
@@ -394,9 +278,6 @@ fn check_writes_nothing() {
 fn static_files_are_copied_and_builtin_style_is_provided() {
     let site = fixture("basic");
     let out = build(site.path());
-    assert_eq!(
-        fs::read_to_string(out.join("extra.css")).unwrap(),
-        "body { color: black; }\n"
-    );
+    assert_eq!(fs::read_to_string(out.join("extra.css")).unwrap(), "body { color: black; }\n");
     assert!(out.join("style.css").exists());
 }

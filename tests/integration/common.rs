@@ -23,11 +23,7 @@ pub fn copy_tree(src: &Path) -> TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     for entry in WalkDir::new(src).into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
-        e.depth() == 0
-            || !(name == "target"
-                || name == "public"
-                || name == ".git"
-                || name.starts_with(".public"))
+        e.depth() == 0 || !(name == "target" || name == "public" || name == ".git" || name.starts_with(".public"))
     }) {
         let entry = entry.expect("walk");
         let rel = entry.path().strip_prefix(src).unwrap();
@@ -75,10 +71,7 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
 
 /// Runs the `readout` binary with `args`.
 pub fn readout(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_readout"))
-        .args(args)
-        .output()
-        .expect("run readout")
+    Command::new(env!("CARGO_BIN_EXE_readout")).args(args).output().expect("run readout")
 }
 
 pub fn stderr(out: &Output) -> String {
@@ -92,28 +85,14 @@ pub fn stdout(out: &Output) -> String {
 /// Builds `site` into `site/public`, panicking with the errors if it fails.
 pub fn build(site: &Path) -> PathBuf {
     let out = site.join("public");
-    let result = readout(&[
-        "build",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        result.status.success(),
-        "build failed:\n{}",
-        stderr(&result)
-    );
+    let result = readout(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert!(result.status.success(), "build failed:\n{}", stderr(&result));
     out
 }
 
 /// Parses the page at `path` under `out` (a folder URL gets `index.html`).
 pub fn page(out: &Path, path: &str) -> scraper::Html {
-    let file = if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
-    };
+    let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
     let text = fs::read_to_string(out.join(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
     scraper::Html::parse_document(&text)
 }
@@ -121,23 +100,13 @@ pub fn page(out: &Path, path: &str) -> scraper::Html {
 /// The texts of the elements matching `selector`.
 pub fn texts(doc: &scraper::Html, selector: &str) -> Vec<String> {
     let sel = scraper::Selector::parse(selector).unwrap();
-    doc.select(&sel)
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    doc.select(&sel).map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")).collect()
 }
 
 /// The values of `attr` on the elements matching `selector`.
 pub fn attrs(doc: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
     let sel = scraper::Selector::parse(selector).unwrap();
-    doc.select(&sel)
-        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
-        .collect()
+    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
 }
 
 /// Every HTML file under `out`, as paths relative to it.
@@ -146,13 +115,7 @@ pub fn html_files(out: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-        .map(|e| {
-            e.path()
-                .strip_prefix(out)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
+        .map(|e| e.path().strip_prefix(out).unwrap().to_string_lossy().replace('\\', "/"))
         .collect();
     files.sort();
     files

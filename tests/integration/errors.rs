@@ -15,34 +15,21 @@ fn assert_error(change: impl FnOnce(&Path), file: &str, marker: &str, messages: 
     change(site.path());
     let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
     let err = stderr(&r);
-    assert_eq!(
-        r.status.code(),
-        Some(1),
-        "expected exit 1 for {file}:\n{err}"
-    );
+    assert_eq!(r.status.code(), Some(1), "expected exit 1 for {file}:\n{err}");
     let line = if marker.is_empty() {
         1
     } else {
-        let text = fs::read(site.path().join(file))
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default();
-        text.lines()
-            .position(|l| l.contains(marker))
-            .unwrap_or_else(|| panic!("marker {marker:?} not in {file}"))
-            + 1
+        let text =
+            fs::read(site.path().join(file)).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+        text.lines().position(|l| l.contains(marker)).unwrap_or_else(|| panic!("marker {marker:?} not in {file}")) + 1
     };
     let location = format!("{file}:{line}:");
-    let found = err
-        .lines()
-        .any(|l| l.starts_with(&location) && l.contains("error:"));
+    let found = err.lines().any(|l| l.starts_with(&location) && l.contains("error:"));
     assert!(found, "no error at {location} in:\n{err}");
     for m in messages {
         assert!(err.contains(m), "{m:?} not in:\n{err}");
     }
-    assert!(
-        err.trim_end().ends_with("error") || err.trim_end().ends_with("errors"),
-        "ends with the count:\n{err}"
-    );
+    assert!(err.trim_end().ends_with("error") || err.trim_end().ends_with("errors"), "ends with the count:\n{err}");
 }
 
 fn edit(root: &Path, file: &str, from: &str, to: &str) {
@@ -58,14 +45,7 @@ const ALICE: &str = "content/actors/alice.md";
 #[test]
 fn broken_toml() {
     assert_error(
-        |r| {
-            edit(
-                r,
-                ALICE,
-                "role = \"Foreign minister\"",
-                "role = \"Foreign minister",
-            )
-        },
+        |r| edit(r, ALICE, "role = \"Foreign minister\"", "role = \"Foreign minister"),
         ALICE,
         "role =",
         &["invalid TOML"],
@@ -75,14 +55,7 @@ fn broken_toml() {
 #[test]
 fn broken_yaml() {
     assert_error(
-        |r| {
-            edit(
-                r,
-                "content/actors/bob.md",
-                "role: Prime minister",
-                "role: [Prime minister",
-            )
-        },
+        |r| edit(r, "content/actors/bob.md", "role: Prime minister", "role: [Prime minister"),
         "content/actors/bob.md",
         "country: sylvania",
         &["invalid YAML"],
@@ -102,14 +75,7 @@ fn missing_required_field() {
 #[test]
 fn unknown_field_suggests_the_right_one() {
     assert_error(
-        |r| {
-            edit(
-                r,
-                ALPHA,
-                "medium = \"readout\"",
-                "medium = \"readout\"\nspeakr = \"alice\"",
-            )
-        },
+        |r| edit(r, ALPHA, "medium = \"readout\"", "medium = \"readout\"\nspeakr = \"alice\""),
         ALPHA,
         "speakr",
         &["unknown field `speakr`", "did you mean `speaker`?"],
@@ -160,11 +126,8 @@ fn slug_of_the_wrong_kind() {
 fn duplicate_slug() {
     assert_error(
         |r| {
-            fs::write(
-                r.join("content/events/alice.md"),
-                "+++\ntitle = \"Alice day\"\ndate = 2025-01-01\n+++\n",
-            )
-            .unwrap()
+            fs::write(r.join("content/events/alice.md"), "+++\ntitle = \"Alice day\"\ndate = 2025-01-01\n+++\n")
+                .unwrap()
         },
         "content/events/alice.md",
         "",
@@ -178,10 +141,7 @@ fn broken_wikilink() {
         |r| edit(r, ALPHA, "as [[bob]] had", "as [[bobb]] had"),
         ALPHA,
         "[[bobb]]",
-        &[
-            "[[bobb]] links to a note that does not exist",
-            "did you mean `bob`?",
-        ],
+        &["[[bobb]] links to a note that does not exist", "did you mean `bob`?"],
     );
 }
 
@@ -198,20 +158,10 @@ fn broken_heading_link() {
 #[test]
 fn broken_relative_md_link() {
     assert_error(
-        |r| {
-            edit(
-                r,
-                "content/statements/beta.md",
-                "../actors/alice.md#career",
-                "../actors/alise.md",
-            )
-        },
+        |r| edit(r, "content/statements/beta.md", "../actors/alice.md#career", "../actors/alise.md"),
         "content/statements/beta.md",
         "alise.md",
-        &[
-            "links to a note that does not exist",
-            "did you mean `alice`?",
-        ],
+        &["links to a note that does not exist", "did you mean `alice`?"],
     );
 }
 
@@ -229,11 +179,8 @@ fn link_to_a_draft() {
 fn invalid_slug_in_file_name() {
     assert_error(
         |r| {
-            fs::write(
-                r.join("content/actors/Carol Smith.md"),
-                "+++\nname = \"Carol\"\nkind = \"person\"\n+++\n",
-            )
-            .unwrap()
+            fs::write(r.join("content/actors/Carol Smith.md"), "+++\nname = \"Carol\"\nkind = \"person\"\n+++\n")
+                .unwrap()
         },
         "content/actors/Carol Smith.md",
         "",
@@ -255,13 +202,7 @@ fn comparison_of_a_statement_with_itself() {
 #[test]
 fn non_utf8_file() {
     assert_error(
-        |r| {
-            fs::write(
-                r.join("content/actors/latin.md"),
-                b"+++\nname = \"Jos\xe9\"\nkind = \"person\"\n+++\n",
-            )
-            .unwrap()
-        },
+        |r| fs::write(r.join("content/actors/latin.md"), b"+++\nname = \"Jos\xe9\"\nkind = \"person\"\n+++\n").unwrap(),
         "content/actors/latin.md",
         "name",
         &["not valid UTF-8", "save the file with UTF-8"],
@@ -300,7 +241,11 @@ fn template_using_a_missing_variable() {
     assert_error(
         |r| {
             fs::create_dir_all(r.join("templates")).unwrap();
-            fs::write(r.join("templates/event.html"), "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ note.venue.name }}</p>\n{% endblock main %}\n").unwrap();
+            fs::write(
+                r.join("templates/event.html"),
+                "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ note.venue.name }}</p>\n{% endblock main %}\n",
+            )
+            .unwrap();
         },
         "templates/event.html",
         "note.venue",
@@ -326,11 +271,7 @@ fn unknown_kind_folder() {
     assert_error(
         |r| {
             fs::create_dir_all(r.join("content/actor")).unwrap();
-            fs::write(
-                r.join("content/actor/dan.md"),
-                "+++\nname = \"Dan\"\nkind = \"person\"\n+++\n",
-            )
-            .unwrap();
+            fs::write(r.join("content/actor/dan.md"), "+++\nname = \"Dan\"\nkind = \"person\"\n+++\n").unwrap();
         },
         "content/actor/dan.md",
         "",
@@ -388,95 +329,38 @@ fn quotation_not_word_for_word() {
 #[test]
 fn every_error_is_reported_at_once() {
     let site = fixture("basic");
-    edit(
-        site.path(),
-        ALPHA,
-        "speaker = \"alice\"",
-        "speaker = \"alicia\"",
-    );
-    edit(
-        site.path(),
-        "content/statements/beta.md",
-        "speaker = \"bob\"",
-        "speaker = \"bobb\"",
-    );
-    edit(
-        site.path(),
-        "content/events/the-call.md",
-        "[[alpha]]",
-        "[[alpah]]",
-    );
+    edit(site.path(), ALPHA, "speaker = \"alice\"", "speaker = \"alicia\"");
+    edit(site.path(), "content/statements/beta.md", "speaker = \"bob\"", "speaker = \"bobb\"");
+    edit(site.path(), "content/events/the-call.md", "[[alpha]]", "[[alpah]]");
     let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
     let err = stderr(&r);
-    assert!(
-        err.contains("alpha.md:") && err.contains("beta.md:") && err.contains("the-call.md:"),
-        "{err}"
-    );
+    assert!(err.contains("alpha.md:") && err.contains("beta.md:") && err.contains("the-call.md:"), "{err}");
     assert!(err.trim_end().ends_with("3 errors"), "{err}");
 }
 
 #[test]
 fn error_shows_the_line_and_a_caret() {
     let site = fixture("basic");
-    edit(
-        site.path(),
-        ALPHA,
-        "speaker = \"alice\"",
-        "speaker = \"alicia\"",
-    );
-    let err = stderr(&readout(&[
-        "check",
-        "--root",
-        site.path().to_str().unwrap(),
-    ]));
-    assert!(
-        err.contains("3 | speaker = \"alicia\"\n  |           ^"),
-        "{err}"
-    );
+    edit(site.path(), ALPHA, "speaker = \"alice\"", "speaker = \"alicia\"");
+    let err = stderr(&readout(&["check", "--root", site.path().to_str().unwrap()]));
+    assert!(err.contains("3 | speaker = \"alicia\"\n  |           ^"), "{err}");
 }
 
 #[test]
 fn dangerous_output_folders_are_refused() {
     let site = fixture("basic");
     let root = site.path();
-    for out in [
-        root.to_path_buf(),
-        root.join("content"),
-        root.join("templates"),
-        root.join("static"),
-        "/".into(),
-    ] {
-        let r = readout(&[
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ]);
-        assert_eq!(
-            r.status.code(),
-            Some(2),
-            "{}: {}",
-            out.display(),
-            stderr(&r)
-        );
+    for out in [root.to_path_buf(), root.join("content"), root.join("templates"), root.join("static"), "/".into()] {
+        let r = readout(&["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+        assert_eq!(r.status.code(), Some(2), "{}: {}", out.display(), stderr(&r));
         assert!(stderr(&r).contains("refusing to write"), "{}", stderr(&r));
     }
     let mine = root.join("mine");
     fs::create_dir_all(&mine).unwrap();
     fs::write(mine.join("notes.txt"), "keep me").unwrap();
-    let r = readout(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        mine.to_str().unwrap(),
-    ]);
+    let r = readout(&["build", "--root", root.to_str().unwrap(), "--output", mine.to_str().unwrap()]);
     assert_eq!(r.status.code(), Some(2));
-    assert_eq!(
-        fs::read_to_string(mine.join("notes.txt")).unwrap(),
-        "keep me"
-    );
+    assert_eq!(fs::read_to_string(mine.join("notes.txt")).unwrap(), "keep me");
     assert!(root.join("content/actors/alice.md").exists());
 }
 

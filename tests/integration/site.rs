@@ -38,16 +38,8 @@ fn every_actor_the_report_names_has_a_page() {
     let index = page(&out, "actors/");
     let listed = texts(&index, ".actor-list a");
     for name in ACTORS {
-        assert!(
-            listed.iter().any(|l| l == name),
-            "{name} not on /actors/: {listed:?}"
-        );
-        let href = attrs(&index, ".actor-list a", "href")
-            .into_iter()
-            .zip(&listed)
-            .find(|(_, l)| l == name)
-            .unwrap()
-            .0;
+        assert!(listed.iter().any(|l| l == name), "{name} not on /actors/: {listed:?}");
+        let href = attrs(&index, ".actor-list a", "href").into_iter().zip(&listed).find(|(_, l)| l == name).unwrap().0;
         let actor = page(&out.join("actors"), &href);
         assert_eq!(texts(&actor, "h1"), [name.to_string()]);
     }
@@ -55,8 +47,7 @@ fn every_actor_the_report_names_has_a_page() {
 
 #[test]
 fn the_source_is_the_report_unchanged() {
-    let source =
-        fs::read_to_string(repo_root().join("../shared/source/us-nudges-india-pakistan.txt"));
+    let source = fs::read_to_string(repo_root().join("../shared/source/us-nudges-india-pakistan.txt"));
     let Ok(source) = source else {
         eprintln!("skipped: ../shared/source/ is not beside this checkout");
         return;
@@ -76,36 +67,16 @@ fn centrepiece_sets_the_readout_beside_jaishankars_post() {
     assert!(sides[1].contains("Jaishankar"), "{sides:?}");
     let left_words = texts(&doc, ".side-1 .words blockquote").join(" ");
     let right_words = texts(&doc, ".side-2 .words blockquote").join(" ");
-    assert!(
-        left_words.contains("to work with Pakistan to de-escalate tensions"),
-        "{left_words}"
-    );
-    assert!(
-        right_words.contains("Its perpetrators, backers and planners must be brought to justice"),
-        "{right_words}"
-    );
+    assert!(left_words.contains("to work with Pakistan to de-escalate tensions"), "{left_words}");
+    assert!(right_words.contains("Its perpetrators, backers and planners must be brought to justice"), "{right_words}");
     let left_only = texts(&doc, ".side-1 .only li");
     let right_only = texts(&doc, ".side-2 .only li");
-    assert!(
-        left_only.iter().any(|t| t.contains("de-escalate")),
-        "{left_only:?}"
-    );
-    assert!(
-        left_only.iter().any(|t| t.contains("peace and security")),
-        "{left_only:?}"
-    );
-    assert!(
-        right_only
-            .iter()
-            .any(|t| t == "perpetrators, backers and planners"),
-        "{right_only:?}"
-    );
+    assert!(left_only.iter().any(|t| t.contains("de-escalate")), "{left_only:?}");
+    assert!(left_only.iter().any(|t| t.contains("peace and security")), "{left_only:?}");
+    assert!(right_only.iter().any(|t| t == "perpetrators, backers and planners"), "{right_only:?}");
     // Speakers linked.
     let speakers = attrs(&doc, ".side .facts a.actor", "href");
-    assert_eq!(
-        speakers,
-        ["../../actors/marco-rubio/", "../../actors/s-jaishankar/"]
-    );
+    assert_eq!(speakers, ["../../actors/marco-rubio/", "../../actors/s-jaishankar/"]);
     assert!(texts(&doc, ".points tbody tr").len() >= 5);
 }
 
@@ -115,17 +86,8 @@ fn shared_phrases_are_highlighted_alike_in_both_columns() {
     let doc = page(&out, "compare/rubio-new-delhi-vs-islamabad/");
     let left: Vec<_> = texts(&doc, ".side-1 mark.shared");
     let right: Vec<_> = texts(&doc, ".side-2 mark.shared");
-    assert!(
-        left.iter()
-            .any(|t| t.contains("maintain peace and security in South Asia")),
-        "{left:?}"
-    );
-    assert!(
-        right
-            .iter()
-            .any(|t| t.contains("maintain peace and security in South Asia")),
-        "{right:?}"
-    );
+    assert!(left.iter().any(|t| t.contains("maintain peace and security in South Asia")), "{left:?}");
+    assert!(right.iter().any(|t| t.contains("maintain peace and security in South Asia")), "{right:?}");
     let l_ids = attrs(&doc, ".side-1 mark.shared", "data-phrase");
     let r_ids = attrs(&doc, ".side-2 mark.shared", "data-phrase");
     for id in &l_ids {
@@ -138,26 +100,14 @@ fn matrix_marks_de_escalation_for_the_readout_and_not_for_jaishankar() {
     let (_site, out) = built();
     let doc = page(&out, "who-said-what/");
     let themes = texts(&doc, "thead th");
-    let col = themes
-        .iter()
-        .position(|t| t == "de-escalation")
-        .expect("de-escalation column");
+    let col = themes.iter().position(|t| t == "de-escalation").expect("de-escalation column");
     let cell = |slug: &str| -> String {
         let row = scraper::Selector::parse(&format!("tr[data-slug='{slug}'] > *")).unwrap();
-        doc.select(&row)
-            .nth(col)
-            .map(|e| e.inner_html())
-            .unwrap_or_default()
+        doc.select(&row).nth(col).map(|e| e.inner_html()).unwrap_or_default()
     };
     let readout = cell("rubio-jaishankar-readout");
-    assert!(
-        readout.contains("de-escalate") && readout.contains("href"),
-        "{readout}"
-    );
-    assert!(
-        readout.contains("statements/rubio-jaishankar-readout/#theme-de-escalation"),
-        "{readout}"
-    );
+    assert!(readout.contains("de-escalate") && readout.contains("href"), "{readout}");
+    assert!(readout.contains("statements/rubio-jaishankar-readout/#theme-de-escalation"), "{readout}");
     let post = cell("jaishankar-post");
     assert!(!post.contains("href"), "{post}");
     // The link lands on the marked words.
@@ -169,28 +119,14 @@ fn matrix_marks_de_escalation_for_the_readout_and_not_for_jaishankar() {
 fn graph_links_rubio_to_jaishankar_and_to_sharif() {
     let (_site, out) = built();
     let doc = page(&out, "");
-    let edges: Vec<(String, String)> = attrs(&doc, "svg a.edge", "data-from")
-        .into_iter()
-        .zip(attrs(&doc, "svg a.edge", "data-to"))
-        .collect();
-    assert!(
-        edges.contains(&("marco-rubio".into(), "s-jaishankar".into())),
-        "{edges:?}"
-    );
-    assert!(
-        edges.contains(&("marco-rubio".into(), "shehbaz-sharif".into())),
-        "{edges:?}"
-    );
+    let edges: Vec<(String, String)> =
+        attrs(&doc, "svg a.edge", "data-from").into_iter().zip(attrs(&doc, "svg a.edge", "data-to")).collect();
+    assert!(edges.contains(&("marco-rubio".into(), "s-jaishankar".into())), "{edges:?}");
+    assert!(edges.contains(&("marco-rubio".into(), "shehbaz-sharif".into())), "{edges:?}");
     let nodes = attrs(&doc, "svg a.node", "href");
-    assert!(
-        nodes.contains(&"actors/marco-rubio/".to_string()),
-        "{nodes:?}"
-    );
+    assert!(nodes.contains(&"actors/marco-rubio/".to_string()), "{nodes:?}");
     let edge_links = attrs(&doc, "svg a.edge", "href");
-    assert!(
-        edge_links.iter().all(|h| h.starts_with("statements/")),
-        "{edge_links:?}"
-    );
+    assert!(edge_links.iter().all(|h| h.starts_with("statements/")), "{edge_links:?}");
 }
 
 #[test]
@@ -199,16 +135,11 @@ fn source_page_marks_quoted_passages_with_links_back() {
     let doc = page(&out, "sources/news-report/");
     let quoted = texts(&doc, ".source-text mark.quoted");
     assert!(
-        quoted.iter().any(
-            |q| q.contains("Its perpetrators, backers and planners must be brought to justice")
-        ),
+        quoted.iter().any(|q| q.contains("Its perpetrators, backers and planners must be brought to justice")),
         "{quoted:?}"
     );
     let links = attrs(&doc, ".source-text mark.quoted a", "href");
-    assert!(
-        links.contains(&"../../statements/jaishankar-post/".to_string()),
-        "{links:?}"
-    );
+    assert!(links.contains(&"../../statements/jaishankar-post/".to_string()), "{links:?}");
 }
 
 #[test]
@@ -216,12 +147,7 @@ fn paraphrases_are_marked_as_such() {
     let (_site, out) = built();
     for slug in ["modi-hunted-down", "china-position", "talks-and-terror"] {
         let doc = page(&out, &format!("statements/{slug}/"));
-        assert!(
-            texts(&doc, ".paraphrase-tag")
-                .iter()
-                .any(|t| t.contains("paraphrase")),
-            "{slug}"
-        );
+        assert!(texts(&doc, ".paraphrase-tag").iter().any(|t| t.contains("paraphrase")), "{slug}");
     }
 }
 
@@ -229,20 +155,12 @@ fn paraphrases_are_marked_as_such() {
 fn changed_quotation_fails_the_check_with_the_nearest_passage() {
     let site = default_site();
     let file = site.path().join("content/statements/jaishankar-post.md");
-    let text = fs::read_to_string(&file)
-        .unwrap()
-        .replace("must be brought to justice", "must be brought to book");
+    let text = fs::read_to_string(&file).unwrap().replace("must be brought to justice", "must be brought to book");
     fs::write(&file, text).unwrap();
     let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
     assert_eq!(r.status.code(), Some(1));
     let err = stderr(&r);
-    assert!(
-        err.contains("content/statements/jaishankar-post.md:"),
-        "{err}"
-    );
+    assert!(err.contains("content/statements/jaishankar-post.md:"), "{err}");
     assert!(err.contains("quotation not found word for word"), "{err}");
-    assert!(
-        err.contains("brought to justice"),
-        "nearest passage shown: {err}"
-    );
+    assert!(err.contains("brought to justice"), "nearest passage shown: {err}");
 }
