@@ -1,10 +1,36 @@
-//! `readout serve`: a live-reload preview. Only this module knows about
-//! HTTP, sockets and file watching; the library only takes a script to put
-//! in each page.
+//! `readout serve`: a live-reload preview while writing.
+//!
+//! It builds the site into memory, serves it over HTTP, watches the site's
+//! files, rebuilds on every save and tells open pages to reload (or only
+//! to swap a stylesheet, or to show the errors of a failed rebuild while
+//! the last good site stays served). Only this module knows about HTTP,
+//! sockets and file watching; the library's one part in it is
+//! `BuildOptions::live_reload`, the script each page carries.
 
-use std::net::IpAddr;
+pub mod http;
+pub mod state;
+pub mod watch;
+
+use std::collections::HashSet;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use notify::RecursiveMode;
+use tokio::sync::{mpsc, watch as channel};
 
 use crate::config::BuildOptions;
+use state::{Snapshot, Status, error_views};
+use watch::{Change, Watcher, changes};
+
+/// The live-reload script put in every served page.
+pub const RELOAD_SCRIPT: &str = include_str!("reload.js");
+
+/// How long the watcher waits for a burst of file events to end before a
+/// rebuild (a `git checkout` of fifty files is one rebuild).
+const DEBOUNCE: Duration = Duration::from_millis(40);
 
 /// How `serve` runs.
 #[derive(Debug, Clone)]
@@ -14,10 +40,225 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub open: bool,
     pub poll: bool,
+    /// 0 quiet, 1 normal, 2 verbose.
     pub verbosity: u8,
 }
 
 /// Builds, serves, watches and rebuilds until Ctrl-C.
-pub fn run(_options: ServeOptions) -> anyhow::Result<()> {
-    anyhow::bail!("serve is not implemented yet")
+pub fn run(options: ServeOptions) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the server")?;
+    runtime.block_on(serve(options))
+}
+
+fn say(verbosity: u8, line: impl AsRef<str>) {
+    if verbosity > 0 {
+        println!("{}", line.as_ref());
+    }
+}
+
+async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
+    options.build.live_reload = Some(format!("<script>{RELOAD_SCRIPT}</script>"));
+    let root = std::path::absolute(&options.build.root).unwrap_or_else(|_| options.build.root.clone());
+    options.build.root = root.clone();
+    if !root.join("site.toml").exists() && !root.join("content").is_dir() {
+        anyhow::bail!("{} is not a readout site (no site.toml or content/); pass --root", root.display());
+    }
+
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(options.bind, options.port)).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::anyhow!(
+                "port {} is already in use on {}; pass --port with another number, or --port 0 for any free port",
+                options.port,
+                options.bind
+            )
+        } else {
+            anyhow::anyhow!("cannot listen on {}:{}: {e}", options.bind, options.port)
+        }
+    })?;
+    let address = listener.local_addr()?;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: the preview, drafts included, is reachable from the network",
+            options.bind
+        );
+    }
+
+    // First build.
+    let started = Instant::now();
+    let (site_tx, site_rx) = channel::channel(Arc::new(Snapshot::default()));
+    let (status_tx, status_rx) = channel::channel(Status::default());
+    let first = rebuild(&options.build).await;
+    match first {
+        Ok((snapshot, pages)) => {
+            site_tx.send_replace(Arc::new(snapshot));
+            say(options.verbosity, format!("built {pages} pages in {} ms", started.elapsed().as_millis()));
+        }
+        Err(errors) => {
+            status_tx.send_modify(|s| s.errors = Some(Arc::new(errors.views)));
+            eprintln!("{}", errors.text);
+        }
+    }
+
+    let url = format!("http://{address}/");
+    println!("serving {} at {url} (Ctrl-C to stop)", root.display());
+    if options.open
+        && let Err(e) = opener::open(&url)
+    {
+        eprintln!("warning: could not open a browser: {e}");
+    }
+
+    // Watch.
+    let (events_tx, mut events_rx) = mpsc::unbounded_channel();
+    let verbosity = options.verbosity;
+    let mut watcher =
+        Watcher::start(&root, options.poll, DEBOUNCE, move |events: notify_debouncer_full::DebounceEventResult| {
+            if verbosity > 1 {
+                match &events {
+                    Ok(list) => list.iter().for_each(|e| println!("event: {:?} {:?}", e.event.kind, e.event.paths)),
+                    Err(errors) => errors.iter().for_each(|e| eprintln!("watch error: {e}")),
+                }
+            }
+            let _ = events_tx.send(events);
+        })
+        .with_context(|| format!("watching {}", root.display()))?;
+
+    let (shutdown_tx, shutdown_rx) = channel::channel(false);
+    let app = http::App {
+        site: site_rx,
+        status: status_rx,
+        shutdown: shutdown_rx.clone(),
+        served: Arc::new(Mutex::new(HashSet::new())),
+    };
+    let mut server_shutdown = shutdown_rx.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, http::router(app))
+            .with_graceful_shutdown(async move {
+                let _ = server_shutdown.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+
+    let rebuilds = async {
+        while let Some(first) = events_rx.recv().await {
+            // Everything that arrived meanwhile is one rebuild.
+            let mut batch = changes(&root, &first);
+            while let Ok(more) = events_rx.try_recv() {
+                batch.extend(changes(&root, &more));
+            }
+            batch.sort();
+            batch.dedup();
+            if batch.is_empty() {
+                continue;
+            }
+            for dir in watch::WATCHED_DIRS {
+                let path = root.join(dir);
+                if batch.iter().any(|(_, p)| p.as_path() == std::path::Path::new(dir)) && path.is_dir() {
+                    let _ = watcher.watch(&path, RecursiveMode::Recursive);
+                }
+            }
+            let started = Instant::now();
+            let what = describe(&batch);
+            match rebuild(&options.build).await {
+                Ok((snapshot, pages)) => {
+                    site_tx.send_replace(Arc::new(snapshot));
+                    let css_only = batch.iter().all(|(c, _)| *c == Change::Style);
+                    status_tx.send_modify(|s| {
+                        s.version += 1;
+                        if !css_only {
+                            s.page_version = s.version;
+                        }
+                        s.errors = None;
+                    });
+                    say(
+                        options.verbosity,
+                        format!("{what}: rebuilt {pages} pages in {} ms", started.elapsed().as_millis()),
+                    );
+                }
+                Err(errors) => {
+                    let count = errors.views.len();
+                    status_tx.send_modify(|s| s.errors = Some(Arc::new(errors.views)));
+                    eprintln!(
+                        "{what}: {count} error{} — still serving the last good site\n{}",
+                        if count == 1 { "" } else { "s" },
+                        errors.text
+                    );
+                }
+            }
+        }
+    };
+
+    tokio::select! {
+        _ = rebuilds => {}
+        _ = stop_signal() => {}
+    }
+    let _ = shutdown_tx.send(true);
+    drop(status_tx);
+    match tokio::time::timeout(Duration::from_secs(3), server).await {
+        Ok(Ok(Ok(()))) | Err(_) => {}
+        Ok(Ok(Err(e))) => return Err(e).context("serving"),
+        Ok(Err(e)) => return Err(e).context("serving"),
+    }
+    say(options.verbosity, "stopped");
+    Ok(())
+}
+
+/// "content/statements/x.md changed" or "3 files changed".
+fn describe(batch: &[(Change, PathBuf)]) -> String {
+    match batch {
+        [(_, one)] => format!("{} changed", one.display()),
+        many => format!("{} and {} more changed", many[0].1.display(), many.len() - 1),
+    }
+}
+
+/// A failed rebuild: the errors for the overlay and for the terminal.
+struct Failure {
+    views: Vec<state::ErrorView>,
+    text: String,
+}
+
+/// Builds the site into memory, off the async threads.
+async fn rebuild(options: &BuildOptions) -> Result<(Snapshot, usize), Failure> {
+    let options = options.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let generated = crate::generate(&options)?;
+        let snapshot = Snapshot::of(&generated)
+            .map_err(|error| crate::BuildError::Io { path: options.root.join("static"), error })?;
+        Ok::<_, crate::BuildError>((snapshot, generated.pages.len()))
+    })
+    .await;
+    match result {
+        Ok(Ok(done)) => Ok(done),
+        Ok(Err(e)) => Err(Failure { views: error_views(&e), text: e.to_string() }),
+        Err(panic) => Err(Failure {
+            views: vec![state::ErrorView {
+                location: String::new(),
+                message: format!("the build crashed: {panic}"),
+                help: Some("this is a bug in readout; please report it with the file you saved".into()),
+                line: None,
+            }],
+            text: format!("error: the build crashed: {panic}"),
+        }),
+    }
+}
+
+/// Ctrl-C, or SIGTERM where there is one.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

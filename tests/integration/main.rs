@@ -7,4 +7,5 @@
 mod build;
 mod common;
 mod errors;
+mod serve;
 mod site;

@@ -1,0 +1,153 @@
+//! What the preview serves: the last good site, held in memory, and the
+//! status that open pages are told about (new version, stylesheet only,
+//! or errors).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+
+use crate::diagnostic::Diagnostics;
+use crate::write::Asset;
+use crate::{BuildError, Generated};
+
+/// Stands in the reload script for the version of the site a page came from.
+pub const VERSION_MARK: &str = "__READOUT_VERSION__";
+
+/// One file of the site, ready to send.
+#[derive(Debug, Clone)]
+pub struct File {
+    pub bytes: Bytes,
+    pub content_type: &'static str,
+}
+
+/// A complete site in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub files: HashMap<String, File>,
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("xml") => "application/xml; charset=utf-8",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => mime_guess::from_path(path).first_raw().unwrap_or("application/octet-stream"),
+    }
+}
+
+impl Snapshot {
+    /// The site of a finished build; static files are read now, so that
+    /// serving never touches the disk.
+    pub fn of(generated: &Generated) -> std::io::Result<Snapshot> {
+        let mut files = HashMap::with_capacity(generated.pages.len() + generated.assets.len());
+        for (path, asset) in &generated.assets {
+            let bytes = match asset {
+                Asset::Builtin(text) => Bytes::from_static(text.as_bytes()),
+                Asset::Copy(from) => Bytes::from(std::fs::read(from)?),
+            };
+            files.insert(path.clone(), File { bytes, content_type: content_type(path) });
+        }
+        for page in &generated.pages {
+            files.insert(
+                page.path.clone(),
+                File { bytes: Bytes::from(page.content.clone()), content_type: content_type(&page.path) },
+            );
+        }
+        Ok(Snapshot { files })
+    }
+}
+
+/// An error as the page overlay shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ErrorView {
+    pub location: String,
+    pub message: String,
+    pub help: Option<String>,
+    pub line: Option<String>,
+}
+
+/// The errors of a failed rebuild, for the overlay.
+pub fn error_views(error: &BuildError) -> Vec<ErrorView> {
+    match error {
+        BuildError::Content(diags) => views(diags),
+        other => vec![ErrorView { location: String::new(), message: other.to_string(), help: None, line: None }],
+    }
+}
+
+fn views(diags: &Diagnostics) -> Vec<ErrorView> {
+    diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| ErrorView {
+            location: d.location(),
+            message: d.message.clone(),
+            help: d.help.clone(),
+            line: d.source_line.clone(),
+        })
+        .collect()
+}
+
+/// What open pages are told.
+#[derive(Debug, Clone, Default)]
+pub struct Status {
+    /// Goes up with every good rebuild.
+    pub version: u64,
+    /// The version of the last rebuild that changed more than stylesheets.
+    pub page_version: u64,
+    /// The last rebuild failed with these errors (the previous site is still served).
+    pub errors: Option<Arc<Vec<ErrorView>>>,
+}
+
+impl Status {
+    /// The message for a page that has seen `seen` (a version).
+    pub fn message(&self, seen: Option<u64>) -> serde_json::Value {
+        if let Some(errors) = &self.errors {
+            return serde_json::json!({ "kind": "errors", "version": self.version, "errors": errors.as_ref() });
+        }
+        let kind = match seen {
+            None => "hello",
+            Some(v) if v >= self.version => "ok",
+            Some(v) if v >= self.page_version => "css",
+            Some(_) => "reload",
+        };
+        serde_json::json!({ "kind": kind, "version": self.version })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_follow_the_status() {
+        let mut s = Status { version: 3, page_version: 3, ..Status::default() };
+        assert_eq!(s.message(None)["kind"], "hello");
+        assert_eq!(s.message(Some(2))["kind"], "reload");
+        s.version = 4; // a stylesheet changed
+        assert_eq!(s.message(Some(3))["kind"], "css");
+        assert_eq!(s.message(Some(2))["kind"], "reload", "a page that missed a content change reloads");
+        assert_eq!(s.message(Some(4))["kind"], "ok");
+        s.errors = Some(Arc::new(vec![ErrorView {
+            location: "a.md:1:1".into(),
+            message: "bad".into(),
+            help: None,
+            line: None,
+        }]));
+        let m = s.message(Some(3));
+        assert_eq!(m["kind"], "errors");
+        assert_eq!(m["errors"][0]["location"], "a.md:1:1");
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(content_type("actors/x/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("style.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("img/a.png"), "image/png");
+        assert_eq!(content_type("atom.xml"), "application/xml; charset=utf-8");
+    }
+}

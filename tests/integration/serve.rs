@@ -1,0 +1,375 @@
+//! `readout serve`: started on port 0 in a copy of a fixture site, driven
+//! over HTTP and its live-reload WebSocket.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use std::{fs, thread};
+
+use tempfile::TempDir;
+use tungstenite::Message;
+
+use crate::common::*;
+
+/// A running `readout serve`, stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub addr: String,
+    pub site: TempDir,
+    pub output: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    pub fn start(site: TempDir) -> Server {
+        Self::start_with(site, &[])
+    }
+
+    pub fn start_with(site: TempDir, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_readout"))
+            .args(["serve", "--root", site.path().to_str().unwrap(), "--port", "0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start readout serve");
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        let out = Arc::clone(&output);
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(at) = line.find("http://") {
+                    let _ = tx.send(line[at + 7..].split('/').next().unwrap_or("").to_string());
+                }
+                out.lock().unwrap().push(line);
+            }
+        });
+        let stderr = child.stderr.take().unwrap();
+        let err = Arc::clone(&output);
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                err.lock().unwrap().push(line);
+            }
+        });
+        let addr = rx.recv_timeout(Duration::from_secs(30)).expect("serve printed its URL");
+        Server { child, addr, site, output }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.site.path()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A raw HTTP/1.1 request; returns (status, headers, body).
+    pub fn request(&self, method: &str, path: &str) -> (u16, String, String) {
+        raw_request(
+            &self.addr,
+            &format!("{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr),
+        )
+    }
+
+    pub fn get(&self, path: &str) -> (u16, String) {
+        let (status, _, body) = self.request("GET", path);
+        (status, body)
+    }
+
+    /// A live-reload client, after its first message.
+    pub fn socket(
+        &self,
+    ) -> (tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>, serde_json::Value) {
+        let (mut ws, _) = tungstenite::connect(format!("ws://{}/__readout/ws", self.addr)).expect("websocket");
+        if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
+            s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        }
+        let first = next_message(&mut ws);
+        (ws, first)
+    }
+
+    pub fn log(&self) -> Vec<String> {
+        self.output.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn raw_request(addr: &str, request: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
+
+pub fn next_message(
+    ws: &mut tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
+) -> serde_json::Value {
+    loop {
+        match ws.read().expect("a live-reload message in time") {
+            Message::Text(t) => return serde_json::from_str(&t).expect("JSON message"),
+            Message::Close(_) => panic!("socket closed"),
+            _ => continue,
+        }
+    }
+}
+
+/// Waits until `check` passes, or fails after 15 s.
+pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(15) {
+        if check() {
+            return;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn note(root: &Path) -> PathBuf {
+    root.join("content/actors/alice.md")
+}
+
+/// The fixture's note with its last sentence replaced by `marker`.
+fn edited(marker: &str) -> String {
+    let original = fs::read_to_string(fixtures().join("basic/content/actors/alice.md")).unwrap();
+    assert!(original.contains("She became minister in 2020."));
+    original.replace("She became minister in 2020.", marker)
+}
+
+/// Applies one editor's way of saving `text` to `path`.
+fn save(pattern: &str, path: &Path, text: &str) {
+    let dir = path.parent().unwrap();
+    let name = path.file_name().unwrap().to_str().unwrap();
+    match pattern {
+        "in place" => fs::write(path, text).unwrap(),
+        "temp then rename" => {
+            let tmp = dir.join(format!(".{name}.tmp1234"));
+            fs::write(&tmp, text).unwrap();
+            fs::rename(&tmp, path).unwrap();
+        }
+        "delete then create" => {
+            fs::remove_file(path).unwrap();
+            thread::sleep(Duration::from_millis(5));
+            fs::write(path, text).unwrap();
+        }
+        "jetbrains safe write" => {
+            let tmp = dir.join(format!("{name}___jb_tmp___"));
+            let old = dir.join(format!("{name}___jb_old___"));
+            fs::write(&tmp, text).unwrap();
+            fs::rename(path, &old).unwrap();
+            fs::rename(&tmp, path).unwrap();
+            fs::remove_file(&old).unwrap();
+        }
+        "vim backup" => {
+            let backup = dir.join(format!("{name}~"));
+            fs::rename(path, &backup).unwrap();
+            fs::write(path, text).unwrap();
+            fs::remove_file(&backup).unwrap();
+        }
+        other => panic!("unknown save pattern {other}"),
+    }
+}
+
+#[test]
+fn every_editor_save_pattern_rebuilds_and_reloads() {
+    let server = Server::start(fixture("basic"));
+    let (status, body) = server.get("/actors/alice/");
+    assert_eq!(status, 200);
+    assert!(body.contains("__readout/ws"), "pages carry the reload script");
+    for (i, pattern) in
+        ["in place", "temp then rename", "delete then create", "jetbrains safe write", "vim backup"].iter().enumerate()
+    {
+        let (mut ws, hello) = server.socket();
+        assert_eq!(hello["kind"], "hello");
+        let marker = format!("Saved by pattern {i}.");
+        save(pattern, &note(server.root()), &edited(&marker));
+        // A rebuild still due from the previous save may come first.
+        let start = Instant::now();
+        loop {
+            let message = next_message(&mut ws);
+            assert_eq!(message["kind"], "reload", "{pattern}: {message}");
+            let (status, body) = server.get("/actors/alice/");
+            assert_eq!(status, 200, "{pattern}");
+            if body.contains(&marker) {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "{pattern}: new text never served");
+        }
+    }
+}
+
+#[test]
+fn many_files_at_once_are_one_rebuild() {
+    let server = Server::start(fixture("basic"));
+    let (mut ws, _) = server.socket();
+    let before = server.log().iter().filter(|l| l.contains("rebuilt")).count();
+    for i in 0..50 {
+        fs::write(
+            server.root().join(format!("content/events/bulk-{i:02}.md")),
+            format!("+++\ntitle = \"Bulk {i}\"\ndate = 2025-01-01\n+++\nBody.\n"),
+        )
+        .unwrap();
+    }
+    assert_eq!(next_message(&mut ws)["kind"], "reload");
+    eventually("all fifty pages", || server.get("/events/bulk-49/").0 == 200);
+    thread::sleep(Duration::from_millis(500));
+    let rebuilds = server.log().iter().filter(|l| l.contains("rebuilt")).count() - before;
+    assert!(rebuilds <= 2, "{rebuilds} rebuilds for one checkout: {:?}", server.log());
+}
+
+#[test]
+fn broken_note_shows_errors_and_keeps_the_last_good_site() {
+    let server = Server::start(fixture("basic"));
+    let (mut ws, _) = server.socket();
+    let good = fs::read_to_string(note(server.root())).unwrap();
+    fs::write(note(server.root()), good.replace("kind = \"person\"", "kind = \"persn\"")).unwrap();
+    let message = next_message(&mut ws);
+    assert_eq!(message["kind"], "errors", "{message}");
+    let first = &message["errors"][0];
+    assert!(first["location"].as_str().unwrap().starts_with("content/actors/alice.md:3:"), "{message}");
+    assert!(first["message"].as_str().unwrap().contains("must be one of"), "{message}");
+    assert_eq!(first["line"], "kind = \"persn\"");
+    // The last good site is still served.
+    let (status, body) = server.get("/actors/alice/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Alice Example"));
+    // A page opened now gets the errors at once.
+    let (_ws2, first_message) = server.socket();
+    assert_eq!(first_message["kind"], "errors");
+    // Fixing it reloads.
+    fs::write(note(server.root()), &good).unwrap();
+    assert_eq!(next_message(&mut ws)["kind"], "reload");
+    assert!(server.log().iter().any(|l| l.contains("content/actors/alice.md:3:")), "terminal shows the error");
+}
+
+#[test]
+fn css_change_swaps_the_stylesheet_without_reload() {
+    let server = Server::start(fixture("basic"));
+    let (mut ws, _) = server.socket();
+    fs::write(server.root().join("static/extra.css"), "body { color: rebeccapurple; }\n").unwrap();
+    assert_eq!(next_message(&mut ws)["kind"], "css");
+    let (status, body) = server.get("/extra.css");
+    assert_eq!(status, 200);
+    assert!(body.contains("rebeccapurple"));
+}
+
+#[test]
+fn deleted_note_lands_on_a_page_that_says_so() {
+    let server = Server::start(fixture("basic"));
+    assert_eq!(server.get("/events/the-call/").0, 200);
+    let (mut ws, _) = server.socket();
+    let text = fs::read_to_string(server.root().join(ALPHA)).unwrap();
+    fs::write(server.root().join(ALPHA), text.replace("event = \"the-call\"\n", "")).unwrap();
+    fs::remove_file(server.root().join("content/events/the-call.md")).unwrap();
+    // The alpha edit and the removal may come as one rebuild or two.
+    loop {
+        let m = next_message(&mut ws);
+        if m["kind"] == "reload" && server.get("/events/the-call/").0 == 404 {
+            break;
+        }
+    }
+    let (status, body) = server.get("/events/the-call/");
+    assert_eq!(status, 404);
+    assert!(body.contains("renamed or deleted"), "{body}");
+    assert!(body.contains("href=\"/\""), "links home");
+    let (never, body) = server.get("/never/was/");
+    assert_eq!(never, 404);
+    assert!(body.contains("Page not found"), "the site's own 404 page");
+}
+
+const ALPHA: &str = "content/statements/alpha.md";
+
+#[test]
+fn requests_cannot_leave_the_site() {
+    let server = Server::start(fixture("basic"));
+    for path in [
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/..%5c..%5cetc%5cpasswd",
+        "/actors/..%2f..%2f..%2fetc/passwd",
+        "/%00",
+        "/index.html%00.css",
+        "//etc/passwd",
+    ] {
+        let (status, _, body) = server.request("GET", path);
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(!body.contains("root:"), "{path} leaked a file");
+    }
+    let long = format!("/{}", "a/".repeat(3000));
+    let (status, _, _) = server.request("GET", &long);
+    assert!((400..500).contains(&status), "over-long path: {status}");
+    let (status, head, _) = server.request("POST", "/");
+    assert_eq!(status, 405);
+    assert!(head.to_lowercase().contains("allow: get, head"));
+    let (status, head, body) = server.request("HEAD", "/actors/alice/");
+    assert_eq!(status, 200);
+    assert!(body.is_empty());
+    let head = head.to_lowercase();
+    assert!(head.contains("content-type: text/html; charset=utf-8"), "{head}");
+    assert!(head.contains("cache-control: no-store"), "{head}");
+    let (_, head, _) = server.request("GET", "/style.css");
+    assert!(head.to_lowercase().contains("content-type: text/css"), "{head}");
+    let (_, head, _) = server.request("GET", "/atom.xml");
+    assert!(head.to_lowercase().contains("content-type: application/xml"), "{head}");
+    let (status, head, _) = server.request("GET", "/actors/alice");
+    assert_eq!(status, 308);
+    assert!(head.to_lowercase().contains("location: /actors/alice/"), "{head}");
+}
+
+#[test]
+fn serve_writes_nothing_to_public() {
+    let server = Server::start(fixture("basic"));
+    assert_eq!(server.get("/").0, 200);
+    assert!(!server.root().join("public").exists());
+}
+
+#[test]
+fn port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = fixture("basic");
+    let r = readout(&["serve", "--root", site.path().to_str().unwrap(), "--port", &port]);
+    assert_eq!(r.status.code(), Some(2));
+    let err = stderr(&r);
+    assert!(err.contains(&format!("port {port} is already in use")) && err.contains("--port 0"), "{err}");
+}
+
+#[test]
+fn binding_beyond_loopback_warns() {
+    let server = Server::start_with(fixture("basic"), &["--bind", "0.0.0.0"]);
+    eventually("the warning", || server.log().iter().any(|l| l.contains("reachable from the network")));
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let mut server = Server::start(fixture("basic"));
+    let (_ws, _) = server.socket();
+    let pid = server.child.id().to_string();
+    let status = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(status.success());
+    let start = Instant::now();
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert_eq!(status.code(), Some(0), "{:?}", server.log());
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "serve did not stop");
+        thread::sleep(Duration::from_millis(50));
+    }
+}
