@@ -50,7 +50,7 @@ pub fn resolve(raw: &str) -> Result<String, StatusCode> {
         return Err(StatusCode::BAD_REQUEST);
     }
     let rel = &decoded[1..];
-    if rel.split('/').any(|seg| seg == ".." || seg == ".") || rel.contains("//") {
+    if rel.split('/').any(|seg| seg == ".." || seg == ".") || rel.starts_with('/') || rel.contains("//") {
         return Err(StatusCode::BAD_REQUEST);
     }
     Ok(if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() })
