@@ -138,10 +138,14 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
     let parsed: Vec<Result<note::Note, Vec<Diagnostic>>> =
         files.notes.par_iter().map(|f| parse::parse_note(f.kind, &f.slug, &f.path, Arc::clone(&f.text))).collect();
     let mut notes = Vec::with_capacity(parsed.len());
-    for r in parsed {
+    let mut unreadable = std::collections::HashSet::new();
+    for (r, file) in parsed.into_iter().zip(&files.notes) {
         match r {
             Ok(n) => notes.push(n),
-            Err(errors) => diags.extend(errors),
+            Err(errors) => {
+                unreadable.insert(file.slug.clone());
+                diags.extend(errors);
+            }
         }
     }
     let home = match &files.home {
@@ -155,7 +159,7 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
         None => None,
     };
 
-    let (site, model_diags) = model::link(config, home, notes, options.drafts);
+    let (site, model_diags) = model::link(config, home, notes, options.drafts, &unreadable);
     diags.extend(model_diags.0);
 
     let templates = match Templates::compile(&files.templates) {

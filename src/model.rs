@@ -99,7 +99,15 @@ impl Site {
 }
 
 /// Links parsed notes into a site. Drafts are dropped unless `drafts`.
-pub fn link(config: SiteConfig, home: Option<HomeNote>, mut notes: Vec<Note>, drafts: bool) -> (Site, Diagnostics) {
+/// `unreadable` names the slugs of notes that failed to parse: their own
+/// errors are reported already, so links to them are not reported again.
+pub fn link(
+    config: SiteConfig,
+    home: Option<HomeNote>,
+    mut notes: Vec<Note>,
+    drafts: bool,
+    unreadable: &HashSet<String>,
+) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::default();
     notes.sort_by(|a, b| (a.kind(), &a.slug).cmp(&(b.kind(), &b.slug)));
 
@@ -142,7 +150,7 @@ pub fn link(config: SiteConfig, home: Option<HomeNote>, mut notes: Vec<Note>, dr
         cited_by: vec![Vec::new(); n],
     };
 
-    let checker = RefChecker { site: &site, drafts: &draft_slugs };
+    let checker = RefChecker { site: &site, drafts: &draft_slugs, unreadable };
     let mut relations = Relations::default();
     for (id, note) in site.notes.iter().enumerate() {
         checker.front_matter(id, note, &mut diags, &mut relations);
@@ -269,6 +277,7 @@ fn fill_titles(sentence: &str, site: &Site) -> String {
 struct RefChecker<'a> {
     site: &'a Site,
     drafts: &'a HashSet<String>,
+    unreadable: &'a HashSet<String>,
 }
 
 impl RefChecker<'_> {
@@ -293,6 +302,7 @@ impl RefChecker<'_> {
                 diags.push(d);
                 None
             }
+            None if self.unreadable.contains(&r.value) => None,
             None if self.drafts.contains(&r.value) => {
                 diags.push(
                     err(format!("`{}` in `{field}` is a draft, left out of this build", r.value))
@@ -389,6 +399,9 @@ impl RefChecker<'_> {
             .copied()
             .filter(|&id| link.target_kind.is_none_or(|k| self.site.notes[id].kind() == k));
         let Some(id) = found else {
+            if self.unreadable.contains(&link.target) {
+                return None;
+            }
             let written = match link.style {
                 crate::note::LinkStyle::Wiki => format!("[[{}]]", link.target),
                 crate::note::LinkStyle::Markdown => format!("a link to `{}`", link.target),

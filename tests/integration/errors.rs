@@ -372,3 +372,12 @@ fn missing_site_toml() {
     assert_eq!(r.status.code(), Some(1));
     assert!(stderr(&r).contains("no site.toml"), "{}", stderr(&r));
 }
+
+#[test]
+fn a_broken_note_does_not_make_every_link_to_it_an_error() {
+    let site = fixture("basic");
+    edit(site.path(), ALICE, "kind = \"person\"", "kind = \"persn\"");
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    let err = stderr(&r);
+    assert!(err.trim_end().ends_with("1 error"), "only the broken field is reported:\n{err}");
+}

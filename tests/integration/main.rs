@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+mod browser;
 mod build;
 mod common;
 mod errors;

@@ -164,3 +164,27 @@ fn changed_quotation_fails_the_check_with_the_nearest_passage() {
     assert!(err.contains("quotation not found word for word"), "{err}");
     assert!(err.contains("brought to justice"), "nearest passage shown: {err}");
 }
+
+#[test]
+fn every_page_passes_the_nu_html_checker() {
+    let jar = repo_root().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    if !jar.exists() {
+        eprintln!("skipped: the Nu HTML checker is not installed (run npm ci)");
+        return;
+    }
+    if std::process::Command::new("java").arg("-version").output().is_err() {
+        eprintln!("skipped: no java on PATH for the Nu HTML checker");
+        return;
+    }
+    let (default, fixture_site) = (default_site(), fixture("basic"));
+    let outputs = [build(default.path()), build(fixture_site.path())];
+    let r = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html"])
+        .args(&outputs)
+        .output()
+        .expect("run vnu");
+    let report = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success() && report.trim().is_empty(), "Nu HTML checker errors:\n{report}");
+}

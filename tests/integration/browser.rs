@@ -1,0 +1,297 @@
+//! Tests in headless Chromium, driven over WebDriver (chromedriver). They
+//! skip, saying why, where Chromium or chromedriver is not installed;
+//! `.ci/run` installs both.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use std::{fs, thread};
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{Value, json};
+
+use crate::common::*;
+use crate::serve::Server;
+
+fn find(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names.iter().find_map(|name| std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file()))
+}
+
+/// A headless Chromium session; the driver stops when this is dropped.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Browser {
+    /// `None`, with the reason printed, where Chromium cannot run here.
+    pub async fn start(width: u32, height: u32) -> Option<Browser> {
+        Self::start_with(width, height, &[]).await
+    }
+
+    /// [`Browser::start`] with more Chromium arguments.
+    pub async fn start_with(width: u32, height: u32, extra: &[&str]) -> Option<Browser> {
+        let Some(chromium) = find(&["chromium", "chromium-browser", "google-chrome"]) else {
+            eprintln!("skipped: no chromium on PATH (apt-get install chromium chromium-driver)");
+            return None;
+        };
+        let Some(chromedriver) = find(&["chromedriver"]) else {
+            eprintln!("skipped: no chromedriver on PATH (apt-get install chromium-driver)");
+            return None;
+        };
+        let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let profile = tempfile::tempdir().ok()?;
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
+                    format!("--user-data-dir={}", profile.path().display()),
+                    format!("--window-size={width},{height}"),
+                ]
+            }
+        });
+        let mut caps = caps.as_object().cloned().unwrap();
+        if width < 500 {
+            // Headless windows are at least 500 px wide; narrower means emulating a phone.
+            caps["goog:chromeOptions"]["mobileEmulation"] =
+                json!({ "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "mobile": true } });
+        }
+        if let Some(args) = caps["goog:chromeOptions"]["args"].as_array_mut() {
+            args.extend(extra.iter().map(|a| Value::from(*a)));
+        }
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let start = Instant::now();
+        let client = loop {
+            match ClientBuilder::new(connector.clone())
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if start.elapsed() > Duration::from_secs(20) => panic!("chromedriver did not start: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        std::mem::forget(profile);
+        Some(Browser { client, driver })
+    }
+
+    pub async fn eval(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Waits (up to 15 s) for `script` to return true.
+    pub async fn wait_for(&self, what: &str, script: &str) -> Duration {
+        let start = Instant::now();
+        loop {
+            if self.client.execute(script, vec![]).await.ok().and_then(|v| v.as_bool()) == Some(true) {
+                return start.elapsed();
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let dir = repo_root().join("target/screenshots");
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        fs::write(&path, self.client.screenshot().await.unwrap()).unwrap();
+        path
+    }
+
+    /// Runs axe-core on the page; returns the violations (empty when clean),
+    /// or `None` where axe-core is not installed (`npm ci`).
+    pub async fn axe(&self) -> Option<Vec<Value>> {
+        let axe = fs::read_to_string(repo_root().join("node_modules/axe-core/axe.min.js")).ok()?;
+        self.client.execute(&axe, vec![]).await.unwrap();
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] }).then(r => done(r.violations.map(v => ({
+                   id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)
+                 })))).catch(e => done([{ id: 'axe-error', help: String(e) }]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        Some(result.as_array().cloned().unwrap_or_default())
+    }
+}
+
+/// The boxes of the two comparison columns: [left, top, right, bottom] each.
+async fn column_boxes(b: &Browser) -> Vec<Vec<f64>> {
+    let v = b
+        .eval("return [...document.querySelectorAll('.columns > .side')].map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; });")
+        .await;
+    serde_json::from_value(v).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn default_site_lays_out_at_desktop_and_phone_widths_and_passes_axe() {
+    let site = default_site();
+    let out = build(site.path());
+    let addr = serve_dir(&out);
+    for (width, label) in [(1280, "desktop"), (375, "phone"), (360, "small-phone")] {
+        let Some(b) = Browser::start(width, 900).await else { return };
+        for (path, name) in
+            [("/", "home"), ("/compare/readout-vs-jaishankar/", "comparison"), ("/who-said-what/", "matrix")]
+        {
+            b.client.goto(&format!("http://{addr}{path}")).await.unwrap();
+            b.screenshot(&format!("{name}-{label}")).await;
+            assert_eq!(b.eval("return window.innerWidth;").await, json!(width), "viewport width");
+            let scroll = b.eval("return document.documentElement.scrollWidth - window.innerWidth;").await;
+            assert!(scroll.as_f64().unwrap() <= 0.0, "{name} scrolls sideways at {width}px by {scroll}");
+            if name == "comparison" {
+                let boxes = column_boxes(&b).await;
+                assert_eq!(boxes.len(), 2);
+                let (l, r) = (&boxes[0], &boxes[1]);
+                if width >= 768 {
+                    assert!(
+                        r[0] >= l[2] - 1.0 && (r[1] - l[1]).abs() < 1.0,
+                        "columns side by side at {width}px: {boxes:?}"
+                    );
+                } else {
+                    assert!(r[1] >= l[3] - 1.0, "columns stacked at {width}px: {boxes:?}");
+                }
+            }
+            match b.axe().await {
+                Some(violations) => assert!(violations.is_empty(), "axe on {path} at {width}px: {violations:#?}"),
+                None => eprintln!("skipped axe-core: node_modules/axe-core is missing (run npm ci)"),
+            }
+        }
+        let _ = b.client.clone().close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dark_mode_passes_axe_too() {
+    let site = default_site();
+    let out = build(site.path());
+    let addr = serve_dir(&out);
+    let Some(b) = Browser::start_with(1280, 900, &["--blink-settings=preferredColorScheme=0"]).await else { return };
+    for path in ["/", "/compare/readout-vs-jaishankar/", "/who-said-what/", "/statements/rubio-jaishankar-readout/"] {
+        b.client.goto(&format!("http://{addr}{path}")).await.unwrap();
+        if b.eval("return matchMedia('(prefers-color-scheme: dark)').matches;").await != Value::Bool(true) {
+            eprintln!("skipped: this Chromium does not take the dark-mode setting");
+            return;
+        }
+        if path == "/compare/readout-vs-jaishankar/" {
+            b.screenshot("comparison-dark").await;
+        }
+        match b.axe().await {
+            Some(violations) => assert!(violations.is_empty(), "axe on {path} in dark mode: {violations:#?}"),
+            None => eprintln!("skipped axe-core: node_modules/axe-core is missing (run npm ci)"),
+        }
+    }
+    let _ = b.client.clone().close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_updates_the_page_without_a_manual_reload() {
+    let server = Server::start(fixture("basic"));
+    let Some(b) = Browser::start(1280, 900).await else { return };
+    b.client.goto(&server.url("/actors/alice/")).await.unwrap();
+    b.wait_for("the reload socket", "return !!document.querySelector('h1');").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // A content edit shows up by itself.
+    let note = server.root().join("content/actors/alice.md");
+    let good = fs::read_to_string(&note).unwrap();
+    fs::write(&note, good.replace("She became minister in 2020.", "She became minister in 2021, the page says."))
+        .unwrap();
+    b.wait_for("the edited text", "return document.body.innerText.includes('minister in 2021, the page says');").await;
+
+    // A CSS change applies without a reload: a value set on window survives.
+    b.eval("window.__readoutKept = 42; return true;").await;
+    fs::write(server.root().join("static/style.css"), "h1 { color: rgb(200, 0, 100); }\n").unwrap();
+    b.wait_for("the new style", "return getComputedStyle(document.querySelector('h1')).color === 'rgb(200, 0, 100)';")
+        .await;
+    assert_eq!(b.eval("return window.__readoutKept === 42;").await, Value::Bool(true), "page was reloaded for CSS");
+
+    // A broken note shows the overlay over the last good page; fixing it removes it.
+    let now = fs::read_to_string(&note).unwrap();
+    fs::write(&note, now.replace("kind = \"person\"", "kind = \"persn\"")).unwrap();
+    b.wait_for("the error overlay", "return !!document.getElementById('readout-errors');").await;
+    let overlay = b.eval("return document.getElementById('readout-errors').innerText;").await;
+    let overlay = overlay.as_str().unwrap().to_string();
+    assert!(overlay.contains("content/actors/alice.md:3:"), "{overlay}");
+    assert!(overlay.contains("kind = \"persn\""), "{overlay}");
+    b.screenshot("serve-error-overlay").await;
+    fs::write(&note, now).unwrap();
+    b.wait_for(
+        "the overlay to go",
+        "return !document.getElementById('readout-errors') && document.readyState === 'complete';",
+    )
+    .await;
+    let _ = b.client.clone().close().await;
+}
+
+/// Save-to-DOM latency: how long from a save until the browser shows the
+/// new text. A benchmark, not a test of speed: it prints the numbers.
+/// `cargo test --release --test integration save_to_dom -- --ignored --nocapture`
+/// (set READOUT_BENCH_SITE to a site folder to measure that site instead).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore]
+async fn save_to_dom_latency() {
+    let site = match std::env::var("READOUT_BENCH_SITE") {
+        Ok(dir) => copy_tree(Path::new(&dir)),
+        Err(_) => default_site(),
+    };
+    let note = walkdir::WalkDir::new(site.path().join("content/statements"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .expect("a statement")
+        .into_path();
+    let slug = note.file_stem().unwrap().to_str().unwrap().to_string();
+    let server = Server::start(site);
+    let Some(b) = Browser::start(1280, 900).await else { return };
+    b.client.goto(&server.url(&format!("/statements/{slug}/"))).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let original = fs::read_to_string(&note).unwrap();
+    let mut times = Vec::new();
+    for i in 0..20 {
+        let marker = format!("Latency probe number {i}.");
+        let saved = Instant::now();
+        fs::write(&note, format!("{}\n{marker}\n", original.trim_end())).unwrap();
+        let js = format!("return document.body.innerText.includes('{marker}');");
+        let start = Instant::now();
+        loop {
+            if b.client.execute(&js, vec![]).await.ok().and_then(|v| v.as_bool()) == Some(true) {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30));
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        times.push(saved.elapsed().as_secs_f64() * 1000.0);
+        thread::sleep(Duration::from_millis(200));
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "save-to-DOM over {} saves: median {:.0} ms, worst {:.0} ms, best {:.0} ms",
+        times.len(),
+        times[times.len() / 2],
+        times[times.len() - 1],
+        times[0]
+    );
+}
