@@ -79,6 +79,26 @@ pub struct Generated {
     pub counts: BTreeMap<Kind, usize>,
     /// Warnings (the build went on).
     pub warnings: Diagnostics,
+    /// How long each stage took.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Times the stages of a build.
+struct StageClock {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl StageClock {
+    fn new() -> Self {
+        StageClock { last: Instant::now(), laps: Vec::new() }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 impl Generated {
@@ -109,7 +129,9 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
             error: std::io::Error::new(std::io::ErrorKind::NotFound, "no site folder here"),
         });
     }
+    let mut clock = StageClock::new();
     let (files, load_errors) = load::load(root);
+    clock.lap("load");
     let mut diags = Diagnostics::default();
     diags.extend(load_errors);
 
@@ -159,9 +181,11 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
         None => None,
     };
 
+    clock.lap("parse");
     let (site, model_diags) = model::link(config, home, notes, options.drafts, &unreadable);
     diags.extend(model_diags.0);
 
+    clock.lap("model");
     let templates = match Templates::compile(&files.templates) {
         Ok(t) => Some(t),
         Err(errors) => {
@@ -182,6 +206,7 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
     let templates = templates.expect("templates compiled when there are no errors");
     let render_options = RenderOptions { live_reload: options.live_reload.clone() };
     let pages = render::render(&site, &templates, &render_options).map_err(BuildError::Content)?;
+    clock.lap("render");
 
     let mut assets: BTreeMap<String, Asset> =
         render::templates::BUILTIN_STATIC.iter().map(|(path, text)| (path.to_string(), Asset::Builtin(text))).collect();
@@ -205,7 +230,14 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
         return Err(BuildError::Content(diags));
     }
     diags.sort();
-    Ok(Generated { config: site.config.clone(), pages, assets: assets.into_iter().collect(), counts, warnings: diags })
+    Ok(Generated {
+        config: site.config.clone(),
+        pages,
+        assets: assets.into_iter().collect(),
+        counts,
+        warnings: diags,
+        stages: clock.laps,
+    })
 }
 
 /// What a finished build did.
@@ -219,6 +251,13 @@ pub struct BuildReport {
 
 impl BuildReport {
     /// The one summary line printed at the end of a build.
+    /// Each stage's time, for `-v`.
+    pub fn stage_times(&self) -> String {
+        let parts: Vec<String> =
+            self.generated.stages.iter().map(|(stage, t)| format!("{stage} {} ms", t.as_millis())).collect();
+        parts.join(", ")
+    }
+
     pub fn summary(&self) -> String {
         format!(
             "built {} pages ({}) — {} files in {} ms → {}",
@@ -243,7 +282,10 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     };
     let lock = write::lock(&output, on_wait).map_err(io(&output))?;
     let generated = generate(options)?;
+    let started_write = Instant::now();
     let files_written = write::write(&output, &generated.pages, &generated.assets).map_err(io(&output))?;
+    let mut generated = generated;
+    generated.stages.push(("write", started_write.elapsed()));
     drop(lock);
     Ok(BuildReport { generated, files_written, output, elapsed: started.elapsed() })
 }

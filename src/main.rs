@@ -139,6 +139,9 @@ fn main() -> ExitCode {
             match readout::build(&options, || eprintln!("waiting for another build of the same output to finish…")) {
                 Ok(report) => {
                     print_warnings(&report.generated.warnings, verbosity);
+                    if verbosity > 1 {
+                        println!("stages: {}", report.stage_times());
+                    }
                     if verbosity > 0 {
                         println!("{}", report.summary());
                     }

@@ -465,6 +465,7 @@ fn check_quotations(site: &Site, diags: &mut Diagnostics) {
     if sources.is_empty() {
         return;
     }
+    let index = PassageIndex::new(&sources);
     // In warn mode only the first few are shown in full, then a count.
     const SHOWN_WARNINGS: usize = 5;
     let mut missing = 0usize;
@@ -477,7 +478,7 @@ fn check_quotations(site: &Site, diags: &mut Diagnostics) {
             }
             let found = match source {
                 Some(id) => sources.get(&id).is_some_and(|s| s.0.text.contains(wanted)),
-                None => sources.values().any(|s| s.0.text.contains(wanted)),
+                None => index.candidates(wanted).any(|id| sources[&id].0.text.contains(wanted)),
             };
             if found {
                 continue;
@@ -531,6 +532,44 @@ fn check_quotations(site: &Site, diags: &mut Diagnostics) {
             .with_help("set `quotations = \"error\"` in site.toml to list them all and fail the build")
             .warning(),
         );
+    }
+}
+
+/// Which sources hold which runs of three words, so that a quotation is
+/// looked for only in the sources that could hold it.
+struct PassageIndex {
+    trigrams: HashMap<[String; 3], Vec<NoteId>>,
+    all: Vec<NoteId>,
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+}
+
+impl PassageIndex {
+    fn new(sources: &BTreeMap<NoteId, (Normalized, &str)>) -> Self {
+        let mut trigrams: HashMap<[String; 3], Vec<NoteId>> = HashMap::new();
+        for (&id, (normalized, _)) in sources {
+            let w: Vec<&str> = words(&normalized.text).collect();
+            for t in w.windows(3) {
+                let list = trigrams.entry([t[0].to_string(), t[1].to_string(), t[2].to_string()]).or_default();
+                if list.last() != Some(&id) {
+                    list.push(id);
+                }
+            }
+        }
+        PassageIndex { trigrams, all: sources.keys().copied().collect() }
+    }
+
+    /// The sources that may hold `wanted` (normalised). The first word may
+    /// be cut, so the run after it is used; short quotations go everywhere.
+    fn candidates(&self, wanted: &str) -> Box<dyn Iterator<Item = NoteId> + '_> {
+        let w: Vec<&str> = words(wanted).collect();
+        if w.len() < 4 {
+            return Box::new(self.all.iter().copied());
+        }
+        let key = [w[1].to_string(), w[2].to_string(), w[3].to_string()];
+        Box::new(self.trigrams.get(&key).into_iter().flatten().copied())
     }
 }
 
