@@ -30,7 +30,7 @@ pub const RELOAD_SCRIPT: &str = include_str!("reload.js");
 
 /// How long the watcher waits for a burst of file events to end before a
 /// rebuild (a `git checkout` of fifty files is one rebuild).
-const DEBOUNCE: Duration = Duration::from_millis(40);
+const DEBOUNCE: Duration = Duration::from_millis(15);
 
 /// How `serve` runs.
 #[derive(Debug, Clone)]

@@ -295,3 +295,33 @@ async fn save_to_dom_latency() {
         times[0]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_comparison_prints_on_one_landscape_page() {
+    use fantoccini::wd::{PrintConfiguration, PrintOrientation};
+    let site = default_site();
+    let out = build(site.path());
+    let addr = serve_dir(&out);
+    let Some(b) = Browser::start(1280, 900).await else { return };
+    for entry in fs::read_dir(out.join("compare")).unwrap() {
+        let slug = entry.unwrap().file_name().into_string().unwrap();
+        b.client.goto(&format!("http://{addr}/compare/{slug}/")).await.unwrap();
+        let config = PrintConfiguration::builder().orientation(PrintOrientation::Landscape).build().unwrap();
+        let pdf = b.client.print(config).await.unwrap();
+        let pages = pdf_pages(&pdf);
+        assert_eq!(pages, 1, "{slug} prints on {pages} pages");
+    }
+    let _ = b.client.clone().close().await;
+}
+
+/// The number of pages of a PDF: its `/Type /Page` objects (not `/Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let mut count = 0;
+    for marker in [&b"/Type /Page"[..], &b"/Type/Page"[..]] {
+        count += pdf
+            .windows(marker.len() + 1)
+            .filter(|w| w.starts_with(marker) && !w[marker.len()].is_ascii_alphabetic())
+            .count();
+    }
+    count
+}
