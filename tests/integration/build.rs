@@ -281,3 +281,13 @@ fn static_files_are_copied_and_builtin_style_is_provided() {
     assert_eq!(fs::read_to_string(out.join("extra.css")).unwrap(), "body { color: black; }\n");
     assert!(out.join("style.css").exists());
 }
+
+#[test]
+fn built_pages_never_carry_the_live_reload_script() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    for file in html_files(&out) {
+        let text = fs::read_to_string(out.join(&file)).unwrap();
+        assert!(!text.contains("__readout") && !text.contains("WebSocket"), "{file} has the reload script");
+    }
+}

@@ -373,3 +373,18 @@ fn ctrl_c_stops_cleanly() {
         thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn polling_sees_saves_too() {
+    let server = Server::start_with(fixture("basic"), &["--poll"]);
+    let (mut ws, _) = server.socket();
+    fs::write(note(server.root()), edited("Seen by polling.")).unwrap();
+    let start = Instant::now();
+    loop {
+        assert_eq!(next_message(&mut ws)["kind"], "reload");
+        if server.get("/actors/alice/").1.contains("Seen by polling.") {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(15));
+    }
+}
