@@ -388,3 +388,43 @@ fn polling_sees_saves_too() {
         assert!(start.elapsed() < Duration::from_secs(15));
     }
 }
+
+/// The server's resident memory in KiB (Linux only).
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn a_hundred_tabs_and_hundreds_of_saves_leave_the_server_steady() {
+    let server = Server::start(fixture("basic"));
+    let pid = server.child.id();
+    // Warm up: one save, one rebuild.
+    let (mut first, _) = server.socket();
+    fs::write(note(server.root()), edited("Warm-up.")).unwrap();
+    assert_eq!(next_message(&mut first)["kind"], "reload");
+    let before = rss_kib(pid);
+
+    let mut tabs: Vec<_> = (0..100).map(|_| server.socket().0).collect();
+    // A client that goes away in the middle of things.
+    let (rude, _) = server.socket();
+    drop(rude);
+    for i in 0..300 {
+        fs::write(note(server.root()), edited(&format!("Save number {i}."))).unwrap();
+        thread::sleep(Duration::from_millis(10));
+    }
+    fs::write(note(server.root()), edited("The final save.")).unwrap();
+    eventually("the final save to be served", || server.get("/actors/alice/").1.contains("The final save."));
+    // Every tab is told to reload.
+    for tab in &mut tabs {
+        assert_eq!(next_message(tab)["kind"], "reload");
+    }
+    drop(tabs);
+    thread::sleep(Duration::from_millis(300));
+    let (status, _) = server.get("/");
+    assert_eq!(status, 200, "still serving");
+    if let (Some(before), Some(after)) = (before, rss_kib(pid)) {
+        eprintln!("server memory: {before} KiB before, {after} KiB after 100 tabs and 301 saves");
+        assert!(after < before * 2, "memory grew from {before} KiB to {after} KiB");
+    }
+}
