@@ -120,8 +120,35 @@ fn plural(word: &str) -> String {
     format!("{word}s")
 }
 
+/// A site loaded, parsed, linked and checked, ready to render.
+struct Prepared {
+    site: model::Site,
+    templates: Templates,
+    assets: Vec<(String, Asset)>,
+    counts: BTreeMap<Kind, usize>,
+    warnings: Diagnostics,
+    clock: StageClock,
+    render_options: RenderOptions,
+}
+
 /// Loads, parses, links and renders the site, all in memory.
 pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
+    let mut p = prepare(options)?;
+    let pages = render::render(&p.site, &p.templates, &p.render_options).map_err(BuildError::Content)?;
+    p.clock.lap("render");
+    Ok(Generated {
+        config: p.site.config.clone(),
+        pages,
+        assets: p.assets,
+        counts: p.counts,
+        warnings: p.warnings,
+        stages: p.clock.laps,
+    })
+}
+
+/// Everything before rendering: load, parse, model, templates, and the
+/// checks that need them all.
+fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
     let root = &options.root;
     if !root.is_dir() {
         return Err(BuildError::Io {
@@ -205,17 +232,15 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
     }
     let templates = templates.expect("templates compiled when there are no errors");
     let render_options = RenderOptions { live_reload: options.live_reload.clone() };
-    let pages = render::render(&site, &templates, &render_options).map_err(BuildError::Content)?;
-    clock.lap("render");
 
     let mut assets: BTreeMap<String, Asset> =
         render::templates::BUILTIN_STATIC.iter().map(|(path, text)| (path.to_string(), Asset::Builtin(text))).collect();
     for s in &files.statics {
         assets.insert(s.output.clone(), Asset::Copy(s.source.clone()));
     }
-    let page_paths: std::collections::HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let page_paths: std::collections::HashSet<String> = render::page_paths(&site).into_iter().collect();
     for s in &files.statics {
-        if page_paths.contains(s.output.as_str()) {
+        if page_paths.contains(&s.output) {
             diags.push(
                 Diagnostic::file_error(
                     &Path::new("static").join(&s.output),
@@ -225,25 +250,28 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
             );
         }
     }
+    diags.sort();
     if diags.has_errors() {
-        diags.sort();
         return Err(BuildError::Content(diags));
     }
-    diags.sort();
-    Ok(Generated {
-        config: site.config.clone(),
-        pages,
+    Ok(Prepared {
+        site,
+        templates,
         assets: assets.into_iter().collect(),
         counts,
         warnings: diags,
-        stages: clock.laps,
+        clock,
+        render_options,
     })
 }
 
 /// What a finished build did.
 #[derive(Debug)]
 pub struct BuildReport {
+    /// What was built; its `pages` are empty, since they went to disk as rendered.
     pub generated: Generated,
+    /// Pages written.
+    pub pages: usize,
     pub files_written: usize,
     pub output: PathBuf,
     pub elapsed: Duration,
@@ -261,7 +289,7 @@ impl BuildReport {
     pub fn summary(&self) -> String {
         format!(
             "built {} pages ({}) — {} files in {} ms → {}",
-            self.generated.pages.len(),
+            self.pages,
             self.generated.summary(),
             self.files_written,
             self.elapsed.as_millis(),
@@ -271,7 +299,8 @@ impl BuildReport {
 }
 
 /// Builds the site and writes it to the output folder. `on_wait` is called
-/// if another build holds the output's lock.
+/// if another build holds the output's lock. Pages go to disk as they are
+/// rendered, into a folder that replaces the output only when complete.
 pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let output = output_of(options);
@@ -281,13 +310,34 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
         move |error| BuildError::Io { path, error }
     };
     let lock = write::lock(&output, on_wait).map_err(io(&output))?;
-    let generated = generate(options)?;
-    let started_write = Instant::now();
-    let files_written = write::write(&output, &generated.pages, &generated.assets).map_err(io(&output))?;
-    let mut generated = generated;
-    generated.stages.push(("write", started_write.elapsed()));
+    let mut p = prepare(options)?;
+    let mut render_error = None;
+    let written = write::write_with(&output, &p.assets, |sink| {
+        match render::render_each(&p.site, &p.templates, &p.render_options, sink) {
+            Ok(n) => Ok(n),
+            Err(render::RenderError::Sink(e)) => Err(e),
+            Err(render::RenderError::Content(d)) => {
+                render_error = Some(d);
+                Err(std::io::Error::other("template errors"))
+            }
+        }
+    });
     drop(lock);
-    Ok(BuildReport { generated, files_written, output, elapsed: started.elapsed() })
+    if let Some(d) = render_error {
+        return Err(BuildError::Content(d));
+    }
+    let files_written = written.map_err(io(&output))?;
+    p.clock.lap("render and write");
+    let pages = files_written - p.assets.len();
+    let generated = Generated {
+        config: p.site.config.clone(),
+        pages: Vec::new(),
+        assets: p.assets,
+        counts: p.counts,
+        warnings: p.warnings,
+        stages: p.clock.laps,
+    };
+    Ok(BuildReport { generated, pages, files_written, output, elapsed: started.elapsed() })
 }
 
 /// The output folder, which depends on `site.toml`'s `output_dir`.

@@ -145,37 +145,60 @@ fn recover(output: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes `pages` and `assets` as the new content of `output`. Call with the lock held.
-pub fn write(output: &Path, pages: &[Page], assets: &[(String, Asset)]) -> io::Result<usize> {
+/// Writes the output through `fill`, which gets a sink for pages and
+/// returns how many it wrote; then adds `assets`, and swaps the result in
+/// as the new `output`. Call with the lock held. On any error the output
+/// is left as it was and nothing is left behind.
+pub fn write_with(
+    output: &Path,
+    assets: &[(String, Asset)],
+    fill: impl FnOnce(&(dyn Fn(Page) -> io::Result<()> + Sync)) -> io::Result<usize>,
+) -> io::Result<usize> {
     let output = absolute(output);
     let staging = sibling(&output, "new");
-    let result = write_tree(&staging, pages, assets).and_then(|n| swap(&staging, &output).map(|()| n));
+    let result = (|| {
+        fs::create_dir_all(&staging)?;
+        let sink = |page: Page| -> io::Result<()> {
+            let path = staging.join(&page.path);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(path, page.content)
+        };
+        let pages = fill(&sink)?;
+        let files = write_assets(&staging, assets)?;
+        swap(&staging, &output)?;
+        Ok(pages + files)
+    })();
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
 }
 
-fn write_tree(dir: &Path, pages: &[Page], assets: &[(String, Asset)]) -> io::Result<usize> {
-    fs::create_dir_all(dir)?;
-    let mut folders: Vec<PathBuf> = pages
-        .iter()
-        .map(|p| p.path.as_str())
-        .chain(assets.iter().map(|(p, _)| p.as_str()))
-        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
-        .collect();
+/// Writes `pages` and `assets` as the new content of `output`. Call with the lock held.
+pub fn write(output: &Path, pages: &[Page], assets: &[(String, Asset)]) -> io::Result<usize> {
+    write_with(output, assets, |sink| {
+        pages.par_iter().try_for_each(|p| sink(p.clone()))?;
+        Ok(pages.len())
+    })
+}
+
+/// Copies the static files into `dir` and marks it as readout's.
+fn write_assets(dir: &Path, assets: &[(String, Asset)]) -> io::Result<usize> {
+    let mut folders: Vec<PathBuf> =
+        assets.iter().filter_map(|(p, _)| Path::new(p).parent().map(|d| dir.join(d))).collect();
     folders.sort();
     folders.dedup();
     for folder in &folders {
         fs::create_dir_all(folder)?;
     }
-    pages.par_iter().try_for_each(|p| fs::write(dir.join(&p.path), &p.content))?;
     assets.par_iter().try_for_each(|(path, asset)| match asset {
         Asset::Copy(from) => fs::copy(from, dir.join(path)).map(|_| ()),
         Asset::Builtin(text) => fs::write(dir.join(path), text),
     })?;
     fs::write(dir.join(MARKER), "This folder is written by readout; each build replaces it whole.\n")?;
-    Ok(pages.len() + assets.len())
+    Ok(assets.len())
 }
 
 fn swap(staging: &Path, output: &Path) -> io::Result<()> {
@@ -188,7 +211,16 @@ fn swap(staging: &Path, output: &Path) -> io::Result<()> {
         fs::rename(&old, output)?;
         return Err(e);
     }
-    fs::remove_dir_all(&old)
+    remove_tree(&old)
+}
+
+/// Removes a folder tree, its sub-folders in parallel.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<PathBuf> = fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|path| {
+        if path.is_dir() && !path.is_symlink() { remove_tree(path) } else { fs::remove_file(path) }
+    })?;
+    fs::remove_dir(dir)
 }
 
 #[cfg(test)]

@@ -99,8 +99,62 @@ struct Job {
     context: Context,
 }
 
-/// Renders every page of `site`.
+/// Why rendering stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// Template errors, one per template and place.
+    Content(Diagnostics),
+    /// The page sink failed (writing a page).
+    Sink(std::io::Error),
+}
+
+/// The pages every site has besides its notes' pages, as output paths.
+pub const FIXED_PAGES: [&str; 9] = [
+    "index.html",
+    "actors/index.html",
+    "statements/index.html",
+    "timeline/index.html",
+    "who-said-what/index.html",
+    "404.html",
+    "atom.xml",
+    "sitemap.xml",
+    "groups.css",
+];
+
+/// The output path of every page `render` makes, without rendering.
+pub fn page_paths(site: &Site) -> Vec<String> {
+    let mut paths: Vec<String> = FIXED_PAGES.iter().map(|p| p.to_string()).collect();
+    paths.extend(site.notes.iter().map(|n| format!("{}index.html", n.url())));
+    paths.sort();
+    paths
+}
+
+/// Renders every page of `site` into memory, sorted by path.
 pub fn render(site: &Site, templates: &Templates, options: &RenderOptions) -> Result<Vec<Page>, Diagnostics> {
+    let pages = std::sync::Mutex::new(Vec::new());
+    let result = render_each(site, templates, options, &|page| {
+        pages.lock().map_err(|_| std::io::Error::other("a render thread panicked"))?.push(page);
+        Ok(())
+    });
+    match result {
+        Ok(_) => {}
+        Err(RenderError::Content(d)) => return Err(d),
+        Err(RenderError::Sink(e)) => unreachable!("collecting pages in memory cannot fail: {e}"),
+    }
+    let mut pages = pages.into_inner().unwrap_or_default();
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+/// Renders every page of `site`, handing each to `sink` as soon as it is
+/// done (in any order, from several threads), so that no more than a few
+/// pages are held at once. Returns the number of pages.
+pub fn render_each(
+    site: &Site,
+    templates: &Templates,
+    options: &RenderOptions,
+    sink: &(dyn Fn(Page) -> std::io::Result<()> + Sync),
+) -> Result<usize, RenderError> {
     let groups = country_colours(site);
     let legend: Vec<Value> = groups
         .iter()
@@ -123,41 +177,46 @@ pub fn render(site: &Site, templates: &Templates, options: &RenderOptions) -> Re
         groups,
         language: crate::analysis::Language::new(&site.config.language),
     };
-    let mut jobs: Vec<Job> = (0..site.notes.len()).into_par_iter().map(|id| note_job(site, &shared, id)).collect();
-    jobs.extend(list_jobs(site, &shared));
-
-    let results: Vec<Result<Page, Diagnostic>> = jobs
-        .into_par_iter()
-        .map(|job| {
-            let mut content =
-                templates.tera.render(job.template, &job.context).map_err(|e| templates.render_error(&e, &job.url))?;
-            if let Some(script) = &options.live_reload
-                && job.template.ends_with(".html")
-            {
-                inject_before_body_end(&mut content, script);
-            }
-            let path =
-                if job.url.is_empty() || job.url.ends_with('/') { format!("{}index.html", job.url) } else { job.url };
-            Ok(Page { path, content })
-        })
-        .collect();
-    let mut pages = Vec::with_capacity(results.len());
-    let mut diags = Diagnostics::default();
-    for r in results {
-        match r {
-            Ok(p) => pages.push(p),
-            Err(d) => diags.push(d),
+    let sink_error: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mutex::new(None);
+    let give = |page: Page| {
+        if let Err(e) = sink(page)
+            && let Ok(mut slot) = sink_error.lock()
+        {
+            slot.get_or_insert(e);
         }
-    }
-    if diags.has_errors() {
+    };
+    let render_job = |job: Job| -> Option<Diagnostic> {
+        let mut content = match templates.tera.render(job.template, &job.context) {
+            Ok(c) => c,
+            Err(e) => return Some(templates.render_error(&e, &job.url)),
+        };
+        if let Some(script) = &options.live_reload
+            && job.template.ends_with(".html")
+        {
+            inject_before_body_end(&mut content, script);
+        }
+        let path =
+            if job.url.is_empty() || job.url.ends_with('/') { format!("{}index.html", job.url) } else { job.url };
+        give(Page { path, content });
+        None
+    };
+    // Note pages are made and rendered one at a time per thread: their
+    // contexts are never all held at once.
+    let mut errors: Vec<Diagnostic> =
+        (0..site.notes.len()).into_par_iter().filter_map(|id| render_job(note_job(site, &shared, id))).collect();
+    errors.extend(list_jobs(site, &shared).into_par_iter().filter_map(render_job).collect::<Vec<_>>());
+    give(Page { path: "groups.css".into(), content: groups_css(&shared.groups) });
+    if !errors.is_empty() {
         // One broken template breaks many pages: report each place once.
+        let mut diags = Diagnostics(errors);
         diags.0.sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
         diags.0.dedup_by(|a, b| a.path == b.path && a.pos == b.pos);
-        return Err(diags);
+        return Err(RenderError::Content(diags));
     }
-    pages.push(Page { path: "groups.css".into(), content: groups_css(&shared.groups) });
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(pages)
+    if let Some(e) = sink_error.into_inner().ok().flatten() {
+        return Err(RenderError::Sink(e));
+    }
+    Ok(site.notes.len() + FIXED_PAGES.len())
 }
 
 /// The id of a theme's anchor: `theme-` and the theme's name as a slug.

@@ -291,3 +291,26 @@ fn built_pages_never_carry_the_live_reload_script() {
         assert!(!text.contains("__readout") && !text.contains("WebSocket"), "{file} has the reload script");
     }
 }
+
+#[test]
+fn template_error_while_rendering_leaves_previous_output_untouched() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    let before = fs::read(out.join("events/the-call/index.html")).unwrap();
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(
+        site.path().join("templates/event.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ note.nothing.here }}{% endblock main %}",
+    )
+    .unwrap();
+    let r = readout(&["build", "--root", site.path().to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
+    assert!(stderr(&r).contains("templates/event.html:1:"), "{}", stderr(&r));
+    assert_eq!(fs::read(out.join("events/the-call/index.html")).unwrap(), before);
+    let leftovers: Vec<_> = fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".public") && !n.ends_with(".lock"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
