@@ -40,24 +40,32 @@ impl Position {
 }
 
 /// Line starts of a text, for turning many byte offsets into positions
-/// without rescanning the text each time.
+/// without rescanning the text each time (columns on ASCII lines cost
+/// nothing, so a one-line note with 100,000 links stays linear).
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    ascii: Vec<bool>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        LineIndex { text, starts }
+        let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let ascii = starts
+            .iter()
+            .enumerate()
+            .map(|(i, &start)| text[start..starts.get(i + 1).copied().unwrap_or(text.len())].is_ascii())
+            .collect();
+        LineIndex { text, starts, ascii }
     }
 
     pub fn position(&self, offset: usize) -> Position {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
-        Position { line, col: self.text[start..offset].chars().count() + 1 }
+        let col = if self.ascii[line - 1] { offset - start } else { self.text[start..offset].chars().count() };
+        Position { line, col: col + 1 }
     }
 }
 

@@ -188,11 +188,11 @@ struct Relations {
 
 impl Relations {
     fn apply(self, site: &mut Site) {
+        let mut seen = HashSet::new();
         for (target, from, sentence) in self.backlinks {
             let sentence = fill_titles(&sentence, site);
-            let list = &mut site.backlinks[target];
-            if !list.iter().any(|b| b.from == from && b.sentence == sentence) {
-                list.push(Backlink { from, sentence });
+            if seen.insert((target, from, sentence.clone())) {
+                site.backlinks[target].push(Backlink { from, sentence });
             }
         }
         for (actor, statement) in self.said {

@@ -205,6 +205,18 @@ fn swap(staging: &Path, output: &Path) -> io::Result<()> {
     if !output.exists() {
         return fs::rename(staging, output);
     }
+    // On Linux the two folders trade places in one step: there is no moment
+    // at which the output is missing, whenever the build is killed.
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE) {
+            Ok(()) => return remove_tree(staging),
+            // Old kernels and some file systems cannot exchange: rename twice.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     let old = sibling(output, "old");
     fs::rename(output, &old)?;
     if let Err(e) = fs::rename(staging, output) {

@@ -93,7 +93,7 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
     let mut scan = BodyScan::default();
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut block = String::new();
-    // (index into scan.links, char offset in block)
+    // (index into scan.links, byte offset in block)
     let mut pending: Vec<(usize, usize)> = Vec::new();
     let mut heading: Option<(u8, String)> = None;
     let mut quote_depth = 0usize;
@@ -147,7 +147,7 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 if let Some(target) = link_target(link_type, &dest_url, note_path) {
                     let pos = lines.position(body_offset + range.start);
-                    pending.push((scan.links.len(), block.chars().count()));
+                    pending.push((scan.links.len(), block.len()));
                     if let LinkType::WikiLink { has_pothole: false } = link_type {
                         block.push(TITLE_MARK);
                         block.push_str(&target.slug);
@@ -186,28 +186,46 @@ pub fn normalize_space(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The sentence of `block` that holds char offset `at`, at most ~300 chars.
+/// The sentence of `block` around byte offset `at`: back to the end of the
+/// previous sentence and on to the end of this one, at most 300 characters
+/// each way (so that a paragraph of many links stays linear).
 fn sentence_around(block: &str, at: usize) -> String {
-    let chars: Vec<char> = block.chars().collect();
-    let at = at.min(chars.len());
-    let is_end = |i: usize| matches!(chars[i], '.' | '!' | '?') && chars.get(i + 1).is_none_or(|c| c.is_whitespace());
+    const REACH: usize = 300;
+    let at = at.min(block.len());
+    let ends_sentence = |i: usize, c: char| {
+        matches!(c, '.' | '!' | '?') && block[i + c.len_utf8()..].chars().next().is_none_or(char::is_whitespace)
+    };
+    // Backwards: stop after a sentence end.
     let mut start = at;
-    while start > 0 && !is_end(start - 1) && at - start < 300 {
-        start -= 1;
+    let mut cut_start = false;
+    for (n, (i, c)) in block[..at].char_indices().rev().enumerate() {
+        if ends_sentence(i, c) {
+            break;
+        }
+        if n == REACH {
+            cut_start = true;
+            break;
+        }
+        start = i;
     }
+    // Forwards: stop at (and keep) a sentence end.
     let mut end = at;
-    while end < chars.len() && end - at < 300 {
-        end += 1;
-        if is_end(end - 1) {
+    let mut cut_end = false;
+    for (n, (i, c)) in block[at..].char_indices().enumerate() {
+        if n == REACH {
+            cut_end = true;
+            break;
+        }
+        end = at + i + c.len_utf8();
+        if ends_sentence(at + i, c) {
             break;
         }
     }
-    let text: String = chars[start..end].iter().collect();
-    let mut text = normalize_space(&text);
-    if start > 0 && !is_end(start - 1) {
+    let mut text = normalize_space(&block[start..end]);
+    if cut_start {
         text.insert_str(0, "… ");
     }
-    if end < chars.len() && !is_end(end - 1) {
+    if cut_end && end < block.len() {
         text.push_str(" …");
     }
     text

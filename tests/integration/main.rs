@@ -8,5 +8,6 @@ mod browser;
 mod build;
 mod common;
 mod errors;
+mod reliability;
 mod serve;
 mod site;

@@ -1,0 +1,246 @@
+//! Reliability: killed and concurrent builds, hostile files, pathological
+//! Markdown, and properties that must hold for any input.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+
+use crate::common::*;
+
+/// A digest of every file under `dir`: path → (length, a cheap hash).
+fn digest(dir: &Path) -> BTreeMap<String, (usize, u64)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let bytes = fs::read(e.path()).unwrap();
+            let hash = bytes.iter().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3));
+            (e.path().strip_prefix(dir).unwrap().display().to_string(), (bytes.len(), hash))
+        })
+        .collect()
+}
+
+/// A site with `n` statements, written by the test itself.
+fn synthetic_site(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for kind in ["actors", "statements"] {
+        fs::create_dir_all(root.join("content").join(kind)).unwrap();
+    }
+    fs::write(root.join("site.toml"), "title = \"Synthetic\"\n").unwrap();
+    for a in 0..20 {
+        fs::write(
+            root.join(format!("content/actors/actor-{a}.md")),
+            format!("+++\nname = \"Actor {a}\"\nkind = \"person\"\n+++\nActor {a}.\n"),
+        )
+        .unwrap();
+    }
+    for s in 0..n {
+        let body = format!("Said by [[actor-{}]] to [[actor-{}]]. ", s % 20, (s + 1) % 20).repeat(20);
+        fs::write(
+            root.join(format!("content/statements/statement-{s}.md")),
+            format!("+++\ntitle = \"Statement {s}\"\nspeaker = \"actor-{}\"\ndate = 2025-01-{:02}\nmedium = \"post\"\n+++\n{body}\n", s % 20, 1 + s % 28),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn killed_builds_leave_the_previous_output_whole() {
+    let site = synthetic_site(600);
+    let out = build(site.path());
+    let before = digest(&out);
+    let started = Instant::now();
+    build(site.path());
+    let full = started.elapsed().max(Duration::from_millis(20));
+    // Kill builds at spread-out moments of their run, with SIGKILL and SIGINT.
+    for i in 0..24u64 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_readout"))
+            .args(["build", "-q", "--root", site.path().to_str().unwrap(), "--output", out.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full.mul_f64((i % 12) as f64 / 11.0));
+        let signal = if i % 2 == 0 { "-KILL" } else { "-INT" };
+        let _ = Command::new("kill").args([signal, &child.id().to_string()]).status();
+        let _ = child.wait();
+        assert!(out.join("index.html").exists(), "output missing after kill {i}");
+        assert_eq!(digest(&out), before, "output changed after kill {i}");
+    }
+    build(site.path());
+    assert_eq!(digest(&out), before);
+    let leftovers: Vec<_> = fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".public") && !n.ends_with(".lock"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_second_build_of_the_same_output_waits_for_the_first() {
+    let site = fixture("basic");
+    let out = site.path().join("public");
+    let lock = readout::write::lock(&out, || {}).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_readout"))
+        .args(["build", "--root", site.path().to_str().unwrap(), "--output", out.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(child.try_wait().unwrap().is_none(), "the second build did not wait");
+    assert!(!out.exists(), "the second build wrote while the first held the lock");
+    drop(lock);
+    let result = child.wait_with_output().unwrap();
+    assert!(result.status.success());
+    assert!(String::from_utf8_lossy(&result.stderr).contains("waiting for another build"));
+    assert!(out.join("index.html").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_that_leave_the_site_or_loop_are_reported_not_followed() {
+    use std::os::unix::fs::symlink;
+    let site = fixture("basic");
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.md"), "+++\nname = \"Secret\"\nkind = \"person\"\n+++\n").unwrap();
+    symlink(outside.path().join("secret.md"), site.path().join("content/actors/secret.md")).unwrap();
+    symlink(site.path().join("static/loop"), site.path().join("static/loop")).unwrap();
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/actors/secret.md:1:1: error: symlink points outside the site"), "{err}");
+    assert!(err.contains("static/loop:1:1: error: broken or looping symlink"), "{err}");
+}
+
+#[test]
+fn unreadable_note_is_a_clear_error() {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let site = fixture("basic");
+        let note = site.path().join("content/actors/bob.md");
+        fs::set_permissions(&note, fs::Permissions::from_mode(0o000)).unwrap();
+        if fs::read(&note).is_ok() {
+            eprintln!("skipped: this user can read any file (root), so no file is unreadable");
+            return;
+        }
+        let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+        assert_eq!(r.status.code(), Some(1));
+        assert!(stderr(&r).contains("content/actors/bob.md:1:1: error: cannot read the file"), "{}", stderr(&r));
+    }
+}
+
+#[test]
+fn pathological_markdown_renders() {
+    let site = fixture("basic");
+    let cases = [
+        ("deep-lists", (0..2000).map(|i| format!("{}- level {i}\n", "  ".repeat(i))).collect::<String>()),
+        ("deep-quotes", format!("{} keep the peace\n", ">".repeat(5000))),
+        ("unclosed-emphasis", "*a _b ".repeat(10_000)),
+        ("long-line", "word ".repeat(200_000)),
+        ("many-links", "[[alice]] ".repeat(20_000)),
+        ("brackets", "[[".repeat(20_000)),
+    ];
+    for (name, body) in &cases {
+        fs::write(
+            site.path().join(format!("content/events/{name}.md")),
+            format!("+++\ntitle = \"{name}\"\ndate = 2025-01-01\n+++\n{body}\n"),
+        )
+        .unwrap();
+    }
+    let started = Instant::now();
+    let out = build(site.path());
+    eprintln!("pathological notes built in {} ms", started.elapsed().as_millis());
+    for (name, _) in &cases {
+        assert!(out.join(format!("events/{name}/index.html")).exists(), "{name}");
+    }
+}
+
+#[test]
+fn huge_front_matter_and_many_links() {
+    let site = fixture("basic");
+    let aliases: String = (0..2000).map(|i| format!("  \"Alias {i}\",\n")).collect();
+    fs::write(
+        site.path().join("content/actors/many.md"),
+        format!(
+            "+++\nname = \"Many\"\nkind = \"person\"\naliases = [\n{aliases}]\n+++\n{}\n",
+            "See [[alice]]. ".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    let out = build(site.path());
+    assert!(out.join("actors/many/index.html").exists());
+    let alice = fs::read_to_string(out.join("actors/alice/index.html")).unwrap();
+    assert!(alice.contains("actors/many/"), "backlink from the note with many links");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn rendering_never_panics(body in "\\PC{0,400}") {
+        let path = Path::new("content/statements/x.md");
+        let _ = readout::parse::parse_note(readout::note::Kind::Statement, "x", path, body.as_str().into());
+        struct None_;
+        impl readout::render::markdown::LinkResolver for None_ {
+            fn resolve(&self, _: &str, _: Option<readout::note::Kind>) -> Option<(String, String)> { None }
+        }
+        let _ = readout::render::markdown::to_html(&body, path, &[], "../../", &None_);
+    }
+
+    #[test]
+    fn slug_suggestions_are_valid_slugs(name in "\\PC{0,40}") {
+        if let Err(s) = readout::parse::slug::check_slug_syntax(&name) {
+            prop_assert_eq!(readout::parse::slug::check_slug_syntax(&s), Ok(()));
+        }
+    }
+
+    #[test]
+    fn valid_slugs_round_trip_to_urls(slug in "[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}") {
+        prop_assert_eq!(readout::parse::slug::check_slug_syntax(&slug), Ok(()));
+        let url = format!("actors/{slug}/");
+        let parsed = url::Url::parse("http://h/").unwrap().join(&url).unwrap();
+        prop_assert_eq!(parsed.path(), format!("/actors/{slug}/"));
+    }
+}
+
+/// No title, name or front-matter string reaches a page unescaped.
+#[test]
+fn markup_in_front_matter_is_escaped_everywhere() {
+    let site = fixture("basic");
+    let evil = "<script>alert(1)</script>\\\" onmouseover=\\\"x";
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = site.path().join(file);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("content/actors/alice.md", "name = \"Alice Example\"", &format!("name = \"Alice {evil}\""));
+    edit("content/actors/alice.md", "role = \"Foreign minister\"", &format!("role = \"Minister {evil}\""));
+    edit("content/statements/alpha.md", "title = \"Alice's call readout\"", &format!("title = \"Readout {evil}\""));
+    edit("content/events/the-call.md", "place = \"By telephone\"", &format!("place = \"Phone {evil}\""));
+    edit("site.toml", "title = \"Fixture explainer\"", &format!("title = \"Site {evil}\""));
+    let out = build(site.path());
+    let any = scraper::Selector::parse("*").unwrap();
+    for file in html_files(&out) {
+        let text = fs::read_to_string(out.join(&file)).unwrap();
+        assert!(!text.contains("<script>alert(1)"), "{file} has an unescaped script");
+        let doc = scraper::Html::parse_document(&text);
+        for element in doc.select(&any) {
+            assert!(element.value().attr("onmouseover").is_none(), "{file}: an attribute was injected");
+            if element.value().name() == "script" {
+                assert_eq!(element.value().attr("type"), Some("application/ld+json"), "{file}: a script element");
+                let json: serde_json::Value = serde_json::from_str(&element.inner_html()).expect("JSON-LD stays JSON");
+                assert!(json.is_object());
+            }
+        }
+    }
+}
