@@ -28,9 +28,13 @@ use watch::{Change, Watcher, changes};
 /// The live-reload script put in every served page.
 pub const RELOAD_SCRIPT: &str = include_str!("reload.js");
 
-/// How long the watcher waits for a burst of file events to end before a
-/// rebuild (a `git checkout` of fifty files is one rebuild).
-const DEBOUNCE: Duration = Duration::from_millis(15);
+/// How long the watcher holds a file event back to merge it with others
+/// on the same file (an editor's write-then-rename is one change).
+const DEBOUNCE: Duration = Duration::from_millis(10);
+
+/// How long the rebuild loop waits for more changes after the last one
+/// before it rebuilds (a `git checkout` of fifty files is one rebuild).
+const QUIET: Duration = Duration::from_millis(20);
 
 /// How `serve` runs.
 #[derive(Debug, Clone)]
@@ -142,7 +146,10 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
         while let Some(first) = events_rx.recv().await {
             // Everything that arrived meanwhile is one rebuild.
             let mut batch = changes(&root, &first);
-            while let Ok(more) = events_rx.try_recv() {
+            if batch.is_empty() {
+                continue;
+            }
+            while let Ok(Some(more)) = tokio::time::timeout(QUIET, events_rx.recv()).await {
                 batch.extend(changes(&root, &more));
             }
             batch.sort();
