@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Benchmark readout against Hugo on the same notes, side by side.
+
+    scripts/bench.py [--sizes 1000 10000 50000] [--runs 5] [--no-hugo] [--no-serve]
+
+For each size it writes a corpus with ../shared/bench/gen-corpus.py, then
+builds it with the release `readout build` and with Hugo, in alternation,
+RUNS times each, and prints medians, ratios, peak memory (from
+/usr/bin/time -v), pages per second and MB of Markdown per second. It also
+measures a floor: reading every input file and copying the output tree.
+With serve, it times incremental rebuilds in `readout serve` for a statement
+body edit, an actor rename, a template change and a CSS change.
+Run it on a quiet machine; it prints how it measured.
+"""
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEN = os.path.join(ROOT, "..", "shared", "bench", "gen-corpus.py")
+READOUT = os.path.join(ROOT, "target", "release", "readout")
+WORK = os.path.join(ROOT, "target", "bench")
+
+
+def timed(cmd, cwd=None):
+    """Runs cmd under /usr/bin/time -v; returns (seconds, peak MB)."""
+    start = time.perf_counter()
+    r = subprocess.run(["/usr/bin/time", "-v"] + cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - start
+    if r.returncode != 0:
+        sys.exit("failed: %s\n%s" % (" ".join(cmd), r.stderr[-2000:]))
+    peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr).group(1)) / 1024
+    return elapsed, peak
+
+
+def du_mb(path, suffix=None):
+    total = 0
+    for d, _, files in os.walk(path):
+        for f in files:
+            if suffix is None or f.endswith(suffix):
+                total += os.path.getsize(os.path.join(d, f))
+    return total / 1e6
+
+
+def count_pages(path):
+    return sum(1 for _, _, files in os.walk(path) for f in files if f.endswith(".html"))
+
+
+def floor(site, out):
+    """Reading every input file, then copying the output tree."""
+    start = time.perf_counter()
+    for d, _, files in os.walk(os.path.join(site, "content")):
+        for f in files:
+            with open(os.path.join(d, f), "rb") as fh:
+                fh.read()
+    copy = out + ".floor"
+    shutil.rmtree(copy, ignore_errors=True)
+    subprocess.run(["cp", "-r", out, copy], check=True)
+    elapsed = time.perf_counter() - start
+    shutil.rmtree(copy, ignore_errors=True)
+    return elapsed
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def serve_rebuilds(site):
+    """Edits files under a running `readout serve`; returns [(what, ms, pages)]."""
+    port = free_port()
+    proc = subprocess.Popen([READOUT, "serve", "--root", site, "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+
+    def wait_for(pattern, timeout=120):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            m = re.search(pattern, line)
+            if m:
+                return m
+        sys.exit("serve did not print %r; it printed:\n%s" % (pattern, "".join(lines[-20:])))
+
+    wait_for(r"serving .* at")
+    results = []
+    statement = os.path.join(site, "content", "statements", sorted(os.listdir(os.path.join(site, "content", "statements")))[0])
+    actor = os.path.join(site, "content", "actors", sorted(os.listdir(os.path.join(site, "content", "actors")))[0])
+    template = os.path.join(site, "templates", "event.html")
+    css = os.path.join(site, "static", "style.css")
+    os.makedirs(os.path.dirname(template), exist_ok=True)
+    os.makedirs(os.path.dirname(css), exist_ok=True)
+    builtin_template = open(os.path.join(ROOT, "templates", "event.html")).read()
+    builtin_css = open(os.path.join(ROOT, "static", "style.css")).read()
+    edits = [
+        ("statement body", statement, lambda t, i: t + "\nAn edit, number %d.\n" % i),
+        ("actor name", actor, lambda t, i: re.sub(r'name = "[^"]*"', 'name = "Renamed %d"' % i, t, count=1)),
+        ("template", template, lambda t, i: builtin_template + "{#- edit %d -#}\n" % i),
+        ("CSS", css, lambda t, i: builtin_css + "/* edit %d */\n" % i),
+    ]
+    for what, path, change in edits:
+        times, pages = [], 0
+        text = open(path).read() if os.path.exists(path) else ""
+        for i in range(5):
+            with open(path, "w") as f:
+                f.write(change(text, i))
+            m = wait_for(r"rebuilt (\d+) pages in (\d+) ms")
+            pages, ms = int(m.group(1)), int(m.group(2))
+            times.append(ms)
+            time.sleep(0.3)
+        results.append((what, statistics.median(times), pages))
+    proc.terminate()
+    proc.wait()
+    return results
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--no-hugo", action="store_true")
+    ap.add_argument("--no-serve", action="store_true")
+    a = ap.parse_args()
+    hugo = None if a.no_hugo else shutil.which("hugo")
+    subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
+    os.makedirs(WORK, exist_ok=True)
+    print("machine: %d cores; runs: %d each, alternating; times are wall-clock medians" % (os.cpu_count(), a.runs))
+    if not hugo:
+        print("hugo: not run (%s)" % ("--no-hugo" if a.no_hugo else "not installed: apt-get install hugo"))
+    rows = []
+    for n in a.sizes:
+        corpus = os.path.join(WORK, "corpus-%d" % n)
+        subprocess.run([sys.executable, GEN, str(n), corpus], check=True, stdout=subprocess.DEVNULL)
+        site = os.path.join(corpus, "readout")
+        out = os.path.join(site, "public")
+        md_mb = du_mb(os.path.join(site, "content"), ".md")
+        r_times, r_peaks, h_times, h_peaks = [], [], [], []
+        for _ in range(a.runs):
+            shutil.rmtree(out, ignore_errors=True)
+            t, p = timed([READOUT, "build", "-q", "--root", site, "--output", out])
+            r_times.append(t)
+            r_peaks.append(p)
+            if hugo:
+                hsite = os.path.join(corpus, "hugo")
+                shutil.rmtree(os.path.join(hsite, "public"), ignore_errors=True)
+                t, p = timed([hugo, "--quiet", "--source", hsite])
+                h_times.append(t)
+                h_peaks.append(p)
+        pages = count_pages(out)
+        fl = statistics.median(floor(site, out) for _ in range(3))
+        rm = statistics.median(r_times)
+        row = {
+            "statements": n, "pages": pages, "markdown MB": md_mb, "readout s": rm,
+            "readout peak MB": max(r_peaks), "pages/s": pages / rm, "MB/s": md_mb / rm,
+            "floor s": fl, "readout/floor": rm / fl,
+        }
+        if hugo:
+            hm = statistics.median(h_times)
+            row.update({"hugo s": hm, "hugo peak MB": max(h_peaks), "readout/hugo": rm / hm})
+        rows.append(row)
+        print(", ".join("%s: %s" % (k, ("%.2f" % v) if isinstance(v, float) else v) for k, v in row.items()), flush=True)
+    if len(rows) >= 2:
+        by = {r["statements"]: r["readout s"] for r in rows}
+        if 10000 in by and 50000 in by:
+            print("scaling 50,000 / 10,000: %.2f×" % (by[50000] / by[10000]))
+    if not a.no_serve:
+        n = 10000 if 10000 in a.sizes else a.sizes[-1]
+        site = os.path.join(WORK, "corpus-%d" % n, "readout")
+        print("serve, %d statements: median of 5 rebuilds (from the debounced change to the new site ready)" % n)
+        for what, ms, pages in serve_rebuilds(site):
+            print("  %-15s %6.0f ms, %d pages rendered" % (what, ms, pages))
+
+
+if __name__ == "__main__":
+    main()
