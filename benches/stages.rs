@@ -1,0 +1,102 @@
+//! Micro-benchmarks of the build's hot stages, on notes made in memory, so
+//! that a slowdown is found at its stage: front-matter parsing, Markdown
+//! rendering, linking (references, links, backlinks) and template rendering.
+//!
+//! `cargo bench --bench stages`
+
+use std::collections::HashSet;
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use readout::SiteConfig;
+use readout::note::{Kind, Note};
+use readout::render::{RenderOptions, Templates};
+
+const ACTORS: usize = 100;
+
+fn statement_text(i: usize) -> String {
+    let mut body = String::new();
+    for p in 0..5 {
+        body.push_str(&format!(
+            "Paragraph {p} of statement {i}: [[actor-{}]] spoke to [[actor-{}]] about *tensions* and peace. \
+             The readout said the two sides must work together. See [[statement-{}]] for the reply.\n\n",
+            i % ACTORS,
+            (i + 1) % ACTORS,
+            (i + 7) % 1000
+        ));
+    }
+    body.push_str("> the two sides must de-escalate tensions and maintain peace and security\n");
+    format!(
+        "+++\ntitle = \"Statement {i}\"\nspeaker = \"actor-{}\"\ndate = 2025-04-{:02}\nmedium = \"readout\"\naddressed_to = [\"actor-{}\"]\nabout = [\"actor-{}\"]\n+++\n\n{body}",
+        i % ACTORS,
+        1 + i % 28,
+        (i + 1) % ACTORS,
+        (i + 2) % ACTORS
+    )
+}
+
+fn notes(statements: usize) -> Vec<Note> {
+    let mut notes = Vec::new();
+    for a in 0..ACTORS {
+        let text = format!(
+            "+++\nname = \"Actor {a}\"\nkind = \"person\"\n+++\nActor {a} is linked to [[actor-{}]].\n",
+            (a + 1) % ACTORS
+        );
+        let path = format!("content/actors/actor-{a}.md");
+        notes.push(
+            readout::parse::parse_note(Kind::Actor, &format!("actor-{a}"), Path::new(&path), Arc::from(text)).unwrap(),
+        );
+    }
+    for i in 0..statements {
+        let path = format!("content/statements/statement-{i}.md");
+        let text = Arc::from(statement_text(i));
+        notes.push(
+            readout::parse::parse_note(Kind::Statement, &format!("statement-{i}"), Path::new(&path), text).unwrap(),
+        );
+    }
+    notes
+}
+
+fn config() -> SiteConfig {
+    SiteConfig { title: "Bench".into(), quotations: readout::config::QuotationCheck::Off, ..SiteConfig::default() }
+}
+
+fn stages(c: &mut Criterion) {
+    let text: Arc<str> = Arc::from(statement_text(1));
+    c.bench_function("parse: one statement (front matter and body scan)", |b| {
+        b.iter(|| {
+            readout::parse::parse_note(
+                Kind::Statement,
+                "statement-1",
+                Path::new("content/statements/statement-1.md"),
+                black_box(Arc::clone(&text)),
+            )
+        })
+    });
+
+    let all = notes(1000);
+    let (site, _) = readout::model::link(config(), None, all.clone(), false, &HashSet::new());
+    let note = site.note("statement-1").unwrap();
+    c.bench_function("render: one body, Markdown to HTML", |b| {
+        b.iter(|| {
+            readout::render::markdown::to_html(black_box(note.body()), &note.path, &note.headings, "../../", &site)
+        })
+    });
+
+    c.bench_function("model: link 1,100 notes", |b| {
+        b.iter(|| readout::model::link(config(), None, black_box(all.clone()), false, &HashSet::new()))
+    });
+
+    let templates = Templates::compile(&[]).unwrap();
+    let mut group = c.benchmark_group("templates");
+    group.sample_size(10);
+    group.bench_function("render: every page of 1,100 notes", |b| {
+        b.iter(|| readout::render::render(black_box(&site), &templates, &RenderOptions::default()).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
