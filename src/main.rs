@@ -155,6 +155,11 @@ fn main() -> ExitCode {
             match readout::check(&options) {
                 Ok(generated) => {
                     print_warnings(&generated.warnings, verbosity);
+                    if verbosity > 1 {
+                        let stages: Vec<String> =
+                            generated.stages.iter().map(|(s, t)| format!("{s} {} ms", t.as_millis())).collect();
+                        println!("stages: {}", stages.join(", "));
+                    }
                     if verbosity > 0 {
                         println!("no errors: {} ({} pages)", generated.summary(), generated.pages.len());
                     }

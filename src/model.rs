@@ -477,7 +477,9 @@ fn check_quotations(site: &Site, diags: &mut Diagnostics) {
                 continue;
             }
             let found = match source {
-                Some(id) => sources.get(&id).is_some_and(|s| s.0.text.contains(wanted)),
+                Some(id) => {
+                    index.candidates(wanted).any(|c| c == id) && sources.get(&id).is_some_and(|s| s.0.text.contains(wanted))
+                }
                 None => index.candidates(wanted).any(|id| sources[&id].0.text.contains(wanted)),
             };
             if found {
@@ -538,7 +540,9 @@ fn check_quotations(site: &Site, diags: &mut Diagnostics) {
 /// Which sources hold which runs of three words, so that a quotation is
 /// looked for only in the sources that could hold it.
 struct PassageIndex {
-    trigrams: HashMap<[String; 3], Vec<NoteId>>,
+    /// Hash of three words → the sources holding them (a hash collision
+    /// only adds a candidate; `contains` decides).
+    trigrams: HashMap<u64, Vec<NoteId>>,
     all: Vec<NoteId>,
 }
 
@@ -546,13 +550,20 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
+fn trigram_key(a: &str, b: &str, c: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (a, b, c).hash(&mut h);
+    h.finish()
+}
+
 impl PassageIndex {
     fn new(sources: &BTreeMap<NoteId, (Normalized, &str)>) -> Self {
-        let mut trigrams: HashMap<[String; 3], Vec<NoteId>> = HashMap::new();
+        let mut trigrams: HashMap<u64, Vec<NoteId>> = HashMap::new();
         for (&id, (normalized, _)) in sources {
             let w: Vec<&str> = words(&normalized.text).collect();
             for t in w.windows(3) {
-                let list = trigrams.entry([t[0].to_string(), t[1].to_string(), t[2].to_string()]).or_default();
+                let list = trigrams.entry(trigram_key(t[0], t[1], t[2])).or_default();
                 if list.last() != Some(&id) {
                     list.push(id);
                 }
@@ -564,12 +575,11 @@ impl PassageIndex {
     /// The sources that may hold `wanted` (normalised). The first word may
     /// be cut, so the run after it is used; short quotations go everywhere.
     fn candidates(&self, wanted: &str) -> Box<dyn Iterator<Item = NoteId> + '_> {
-        let w: Vec<&str> = words(wanted).collect();
+        let w: Vec<&str> = words(wanted).take(4).collect();
         if w.len() < 4 {
             return Box::new(self.all.iter().copied());
         }
-        let key = [w[1].to_string(), w[2].to_string(), w[3].to_string()];
-        Box::new(self.trigrams.get(&key).into_iter().flatten().copied())
+        Box::new(self.trigrams.get(&trigram_key(w[1], w[2], w[3])).into_iter().flatten().copied())
     }
 }
 
