@@ -478,7 +478,8 @@ fn check_quotations(site: &Site, diags: &mut Diagnostics) {
             }
             let found = match source {
                 Some(id) => {
-                    index.candidates(wanted).any(|c| c == id) && sources.get(&id).is_some_and(|s| s.0.text.contains(wanted))
+                    index.candidates(wanted).any(|c| c == id)
+                        && sources.get(&id).is_some_and(|s| s.0.text.contains(wanted))
                 }
                 None => index.candidates(wanted).any(|id| sources[&id].0.text.contains(wanted)),
             };

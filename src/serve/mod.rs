@@ -228,9 +228,10 @@ async fn rebuild(options: &BuildOptions) -> Result<(Snapshot, usize), Failure> {
     let options = options.clone();
     let result = tokio::task::spawn_blocking(move || {
         let generated = crate::generate(&options)?;
-        let snapshot = Snapshot::of(&generated)
+        let pages = generated.pages.len();
+        let snapshot = Snapshot::of(generated)
             .map_err(|error| crate::BuildError::Io { path: options.root.join("static"), error })?;
-        Ok::<_, crate::BuildError>((snapshot, generated.pages.len()))
+        Ok::<_, crate::BuildError>((snapshot, pages))
     })
     .await;
     match result {

@@ -43,7 +43,7 @@ fn content_type(path: &str) -> &'static str {
 impl Snapshot {
     /// The site of a finished build; static files are read now, so that
     /// serving never touches the disk.
-    pub fn of(generated: &Generated) -> std::io::Result<Snapshot> {
+    pub fn of(generated: Generated) -> std::io::Result<Snapshot> {
         let mut files = HashMap::with_capacity(generated.pages.len() + generated.assets.len());
         for (path, asset) in &generated.assets {
             let bytes = match asset {
@@ -52,11 +52,9 @@ impl Snapshot {
             };
             files.insert(path.clone(), File { bytes, content_type: content_type(path) });
         }
-        for page in &generated.pages {
-            files.insert(
-                page.path.clone(),
-                File { bytes: Bytes::from(page.content.clone()), content_type: content_type(&page.path) },
-            );
+        for page in generated.pages {
+            let content_type = content_type(&page.path);
+            files.insert(page.path, File { bytes: Bytes::from(page.content), content_type });
         }
         Ok(Snapshot { files })
     }
