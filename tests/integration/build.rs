@@ -314,3 +314,57 @@ fn template_error_while_rendering_leaves_previous_output_untouched() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// Fetches `url` over HTTP/1.1; returns the status and body.
+fn fetch(url: &url::Url) -> (u16, String) {
+    use std::io::{Read, Write};
+    let addr = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(stream, "GET {} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", url.path()).unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn one_build_served_under_two_sub_paths_follows_every_link() {
+    let site = default_site();
+    let out = build(site.path());
+    for prefix in ["/explainers/pahalgam/", "/a/b/"] {
+        let addr = serve_dir_under(&out, prefix);
+        let start = url::Url::parse(&format!("http://{addr}{prefix}")).unwrap();
+        let mut seen = BTreeSet::new();
+        let mut queue = vec![start.clone()];
+        while let Some(url) = queue.pop() {
+            let mut key = url.clone();
+            key.set_fragment(None);
+            if !seen.insert(key.to_string()) {
+                continue;
+            }
+            let (status, body) = fetch(&key);
+            assert_eq!(status, 200, "{key} (under {prefix})");
+            if !key.path().ends_with('/') && !key.path().ends_with(".html") {
+                continue;
+            }
+            let doc = scraper::Html::parse_document(&body);
+            for href in attrs(&doc, "a[href]", "href").into_iter().chain(attrs(&doc, "link[href]", "href")) {
+                let next = key.join(&href).unwrap();
+                if next.host_str() == start.host_str() && next.port() == start.port() {
+                    assert!(next.path().starts_with(prefix), "{href} on {key} leaves {prefix}");
+                    queue.push(next);
+                }
+            }
+        }
+        // Every page but the 404 page is reachable from the home page.
+        let reached: BTreeSet<String> = seen
+            .iter()
+            .map(|u| url::Url::parse(u).unwrap().path().strip_prefix(prefix).unwrap().to_string())
+            .map(|p| if p.is_empty() || p.ends_with('/') { format!("{p}index.html") } else { p })
+            .filter(|p| p.ends_with(".html"))
+            .collect();
+        let pages: BTreeSet<String> = html_files(&out).into_iter().filter(|f| f != "404.html").collect();
+        assert_eq!(reached, pages, "under {prefix}");
+    }
+}

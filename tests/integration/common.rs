@@ -125,6 +125,13 @@ pub fn html_files(out: &Path) -> Vec<String> {
 /// folders) from a background thread; returns the address. For looking at a
 /// build as a static host would show it.
 pub fn serve_dir(dir: &Path) -> String {
+    serve_dir_under(dir, "/")
+}
+
+/// [`serve_dir`], with the site served under the URL path `prefix`
+/// (e.g. `/explainers/pahalgam/`); anything outside it is 404.
+pub fn serve_dir_under(dir: &Path, prefix: &str) -> String {
+    let prefix = prefix.to_string();
     use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
@@ -132,6 +139,7 @@ pub fn serve_dir(dir: &Path) -> String {
     std::thread::spawn(move || {
         for stream in listener.incoming().map_while(Result::ok) {
             let dir = dir.clone();
+            let prefix = prefix.clone();
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(&stream);
                 let mut line = String::new();
@@ -144,12 +152,16 @@ pub fn serve_dir(dir: &Path) -> String {
                         break;
                     }
                 }
-                let path = line.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
+                let full = line.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
+                let path = full
+                    .strip_prefix(prefix.as_str())
+                    .map(|p| format!("/{p}"))
+                    .unwrap_or_else(|| "/\u{0}outside".into());
                 let mut file = dir.join(path.trim_start_matches('/'));
                 if path.ends_with('/') {
                     file = file.join("index.html");
                 }
-                let ok = !path.contains("..") && file.is_file();
+                let ok = !path.contains("..") && !path.contains('\u{0}') && file.is_file();
                 let body = if ok { fs::read(&file).unwrap_or_default() } else { b"not found".to_vec() };
                 let kind = match file.extension().and_then(|e| e.to_str()) {
                     Some("html") => "text/html; charset=utf-8",
