@@ -221,6 +221,22 @@ async fn serve_updates_the_page_without_a_manual_reload() {
         .unwrap();
     b.wait_for("the edited text", "return document.body.innerText.includes('minister in 2021, the page says');").await;
 
+    // The reload keeps the reader's place on the page.
+    let long = good.replace("She became minister in 2020.", &"A long paragraph that makes the page tall. ".repeat(400));
+    fs::write(&note, &long).unwrap();
+    b.wait_for("the long page", "return document.body.scrollHeight > 3 * window.innerHeight;").await;
+    b.eval("window.scrollTo(0, 1500); return true;").await;
+    fs::write(&note, long.replace("A long paragraph", "A tall paragraph")).unwrap();
+    b.wait_for(
+        "the second edit",
+        "return document.body.innerText.includes('A tall paragraph') && document.readyState === 'complete';",
+    )
+    .await;
+    b.wait_for("the scroll position to come back", "return Math.abs(window.scrollY - 1500) < 5;").await;
+    fs::write(&note, good.replace("She became minister in 2020.", "She became minister in 2021, the page says."))
+        .unwrap();
+    b.wait_for("the page back", "return document.body.innerText.includes('minister in 2021, the page says');").await;
+
     // A CSS change applies without a reload: a value set on window survives.
     b.eval("window.__readoutKept = 42; return true;").await;
     fs::write(server.root().join("static/style.css"), "h1 { color: rgb(200, 0, 100); }\n").unwrap();
