@@ -348,7 +348,31 @@ pub fn output_of(options: &BuildOptions) -> PathBuf {
     options.output_dir(config.as_ref().unwrap_or(&SiteConfig::default()))
 }
 
-/// Checks the site as `build` would, writing nothing.
-pub fn check(options: &BuildOptions) -> Result<Generated, BuildError> {
-    generate(options)
+/// Checks the site as `build` would — every page is rendered, so template
+/// errors are found — writing and keeping nothing. The pages of the result
+/// are empty; it counts them.
+pub fn check(options: &BuildOptions) -> Result<CheckReport, BuildError> {
+    let mut p = prepare(options)?;
+    let pages = match render::render_each(&p.site, &p.templates, &p.render_options, &|_| Ok(())) {
+        Ok(n) => n,
+        Err(render::RenderError::Content(d)) => return Err(BuildError::Content(d)),
+        Err(render::RenderError::Sink(error)) => return Err(BuildError::Io { path: options.root.clone(), error }),
+    };
+    p.clock.lap("render");
+    let generated = Generated {
+        config: p.site.config.clone(),
+        pages: Vec::new(),
+        assets: p.assets,
+        counts: p.counts,
+        warnings: p.warnings,
+        stages: p.clock.laps,
+    };
+    Ok(CheckReport { generated, pages })
+}
+
+/// What `check` found: the site's counts and warnings, and how many pages it would write.
+#[derive(Debug)]
+pub struct CheckReport {
+    pub generated: Generated,
+    pub pages: usize,
 }

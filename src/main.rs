@@ -153,7 +153,8 @@ fn main() -> ExitCode {
         Command::Check(args) => {
             let options = BuildOptions { root: args.root, drafts: args.drafts, ..BuildOptions::default() };
             match readout::check(&options) {
-                Ok(generated) => {
+                Ok(report) => {
+                    let generated = &report.generated;
                     print_warnings(&generated.warnings, verbosity);
                     if verbosity > 1 {
                         let stages: Vec<String> =
@@ -161,7 +162,7 @@ fn main() -> ExitCode {
                         println!("stages: {}", stages.join(", "));
                     }
                     if verbosity > 0 {
-                        println!("no errors: {} ({} pages)", generated.summary(), generated.pages.len());
+                        println!("no errors: {} ({} pages)", generated.summary(), report.pages);
                     }
                     ExitCode::SUCCESS
                 }
