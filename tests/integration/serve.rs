@@ -428,3 +428,128 @@ fn a_hundred_tabs_and_hundreds_of_saves_leave_the_server_steady() {
         assert!(after < before * 2, "memory grew from {before} KiB to {after} KiB");
     }
 }
+
+/// A small deterministic generator, so that a failing request can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.next() as usize % items.len()]
+    }
+}
+
+/// Sends raw bytes; returns the status (0 when the server closed without one).
+fn raw_bytes(addr: &str, bytes: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = stream.write_all(bytes);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
+#[test]
+fn a_thousand_hostile_requests_get_4xx_or_a_closed_socket() {
+    let server = Server::start(fixture("basic"));
+    // Half-open sockets that never finish their request stay open meanwhile.
+    let mut idle: Vec<TcpStream> = (0..20)
+        .map(|_| {
+            let mut s = TcpStream::connect(&server.addr).unwrap();
+            let _ = s.write_all(b"GET /actors/alice/ HTTP/1.1\r\nHost: x\r\n");
+            s
+        })
+        .collect();
+    let methods =
+        ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH", "G\0ET", "", "GET GET"];
+    let paths = [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fetc/passwd",
+        "/%252e%252e/etc/passwd",
+        "/.%2e/.%2e/etc/passwd",
+        "/..\\..\\etc\\passwd",
+        "/%5c..%5c..%5cetc%5cpasswd",
+        "/%00",
+        "/a%00.html",
+        "/%c0%ae%c0%ae/etc/passwd",
+        "//etc/passwd",
+        "/actors/alice/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "*",
+        "http://evil.example/",
+        "/index.html?x=../../etc/passwd",
+        "/\u{7f}",
+        "/ /",
+        "/%",
+    ];
+    let versions = ["HTTP/1.1", "HTTP/1.0", "HTTP/9.9", "HTTP/1.1 extra", "", "HTTP/2.0"];
+    let headers = [
+        "Host: x",
+        "Host:",
+        "Content-Length: -1",
+        "Content-Length: 99999999999",
+        "Transfer-Encoding: chunked",
+        "X: \0",
+        ": empty",
+    ];
+    let mut rng = Lcg(0x5eed);
+    let mut statuses = std::collections::BTreeMap::new();
+    for i in 0..1000 {
+        let request: Vec<u8> = match i % 4 {
+            // Random bytes.
+            0 => (0..(rng.next() % 300)).map(|_| rng.next() as u8).collect(),
+            // Over-long lines.
+            1 if i % 40 == 1 => {
+                format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(20_000 + (rng.next() % 50_000) as usize))
+                    .into_bytes()
+            }
+            // Hostile combinations.
+            _ => format!(
+                "{} {} {}\r\n{}\r\n{}\r\n\r\n",
+                rng.pick(&methods),
+                rng.pick(&paths),
+                rng.pick(&versions),
+                rng.pick(&headers),
+                rng.pick(&headers)
+            )
+            .into_bytes(),
+        };
+        let (status, text) = raw_bytes(&server.addr, &request);
+        assert!(!text.contains("root:x:0:0"), "request {i} returned /etc/passwd");
+        assert!(status == 0 || (400..500).contains(&status) || status == 200 || status == 308, "request {i}: {status}");
+        if status == 200 {
+            // Only files of the site itself: it is an HTML page of the fixture or one of its assets.
+            assert!(
+                text.contains("Fixture explainer")
+                    || text.contains("text/css")
+                    || text.contains("xml")
+                    || text.contains("content-length"),
+                "request {i}: {}",
+                &text[..text.len().min(400)]
+            );
+        }
+        *statuses.entry(status).or_insert(0) += 1;
+    }
+    eprintln!("statuses for 1,000 hostile requests: {statuses:?}");
+    // Oversized and malformed WebSocket frames close that socket only.
+    let (mut ws, _) = server.socket();
+    let _ = ws.send(tungstenite::Message::Text("x".repeat(100_000).into()));
+    let _ = ws.read();
+    let mut bad = TcpStream::connect(&server.addr).unwrap();
+    let _ = bad.write_all(b"GET /__readout/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+    let _ = bad.write_all(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    drop(bad);
+    idle.clear();
+    // The server still serves everyone else.
+    let (status, body) = server.get("/actors/alice/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Alice Example"));
+    let (_ws2, hello) = server.socket();
+    assert_eq!(hello["kind"], "hello");
+}
