@@ -244,3 +244,91 @@ fn markup_in_front_matter_is_escaped_everywhere() {
         }
     }
 }
+
+/// A small tmpfs mounted for the test, unmounted when dropped; `None` where
+/// this user cannot mount (the test then says so and skips).
+struct Tmpfs {
+    dir: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    fn mount(size: &str) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs", dir.path().to_str()?])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("skipped: cannot mount a tmpfs here (needs root and mount rights)");
+            return None;
+        }
+        Some(Tmpfs { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn read_only(&self) -> bool {
+        Command::new("mount")
+            .args(["-o", "remount,ro", self.dir.path().to_str().unwrap()])
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+fn build_into(site: &Path, out: &Path) -> std::process::Output {
+    readout(&["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()])
+}
+
+#[test]
+fn full_disk_fails_cleanly_and_keeps_the_previous_output() {
+    let Some(disk) = Tmpfs::mount("400k") else { return };
+    let site = fixture("basic");
+    let out = disk.path().join("public");
+    let first = build_into(site.path(), &out);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = digest(&out);
+    fs::write(
+        site.path().join("content/events/big.md"),
+        format!(
+            "+++\ntitle = \"Big\"\ndate = 2025-01-01\n+++\n{}\n",
+            "A long line of text that fills the disk. ".repeat(30_000)
+        ),
+    )
+    .unwrap();
+    let second = build_into(site.path(), &out);
+    assert_eq!(second.status.code(), Some(2), "{}", stderr(&second));
+    assert!(stderr(&second).to_lowercase().contains("no space"), "{}", stderr(&second));
+    assert_eq!(digest(&out), before, "previous output changed");
+    let left: Vec<_> = fs::read_dir(disk.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "public" && !n.ends_with(".lock"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn read_only_output_fails_cleanly() {
+    let Some(disk) = Tmpfs::mount("2m") else { return };
+    let site = fixture("basic");
+    let out = disk.path().join("public");
+    assert!(build_into(site.path(), &out).status.success());
+    let before = digest(&out);
+    if !disk.read_only() {
+        eprintln!("skipped: cannot remount the tmpfs read-only");
+        return;
+    }
+    let r = build_into(site.path(), &out);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
+    assert!(stderr(&r).contains("public"), "the error names the output: {}", stderr(&r));
+    assert_eq!(digest(&out), before);
+}
