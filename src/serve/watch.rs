@@ -140,6 +140,45 @@ mod tests {
         assert_eq!(c("site.toml"), Some(Change::Config));
     }
 
+    fn event(kind: EventKind, paths: &[&str]) -> notify_debouncer_full::DebouncedEvent {
+        let mut e = notify::Event::new(kind);
+        for p in paths {
+            e = e.add_path(Path::new("/site").join(p));
+        }
+        notify_debouncer_full::DebouncedEvent::new(e, std::time::Instant::now())
+    }
+
+    #[test]
+    fn event_kinds_that_change_files_count_and_reads_do_not() {
+        use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RemoveKind, RenameMode};
+        let root = Path::new("/site");
+        let events = Ok(vec![
+            event(EventKind::Access(AccessKind::Open(AccessMode::Any)), &["content/actors/a.md"]),
+            event(EventKind::Access(AccessKind::Close(AccessMode::Write)), &["content/actors/b.md"]),
+            event(EventKind::Create(CreateKind::File), &["content/actors/c.md"]),
+            event(EventKind::Modify(ModifyKind::Any), &["static/style.css"]),
+            event(EventKind::Remove(RemoveKind::File), &["templates/event.html"]),
+            // An editor's safe write: temp file renamed over the note.
+            event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                &["content/actors/.d.md.tmp", "content/actors/d.md"],
+            ),
+            event(EventKind::Create(CreateKind::File), &["content/actors/d.md.swp", "public/index.html"]),
+        ]);
+        let found: Vec<(Change, String)> =
+            changes(root, &events).into_iter().map(|(c, p)| (c, p.display().to_string())).collect();
+        assert_eq!(
+            found,
+            [
+                (Change::Content, "content/actors/c.md".to_string()),
+                (Change::Content, "content/actors/d.md".to_string()),
+                (Change::Template, "templates/event.html".to_string()),
+                (Change::Style, "static/style.css".to_string()),
+            ]
+        );
+        assert!(changes(root, &Err(vec![notify::Error::generic("gone")])).is_empty());
+    }
+
     #[test]
     fn editor_leftovers_and_other_folders_are_not() {
         for path in [
