@@ -553,3 +553,21 @@ fn a_thousand_hostile_requests_get_4xx_or_a_closed_socket() {
     let (_ws2, hello) = server.socket();
     assert_eq!(hello["kind"], "hello");
 }
+
+#[test]
+fn starting_with_errors_serves_an_error_page_until_fixed() {
+    let site = fixture("basic");
+    let good = fs::read_to_string(note(site.path())).unwrap();
+    fs::write(note(site.path()), good.replace("kind = \"person\"", "kind = \"persn\"")).unwrap();
+    let server = Server::start(site);
+    let (status, body) = server.get("/actors/alice/");
+    assert_eq!(status, 404);
+    assert!(body.contains("The site has errors") && body.contains("__readout/ws"), "{body}");
+    let (mut ws, first) = server.socket();
+    assert_eq!(first["kind"], "errors");
+    fs::write(note(server.root()), &good).unwrap();
+    assert_eq!(next_message(&mut ws)["kind"], "reload");
+    let (status, body) = server.get("/actors/alice/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Alice Example"));
+}
