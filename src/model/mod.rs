@@ -1,0 +1,400 @@
+//! Model: the notes of a site linked into one graph. It resolves every slug
+//! in front matter and every link in bodies, and computes, for each note,
+//! who links to it (with the sentence of the link) and, for each actor,
+//! what they said, what was said to and about them, and where they appear.
+//!
+//! The model does no I/O; it takes parsed notes and returns the linked site
+//! and the problems found.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::config::SiteConfig;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::note::{HomeNote, Kind, Meta, Note};
+use crate::parse::markdown::{TITLE_END, TITLE_MARK};
+use quotations::check_quotations;
+use references::RefChecker;
+
+mod quotations;
+mod references;
+
+/// Index of a note in [`Site::notes`].
+pub type NoteId = usize;
+
+/// A link into a note, seen from the note it is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlink {
+    /// `None` for the home page.
+    pub from: Option<NoteId>,
+    /// The sentence around the link, as plain text.
+    pub sentence: String,
+}
+
+/// Everything that concerns one actor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActorRelations {
+    pub said: Vec<NoteId>,
+    pub addressed: Vec<NoteId>,
+    pub about: Vec<NoteId>,
+    pub events: Vec<NoteId>,
+    pub comparisons: Vec<NoteId>,
+    /// Actors whose `country` is this one.
+    pub members: Vec<NoteId>,
+}
+
+/// The linked site.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub home: Option<HomeNote>,
+    /// Sorted by kind, then slug.
+    pub notes: Vec<Note>,
+    pub by_slug: HashMap<String, NoteId>,
+    /// Per note: the notes that link to it.
+    pub backlinks: Vec<Vec<Backlink>>,
+    /// Per actor note (empty for others).
+    pub actors: Vec<ActorRelations>,
+    /// Per statement: the comparisons that use it.
+    pub compared_in: Vec<Vec<NoteId>>,
+    /// Per event: statements that name it.
+    pub event_statements: Vec<Vec<NoteId>>,
+    /// Per source: statements that cite it.
+    pub cited_by: Vec<Vec<NoteId>>,
+}
+
+impl Site {
+    pub fn note(&self, slug: &str) -> Option<&Note> {
+        self.by_slug.get(slug).map(|&id| &self.notes[id])
+    }
+
+    pub fn id(&self, slug: &str) -> Option<NoteId> {
+        self.by_slug.get(slug).copied()
+    }
+
+    /// Ids of the notes of one kind, in slug order.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = NoteId> + '_ {
+        self.notes.iter().enumerate().filter(move |(_, n)| n.kind() == kind).map(|(i, _)| i)
+    }
+
+    /// Statements and events, by date then title.
+    pub fn timeline(&self) -> Vec<NoteId> {
+        let mut ids: Vec<NoteId> = self
+            .notes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n.kind(), Kind::Statement | Kind::Event) && n.date.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        ids.sort_by(|&a, &b| {
+            let (na, nb) = (&self.notes[a], &self.notes[b]);
+            (na.date.as_ref().map(|d| d.value), na.kind() == Kind::Statement, &na.slug).cmp(&(
+                nb.date.as_ref().map(|d| d.value),
+                nb.kind() == Kind::Statement,
+                &nb.slug,
+            ))
+        });
+        ids
+    }
+
+    /// The text to show for a link to `id` written without its own text.
+    pub fn link_title(&self, id: NoteId) -> &str {
+        &self.notes[id].title
+    }
+}
+
+/// Links parsed notes into a site. Drafts are dropped unless `drafts`.
+/// `unreadable` names the slugs of notes that failed to parse: their own
+/// errors are reported already, so links to them are not reported again.
+pub fn link(
+    config: SiteConfig,
+    home: Option<HomeNote>,
+    mut notes: Vec<Note>,
+    drafts: bool,
+    unreadable: &HashSet<String>,
+) -> (Site, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    notes.sort_by(|a, b| (a.kind(), &a.slug).cmp(&(b.kind(), &b.slug)));
+
+    // Duplicate slugs across kinds.
+    let mut first_path: HashMap<&str, &std::path::Path> = HashMap::new();
+    let mut duplicate = vec![false; notes.len()];
+    let mut order: Vec<usize> = (0..notes.len()).collect();
+    order.sort_by(|&a, &b| notes[a].path.cmp(&notes[b].path));
+    for i in order {
+        let note = &notes[i];
+        if let Some(other) = first_path.get(note.slug.as_str()) {
+            diags.push(
+                Diagnostic::file_error(
+                    &note.path,
+                    format!("the slug `{}` is already used by {}", note.slug, other.display()),
+                )
+                .with_help("slugs name notes across all kinds; rename one of the two files"),
+            );
+            duplicate[i] = true;
+        } else {
+            first_path.insert(&note.slug, &note.path);
+        }
+    }
+    let draft_slugs: HashSet<String> =
+        if drafts { HashSet::new() } else { notes.iter().filter(|n| n.draft).map(|n| n.slug.clone()).collect() };
+    let notes: Vec<Note> =
+        notes.into_iter().zip(duplicate).filter(|(n, dup)| !dup && (drafts || !n.draft)).map(|(n, _)| n).collect();
+    let by_slug: HashMap<String, NoteId> = notes.iter().enumerate().map(|(i, n)| (n.slug.clone(), i)).collect();
+
+    let n = notes.len();
+    let mut site = Site {
+        config,
+        home,
+        notes,
+        by_slug,
+        backlinks: vec![Vec::new(); n],
+        actors: vec![ActorRelations::default(); n],
+        compared_in: vec![Vec::new(); n],
+        event_statements: vec![Vec::new(); n],
+        cited_by: vec![Vec::new(); n],
+    };
+
+    let checker = RefChecker { site: &site, drafts: &draft_slugs, unreadable };
+    let mut relations = Relations::default();
+    for (id, note) in site.notes.iter().enumerate() {
+        checker.front_matter(id, note, &mut diags, &mut relations);
+        for link in &note.links {
+            if let Some(target) = checker.body_link(note.path.as_path(), &note.text, link, &mut diags) {
+                relations.backlinks.push((target, Some(id), link.sentence.clone()));
+            }
+        }
+    }
+    if let Some(home) = &site.home {
+        for link in &home.links {
+            if let Some(target) = checker.body_link(&home.path, &home.text, link, &mut diags) {
+                relations.backlinks.push((target, None, link.sentence.clone()));
+            }
+        }
+    }
+    relations.apply(&mut site);
+    check_quotations(&site, &mut diags);
+    (site, diags)
+}
+
+/// Relations found while checking, applied once checking is done.
+#[derive(Default)]
+struct Relations {
+    backlinks: Vec<(NoteId, Option<NoteId>, String)>,
+    said: Vec<(NoteId, NoteId)>,
+    addressed: Vec<(NoteId, NoteId)>,
+    about: Vec<(NoteId, NoteId)>,
+    events: Vec<(NoteId, NoteId)>,
+    members: Vec<(NoteId, NoteId)>,
+    compared: Vec<(NoteId, NoteId)>,
+    event_statements: Vec<(NoteId, NoteId)>,
+    cited: Vec<(NoteId, NoteId)>,
+}
+
+impl Relations {
+    fn apply(self, site: &mut Site) {
+        let mut seen = HashSet::new();
+        for (target, from, sentence) in self.backlinks {
+            let sentence = fill_titles(&sentence, site);
+            if seen.insert((target, from, sentence.clone())) {
+                site.backlinks[target].push(Backlink { from, sentence });
+            }
+        }
+        for (actor, statement) in self.said {
+            site.actors[actor].said.push(statement);
+        }
+        for (actor, statement) in self.addressed {
+            site.actors[actor].addressed.push(statement);
+        }
+        for (actor, statement) in self.about {
+            site.actors[actor].about.push(statement);
+        }
+        for (actor, event) in self.events {
+            site.actors[actor].events.push(event);
+        }
+        for (country, member) in self.members {
+            site.actors[country].members.push(member);
+        }
+        for (statement, comparison) in self.compared {
+            site.compared_in[statement].push(comparison);
+            let speaker = match &site.notes[statement].meta {
+                Meta::Statement(s) => site.id(&s.speaker.value),
+                _ => None,
+            };
+            if let Some(speaker) = speaker {
+                site.actors[speaker].comparisons.push(comparison);
+            }
+        }
+        for (event, statement) in self.event_statements {
+            site.event_statements[event].push(statement);
+        }
+        for (source, statement) in self.cited {
+            site.cited_by[source].push(statement);
+        }
+        let notes = &site.notes;
+        let by_date = |ids: &mut Vec<NoteId>| {
+            ids.sort_by(|&a, &b| {
+                (notes[a].date.as_ref().map(|d| d.value), &notes[a].slug)
+                    .cmp(&(notes[b].date.as_ref().map(|d| d.value), &notes[b].slug))
+            });
+            ids.dedup();
+        };
+        for rel in &mut site.actors {
+            for list in [
+                &mut rel.said,
+                &mut rel.addressed,
+                &mut rel.about,
+                &mut rel.events,
+                &mut rel.comparisons,
+                &mut rel.members,
+            ] {
+                by_date(list);
+            }
+        }
+        for list in site.compared_in.iter_mut().chain(&mut site.event_statements).chain(&mut site.cited_by) {
+            by_date(list);
+        }
+        for list in &mut site.backlinks {
+            list.sort_by(|a, b| {
+                (a.from.map(|f| (notes[f].kind(), &notes[f].slug)))
+                    .cmp(&b.from.map(|f| (notes[f].kind(), &notes[f].slug)))
+            });
+        }
+    }
+}
+
+/// Puts each linked note's title where a link's text comes from it.
+fn fill_titles(sentence: &str, site: &Site) -> String {
+    let mut out = String::with_capacity(sentence.len());
+    let mut rest = sentence;
+    while let Some(start) = rest.find(TITLE_MARK) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + TITLE_MARK.len_utf8()..];
+        let end = after.find(TITLE_END).unwrap_or(after.len());
+        let slug = &after[..end];
+        out.push_str(site.id(slug).map_or(slug, |id| site.link_title(id)));
+        rest = after.get(end + TITLE_END.len_utf8()..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::QuotationCheck;
+
+    fn note(kind: Kind, slug: &str, text: &str) -> Note {
+        let path = format!("content/{}/{slug}.md", kind.folder());
+        crate::parse::parse_note(kind, slug, Path::new(&path), Arc::from(text)).expect("parses")
+    }
+
+    fn config() -> SiteConfig {
+        SiteConfig { quotations: QuotationCheck::Error, ..SiteConfig::default() }
+    }
+
+    fn site(notes: Vec<Note>, drafts: bool) -> (Site, Diagnostics) {
+        link(config(), None, notes, drafts, &HashSet::new())
+    }
+
+    fn basic() -> Vec<Note> {
+        vec![
+            note(
+                Kind::Actor,
+                "rubio",
+                "+++\nname = \"Marco Rubio\"\nkind = \"person\"\ncountry = \"us\"\n+++\nSecretary.",
+            ),
+            note(Kind::Actor, "us", "+++\nname = \"United States\"\nkind = \"country\"\n+++\n"),
+            note(Kind::Actor, "jaishankar", "+++\nname = \"S. Jaishankar\"\nkind = \"person\"\n+++\nMinister."),
+            note(
+                Kind::Statement,
+                "readout",
+                "+++\ntitle = \"Readout\"\nspeaker = \"rubio\"\ndate = 2025-04-30\nmedium = \"readout\"\naddressed_to = [\"jaishankar\"]\nabout = [\"us\"]\n+++\nRubio called [[jaishankar]] on Wednesday. Later text.",
+            ),
+            note(
+                Kind::Statement,
+                "draft-post",
+                "+++\ntitle = \"Post\"\nspeaker = \"jaishankar\"\ndate = 2025-05-01\nmedium = \"post\"\ndraft = true\n+++\n",
+            ),
+        ]
+    }
+
+    #[test]
+    fn actors_know_what_they_said_and_what_was_said_to_and_about_them() {
+        let (site, diags) = site(basic(), false);
+        assert!(!diags.has_errors(), "{diags}");
+        let rubio = site.id("rubio").unwrap();
+        let jaishankar = site.id("jaishankar").unwrap();
+        let us = site.id("us").unwrap();
+        let readout = site.id("readout").unwrap();
+        assert_eq!(site.actors[rubio].said, [readout]);
+        assert_eq!(site.actors[jaishankar].addressed, [readout]);
+        assert_eq!(site.actors[us].about, [readout]);
+        assert_eq!(site.actors[us].members, [rubio]);
+    }
+
+    #[test]
+    fn backlinks_carry_the_sentence_with_titles_filled_in() {
+        let (site, _) = site(basic(), false);
+        let jaishankar = site.id("jaishankar").unwrap();
+        let backlinks = &site.backlinks[jaishankar];
+        assert_eq!(backlinks.len(), 1);
+        assert_eq!(backlinks[0].from, site.id("readout"));
+        assert_eq!(backlinks[0].sentence, "Rubio called S. Jaishankar on Wednesday.");
+    }
+
+    #[test]
+    fn drafts_are_left_out_and_links_to_them_are_errors() {
+        let mut notes = basic();
+        notes.push(note(Kind::Event, "call", "+++\ntitle = \"Call\"\ndate = 2025-04-30\n+++\nSee [[draft-post]]."));
+        let (without, diags) = site(notes.clone(), false);
+        assert!(without.id("draft-post").is_none());
+        assert!(diags.iter().any(|d| d.message.contains("links to a draft")), "{diags}");
+        let (with, diags) = site(notes, true);
+        assert!(with.id("draft-post").is_some());
+        assert!(!diags.has_errors(), "{diags}");
+    }
+
+    #[test]
+    fn duplicate_slugs_across_kinds_are_errors() {
+        let mut notes = basic();
+        notes.push(note(Kind::Event, "rubio", "+++\ntitle = \"Rubio day\"\ndate = 2025-04-30\n+++\n"));
+        let (_, diags) = site(notes, false);
+        let d = diags.iter().find(|d| d.message.contains("already used")).expect("duplicate reported");
+        assert_eq!(d.path, Path::new("content/events/rubio.md"));
+    }
+
+    #[test]
+    fn references_of_the_wrong_kind_suggest_the_right_one() {
+        let mut notes = basic();
+        notes.push(note(
+            Kind::Statement,
+            "other",
+            "+++\ntitle = \"Other\"\nspeaker = \"readout\"\ndate = 2025-04-30\nmedium = \"remark\"\naddressed_to = [\"jaishankr\"]\n+++\n",
+        ));
+        let (_, diags) = site(notes, false);
+        assert!(diags.iter().any(|d| d.message.contains("`readout` in `speaker` is a statement")), "{diags}");
+        let typo = diags.iter().find(|d| d.message.contains("jaishankr")).unwrap();
+        assert_eq!(typo.help.as_deref(), Some("did you mean `jaishankar`?"));
+        assert_eq!(typo.pos.unwrap().line, 6);
+    }
+
+    #[test]
+    fn links_to_unreadable_notes_are_not_reported_twice() {
+        let notes = basic().into_iter().filter(|n| n.slug != "jaishankar").collect();
+        let unreadable: HashSet<String> = ["jaishankar".to_string()].into();
+        let (_, diags) = link(config(), None, notes, false, &unreadable);
+        assert!(!diags.has_errors(), "{diags}");
+    }
+
+    #[test]
+    fn timeline_is_in_date_order() {
+        let (site, _) = site(basic(), true);
+        let dates: Vec<_> = site.timeline().iter().map(|&id| site.notes[id].date.as_ref().unwrap().value).collect();
+        let mut sorted = dates.clone();
+        sorted.sort();
+        assert_eq!(dates, sorted);
+    }
+}
