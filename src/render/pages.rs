@@ -1,0 +1,318 @@
+//! The pages of a site and the context each template gets: one job per
+//! note page, and the list pages (home, actors, statements, timeline, who
+//! said what, 404, feed, sitemap).
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use super::context::{cards, map};
+use super::highlight::marked_html;
+use super::markdown::{self, to_html};
+use super::{Shared, base_path, graph, root_of, theme_id};
+use crate::analysis::themes::find_themes;
+use crate::analysis::wording::{Wording, compare};
+use crate::model::{NoteId, Site};
+use crate::note::{Kind, Meta};
+
+/// A page to render: where it goes, with which template, with what.
+pub(super) struct Job {
+    pub(super) url: String,
+    pub(super) template: &'static str,
+    pub(super) context: Context,
+}
+
+fn base_context(site: &Site, shared: &Shared, url: &str, title: &str) -> Context {
+    let mut c = Context::new();
+    c.insert_value("site", shared.site.clone());
+    c.insert("root", &root_of(url));
+    c.insert(
+        "page",
+        &BTreeMap::from([
+            ("url", url.to_string()),
+            ("title", title.to_string()),
+            ("canonical", format!("{}{}", site.config.base_url, url)),
+        ]),
+    );
+    c
+}
+
+pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
+    let note = &site.notes[id];
+    let url = note.url();
+    let mut c = base_context(site, shared, &url, &note.title);
+    c.insert_value("note", shared.cards[id].clone());
+    c.insert_value("body", shared.bodies[id].clone());
+    c.insert(
+        "headings",
+        &note
+            .headings
+            .iter()
+            .map(|h| map([("level", h.level.into()), ("text", h.text.as_str().into()), ("id", h.id.as_str().into())]))
+            .collect::<Vec<_>>(),
+    );
+    let backlinks: Vec<Value> = site.backlinks[id]
+        .iter()
+        .map(|b| {
+            let from = match b.from {
+                Some(f) => shared.cards[f].clone(),
+                None => map([("title", "Home".into()), ("url", "".into()), ("kind", "home".into())]),
+            };
+            map([("from", from), ("sentence", b.sentence.as_str().into())])
+        })
+        .collect();
+    c.insert_value("backlinks", Value::from(backlinks));
+    let list = |ids: &[NoteId]| cards(&shared.cards, ids);
+    let template = match &note.meta {
+        Meta::Actor(a) => {
+            let rel = &site.actors[id];
+            c.insert_value("said", list(&rel.said));
+            c.insert_value("addressed", list(&rel.addressed));
+            c.insert_value("about", list(&rel.about));
+            c.insert_value("events", list(&rel.events));
+            c.insert_value("comparisons", list(&rel.comparisons));
+            c.insert_value("members", list(&rel.members));
+            c.insert("aliases", &a.aliases);
+            "actor.html"
+        }
+        Meta::Statement(s) => {
+            let ids = |refs: &[crate::note::SlugRef]| refs.iter().filter_map(|r| site.id(&r.value)).collect::<Vec<_>>();
+            c.insert_value("addressed_to", list(&ids(&s.addressed_to)));
+            c.insert_value("about", list(&ids(&s.about)));
+            c.insert_value(
+                "event",
+                s.event.as_ref().and_then(|r| site.id(&r.value)).map_or_else(Value::none, |e| shared.cards[e].clone()),
+            );
+            c.insert_value(
+                "source",
+                s.source.as_ref().and_then(|r| site.id(&r.value)).map_or_else(Value::none, |e| shared.cards[e].clone()),
+            );
+            c.insert_value("comparisons", list(&site.compared_in[id]));
+            c.insert("external_url", &s.url);
+            c.insert_value("jsonld", Value::safe_string(&quotation_jsonld(site, id)));
+            "statement.html"
+        }
+        Meta::Event(e) => {
+            let actors: Vec<NoteId> = e.actors.iter().filter_map(|r| site.id(&r.value)).collect();
+            c.insert_value("actors", list(&actors));
+            c.insert_value("statements", list(&site.event_statements[id]));
+            "event.html"
+        }
+        Meta::Comparison(cmp) => {
+            let words = |slug: &str| -> Vec<String> {
+                site.note(slug).map_or_else(Vec::new, |n| {
+                    n.quotations.iter().filter(|q| q.block).map(|q| q.text.clone()).collect()
+                })
+            };
+            let (left_words, right_words) = (words(&cmp.left.value), words(&cmp.right.value));
+            let wording = compare(&left_words, &right_words, &shared.language);
+            let side = |slug: &str, texts: &[String], left: bool| -> Value {
+                let Some(sid) = site.id(slug) else {
+                    return Value::none();
+                };
+                let (marks, only) = if left {
+                    (&wording.left_marks, &wording.left_only)
+                } else {
+                    (&wording.right_marks, &wording.right_only)
+                };
+                let words_html = if texts.is_empty() { String::new() } else { marked_html(texts, marks) };
+                map([
+                    ("note", shared.cards[sid].clone()),
+                    ("body", shared.bodies[sid].clone()),
+                    ("words", Value::safe_string(&words_html)),
+                    ("only", Value::from(only.iter().map(|t| Value::from(t.as_str())).collect::<Vec<_>>())),
+                ])
+            };
+            c.insert_value("left", side(&cmp.left.value, &left_words, true));
+            c.insert_value("right", side(&cmp.right.value, &right_words, false));
+            c.insert_value("shared", shared_list(&wording));
+            let points: Vec<Value> = cmp
+                .points
+                .iter()
+                .map(|p| {
+                    let html = |t: &str| Value::safe_string(&markdown::inline_html(t, &note.path, "../../", site));
+                    map([("topic", html(&p.topic)), ("left", html(&p.left)), ("right", html(&p.right))])
+                })
+                .collect();
+            c.insert_value("points", Value::from(points));
+            "comparison.html"
+        }
+        Meta::Source(s) => {
+            c.insert_value("statements", list(&site.cited_by[id]));
+            c.insert("external_url", &s.url);
+            "source.html"
+        }
+    };
+    Job { url, template, context: c }
+}
+
+fn shared_list(w: &Wording) -> Value {
+    Value::from(
+        w.shared
+            .iter()
+            .enumerate()
+            .map(|(i, p)| map([("text", p.as_str().into()), ("id", i.into())]))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// JSON-LD for a statement page: a schema.org `Quotation`.
+fn quotation_jsonld(site: &Site, id: NoteId) -> String {
+    let note = &site.notes[id];
+    let Meta::Statement(s) = &note.meta else {
+        return String::new();
+    };
+    let speaker = site.note(&s.speaker.value);
+    let mut value = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Quotation",
+        "name": note.title,
+        "url": format!("{}{}", site.config.base_url, note.url()),
+        "spokenByCharacter": speaker.map(|a| serde_json::json!({
+            "@type": match &a.meta { Meta::Actor(m) if m.kind == crate::note::ActorKind::Person => "Person", _ => "Organization" },
+            "name": a.title,
+            "url": format!("{}{}", site.config.base_url, a.url()),
+        })),
+    });
+    if let Some(d) = &note.date {
+        value["dateCreated"] = d.value.to_string().into();
+    }
+    if let Some(src) = s.source.as_ref().and_then(|r| site.note(&r.value)) {
+        value["isBasedOn"] = serde_json::json!({ "@type": "CreativeWork", "name": src.title, "url": format!("{}{}", site.config.base_url, src.url()) });
+    }
+    // `<` never appears raw, so the JSON cannot close its script element.
+    value.to_string().replace('<', "\\u003c")
+}
+
+pub(super) fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    let all = |kind: Kind| site.of_kind(kind).collect::<Vec<_>>();
+    let by_date_desc = |mut ids: Vec<NoteId>| {
+        ids.sort_by(|&a, &b| {
+            (site.notes[b].date.as_ref().map(|d| d.value), &site.notes[a].slug)
+                .cmp(&(site.notes[a].date.as_ref().map(|d| d.value), &site.notes[b].slug))
+        });
+        ids
+    };
+    let statements_by_date = {
+        let mut ids = all(Kind::Statement);
+        ids.sort_by(|&a, &b| {
+            (site.notes[a].date.as_ref().map(|d| d.value), &site.notes[a].slug)
+                .cmp(&(site.notes[b].date.as_ref().map(|d| d.value), &site.notes[b].slug))
+        });
+        ids
+    };
+    let timeline = site.timeline();
+
+    // Home.
+    let title = site.home.as_ref().map(|h| h.title.as_str()).filter(|t| !t.is_empty()).unwrap_or(&site.config.title);
+    let mut c = base_context(site, shared, "", title);
+    let intro = site.home.as_ref().map_or_else(String::new, |h| to_html(h.body(), &h.path, &h.headings, "", site));
+    c.insert_value("intro", Value::safe_string(&intro));
+    c.insert_value("comparisons", cards(&shared.cards, &all(Kind::Comparison)));
+    c.insert_value("actors", cards(&shared.cards, &all(Kind::Actor)));
+    c.insert_value("timeline", cards(&shared.cards, &timeline));
+    c.insert_value("statements", cards(&shared.cards, &statements_by_date));
+    c.insert_value("graph", Value::safe_string(&graph::speaker_graph(site, "", &shared.groups)));
+    jobs.push(Job { url: String::new(), template: "home.html", context: c });
+
+    // Who said what: statements × themes.
+    let mut c = base_context(site, shared, "who-said-what/", "Who said what");
+    let themes: Vec<Value> = site
+        .config
+        .themes
+        .iter()
+        .map(|t| {
+            map([
+                ("name", t.name.as_str().into()),
+                ("id", theme_id(&t.name).into()),
+                ("terms", Value::from(t.terms.clone())),
+            ])
+        })
+        .collect();
+    c.insert_value("themes", Value::from(themes));
+    let rows: Vec<Value> = statements_by_date
+        .par_iter()
+        .map(|&id| {
+            let words: Vec<&str> =
+                site.notes[id].quotations.iter().filter(|q| q.block).map(|q| q.text.as_str()).collect();
+            let hits = find_themes(&site.config.themes, &words.join("\n"));
+            let cells: Vec<Value> = site
+                .config
+                .themes
+                .iter()
+                .enumerate()
+                .map(|(i, t)| match hits.iter().find(|h| h.theme == i) {
+                    Some(h) => map([
+                        ("term", h.term.as_str().into()),
+                        ("href", format!("{}#{}", site.notes[id].url(), theme_id(&t.name)).into()),
+                    ]),
+                    None => Value::none(),
+                })
+                .collect();
+            map([("note", shared.cards[id].clone()), ("cells", Value::from(cells))])
+        })
+        .collect();
+    c.insert_value("rows", Value::from(rows));
+    jobs.push(Job { url: "who-said-what/".into(), template: "who-said-what.html", context: c });
+
+    // Actors, grouped by kind.
+    let mut c = base_context(site, shared, "actors/", "Actors");
+    let actors = all(Kind::Actor);
+    for (key, kind) in [("people", "person"), ("institutions", "institution"), ("countries", "country")] {
+        let ids: Vec<NoteId> = actors
+            .iter()
+            .copied()
+            .filter(|&id| matches!(&site.notes[id].meta, Meta::Actor(a) if a.kind.as_str() == kind))
+            .collect();
+        c.insert_value(key, cards(&shared.cards, &ids));
+    }
+    c.insert_value("actors", cards(&shared.cards, &actors));
+    jobs.push(Job { url: "actors/".into(), template: "actors.html", context: c });
+
+    let mut c = base_context(site, shared, "statements/", "Statements");
+    c.insert_value("statements", cards(&shared.cards, &statements_by_date));
+    jobs.push(Job { url: "statements/".into(), template: "statements.html", context: c });
+
+    let mut c = base_context(site, shared, "timeline/", "Timeline");
+    c.insert_value("entries", cards(&shared.cards, &timeline));
+    jobs.push(Job { url: "timeline/".into(), template: "timeline.html", context: c });
+
+    // The 404 page is served at any depth, so its links start from the base URL's path.
+    let mut c = base_context(site, shared, "404.html", "Page not found");
+    c.insert("root", &base_path(&site.config.base_url));
+    jobs.push(Job { url: "404.html".into(), template: "404.html", context: c });
+
+    // Feed: statements, newest first.
+    let feed_ids = by_date_desc(all(Kind::Statement));
+    let mut c = base_context(site, shared, "atom.xml", &site.config.title);
+    let updated = feed_ids
+        .first()
+        .and_then(|&id| site.notes[id].date.as_ref())
+        .map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
+    c.insert("updated", &format!("{updated}T00:00:00Z"));
+    let entries: Vec<Value> = feed_ids
+        .iter()
+        .map(|&id| {
+            let n = &site.notes[id];
+            let date = n.date.as_ref().map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
+            map([
+                ("note", shared.cards[id].clone()),
+                ("updated", format!("{date}T00:00:00Z").into()),
+                ("body", shared.bodies[id].clone()),
+            ])
+        })
+        .collect();
+    c.insert_value("entries", Value::from(entries));
+    jobs.push(Job { url: "atom.xml".into(), template: "atom.xml", context: c });
+
+    // Sitemap: every page.
+    let mut urls: Vec<String> =
+        vec![String::new(), "actors/".into(), "statements/".into(), "timeline/".into(), "who-said-what/".into()];
+    urls.extend(site.notes.iter().map(|n| n.url()));
+    let mut c = base_context(site, shared, "sitemap.xml", "Sitemap");
+    c.insert("urls", &urls.iter().map(|u| format!("{}{}", site.config.base_url, u)).collect::<Vec<_>>());
+    jobs.push(Job { url: "sitemap.xml".into(), template: "sitemap.xml", context: c });
+    jobs
+}
