@@ -131,19 +131,25 @@ struct Prepared {
     render_options: RenderOptions,
 }
 
+impl Prepared {
+    fn into_generated(self, pages: Vec<Page>) -> Generated {
+        Generated {
+            config: self.site.config,
+            pages,
+            assets: self.assets,
+            counts: self.counts,
+            warnings: self.warnings,
+            stages: self.clock.laps,
+        }
+    }
+}
+
 /// Loads, parses, links and renders the site, all in memory.
 pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
     let mut p = prepare(options)?;
     let pages = render::render(&p.site, &p.templates, &p.render_options).map_err(BuildError::Content)?;
     p.clock.lap("render");
-    Ok(Generated {
-        config: p.site.config.clone(),
-        pages,
-        assets: p.assets,
-        counts: p.counts,
-        warnings: p.warnings,
-        stages: p.clock.laps,
-    })
+    Ok(p.into_generated(pages))
 }
 
 /// Everything before rendering: load, parse, model, templates, and the
@@ -329,14 +335,7 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     let files_written = written.map_err(io(&output))?;
     p.clock.lap("render and write");
     let pages = files_written - p.assets.len();
-    let generated = Generated {
-        config: p.site.config.clone(),
-        pages: Vec::new(),
-        assets: p.assets,
-        counts: p.counts,
-        warnings: p.warnings,
-        stages: p.clock.laps,
-    };
+    let generated = p.into_generated(Vec::new());
     Ok(BuildReport { generated, pages, files_written, output, elapsed: started.elapsed() })
 }
 
@@ -359,15 +358,7 @@ pub fn check(options: &BuildOptions) -> Result<CheckReport, BuildError> {
         Err(render::RenderError::Sink(error)) => return Err(BuildError::Io { path: options.root.clone(), error }),
     };
     p.clock.lap("render");
-    let generated = Generated {
-        config: p.site.config.clone(),
-        pages: Vec::new(),
-        assets: p.assets,
-        counts: p.counts,
-        warnings: p.warnings,
-        stages: p.clock.laps,
-    };
-    Ok(CheckReport { generated, pages })
+    Ok(CheckReport { generated: p.into_generated(Vec::new()), pages })
 }
 
 /// What `check` found: the site's counts and warnings, and how many pages it would write.

@@ -226,11 +226,7 @@ fn failed_build_leaves_previous_output_untouched() {
     let r = readout(&["build", "--root", site.path().to_str().unwrap(), "--output", out.to_str().unwrap()]);
     assert_eq!(r.status.code(), Some(1));
     assert_eq!(fs::read(out.join("actors/alice/index.html")).unwrap(), before);
-    let leftovers: Vec<_> = fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.starts_with(".public") && !n.ends_with(".lock"))
-        .collect();
+    let leftovers = build_leftovers(site.path());
     assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
 }
 
@@ -307,11 +303,7 @@ fn template_error_while_rendering_leaves_previous_output_untouched() {
     assert_eq!(r.status.code(), Some(1), "{}", stderr(&r));
     assert!(stderr(&r).contains("templates/event.html:1:"), "{}", stderr(&r));
     assert_eq!(fs::read(out.join("events/the-call/index.html")).unwrap(), before);
-    let leftovers: Vec<_> = fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.starts_with(".public") && !n.ends_with(".lock"))
-        .collect();
+    let leftovers = build_leftovers(site.path());
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 

@@ -183,3 +183,13 @@ pub fn serve_dir_under(dir: &Path, prefix: &str) -> String {
     });
     addr
 }
+
+/// Files and folders a build left beside its output in `dir` (its lock
+/// file aside): there should be none.
+pub fn build_leftovers(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with(".public") && !n.ends_with(".lock"))
+        .collect()
+}

@@ -76,11 +76,7 @@ fn killed_builds_leave_the_previous_output_whole() {
     }
     build(site.path());
     assert_eq!(digest(&out), before);
-    let leftovers: Vec<_> = fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.starts_with(".public") && !n.ends_with(".lock"))
-        .collect();
+    let leftovers = build_leftovers(site.path());
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
