@@ -12,6 +12,7 @@ use crate::note::{Kind, Meta, Quotation};
 /// (a statement's `source`; for other notes, any source of the site).
 pub(super) fn check_quotations(site: &Site, diags: &mut Diagnostics) {
     use crate::config::QuotationCheck;
+    use rayon::prelude::*;
     let mode = site.config.quotations;
     if mode == QuotationCheck::Off {
         return;
@@ -24,71 +25,69 @@ pub(super) fn check_quotations(site: &Site, diags: &mut Diagnostics) {
         return;
     }
     let index = PassageIndex::new(&sources);
+    let found = |wanted: &str, source: Option<NoteId>| match source {
+        Some(id) => {
+            index.candidates(wanted).any(|c| c == id) && sources.get(&id).is_some_and(|s| s.0.text.contains(wanted))
+        }
+        None => index.candidates(wanted).any(|id| sources[&id].0.text.contains(wanted)),
+    };
+    // Each note's quotations, and the source they must stand in.
+    let mut quoting: Vec<(&std::path::Path, &str, &[Quotation], Option<NoteId>)> = site
+        .notes
+        .iter()
+        .filter_map(|note| {
+            let source = match &note.meta {
+                Meta::Statement(s) => Some(site.id(&s.source.as_ref()?.value)?),
+                Meta::Source(_) => return None,
+                _ => None,
+            };
+            Some((note.path.as_path(), &*note.text, note.quotations.as_slice(), source))
+        })
+        .collect();
+    if let Some(home) = &site.home {
+        quoting.push((&home.path, &home.text, &home.quotations, None));
+    }
+    // Every quotation not found, in note order (checked in parallel).
+    let misses: Vec<(&std::path::Path, &str, &Quotation, Option<NoteId>, String)> = quoting
+        .par_iter()
+        .flat_map_iter(|&(path, text, quotations, source)| {
+            quotations.iter().filter_map(move |q| {
+                let wanted = normalize(q.text.trim_end_matches(['.', ',']));
+                let wanted = wanted.trim_matches('"').to_string();
+                (!wanted.is_empty() && !found(&wanted, source)).then_some((path, text, q, source, wanted))
+            })
+        })
+        .collect();
     // In warn mode only the first few are shown in full, then a count.
     const SHOWN_WARNINGS: usize = 5;
-    let mut missing = 0usize;
-    let mut check = |path: &std::path::Path, text: &str, quotations: &[Quotation], source: Option<NoteId>| {
-        for q in quotations {
-            let wanted = normalize(q.text.trim_end_matches(['.', ',']));
-            let wanted = wanted.trim_matches('"');
-            if wanted.is_empty() {
-                continue;
-            }
-            let found = match source {
-                Some(id) => {
-                    index.candidates(wanted).any(|c| c == id)
-                        && sources.get(&id).is_some_and(|s| s.0.text.contains(wanted))
-                }
-                None => index.candidates(wanted).any(|id| sources[&id].0.text.contains(wanted)),
-            };
-            if found {
-                continue;
-            }
-            missing += 1;
-            if mode == QuotationCheck::Warn && missing > SHOWN_WARNINGS {
-                continue;
-            }
-            let (near, in_source) = nearest_passage(
-                wanted,
-                source.map_or_else(|| sources.values().collect(), |id| sources.get(&id).into_iter().collect()),
-            );
-            let source_name = source
-                .map_or_else(|| "any source note".to_string(), |id| format!("its source `{}`", site.notes[id].slug));
-            let mut d = Diagnostic::error(
-                path,
-                Some(text),
-                q.pos,
-                format!("quotation not found word for word in {source_name}: “{}”", q.text),
-            );
-            d = match near {
-                Some(near) if in_source => d.with_help(format!("the nearest passage in the source is: “{near}”")),
-                _ => d.with_help("quote the source exactly, or drop the quotation marks and mark it as a paraphrase"),
-            };
-            if mode == QuotationCheck::Warn {
-                d = d.warning();
-            }
-            diags.push(d);
-        }
-    };
-    for note in &site.notes {
-        let source = match &note.meta {
-            Meta::Statement(s) => match &s.source {
-                Some(r) => site.id(&r.value),
-                None => continue,
-            },
-            Meta::Source(_) => continue,
-            _ => None,
+    let shown = if mode == QuotationCheck::Warn { SHOWN_WARNINGS.min(misses.len()) } else { misses.len() };
+    for (path, text, q, source, wanted) in &misses[..shown] {
+        let (near, in_source) = nearest_passage(
+            wanted,
+            source.map_or_else(|| sources.values().collect(), |id| sources.get(&id).into_iter().collect()),
+        );
+        let source_name =
+            source.map_or_else(|| "any source note".to_string(), |id| format!("its source `{}`", site.notes[id].slug));
+        let mut d = Diagnostic::error(
+            path,
+            Some(text),
+            q.pos,
+            format!("quotation not found word for word in {source_name}: “{}”", q.text),
+        );
+        d = match near {
+            Some(near) if in_source => d.with_help(format!("the nearest passage in the source is: “{near}”")),
+            _ => d.with_help("quote the source exactly, or drop the quotation marks and mark it as a paraphrase"),
         };
-        check(&note.path, &note.text, &note.quotations, source);
+        if mode == QuotationCheck::Warn {
+            d = d.warning();
+        }
+        diags.push(d);
     }
-    if let Some(home) = &site.home {
-        check(&home.path, &home.text, &home.quotations, None);
-    }
-    if mode == QuotationCheck::Warn && missing > SHOWN_WARNINGS {
+    if misses.len() > shown {
         diags.push(
             Diagnostic::file_error(
                 std::path::Path::new("site.toml"),
-                format!("{} more quotations are not found in their sources", missing - SHOWN_WARNINGS),
+                format!("{} more quotations are not found in their sources", misses.len() - shown),
             )
             .with_help("set `quotations = \"error\"` in site.toml to list them all and fail the build")
             .warning(),
