@@ -112,8 +112,11 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
     }
 
     // Watch.
-    let (events_tx, mut events_rx) = mpsc::unbounded_channel();
+    // Only changes that matter reach the rebuild loop: the reads of a
+    // rebuild itself, and editor leftovers, never do.
+    let (events_tx, mut events_rx) = mpsc::unbounded_channel::<Vec<(Change, PathBuf)>>();
     let verbosity = options.verbosity;
+    let watch_root = root.clone();
     let mut watcher =
         Watcher::start(&root, options.poll, DEBOUNCE, move |events: notify_debouncer_full::DebounceEventResult| {
             if verbosity > 1 {
@@ -122,7 +125,10 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
                     Err(errors) => errors.iter().for_each(|e| eprintln!("watch error: {e}")),
                 }
             }
-            let _ = events_tx.send(events);
+            let found = changes(&watch_root, &events);
+            if !found.is_empty() {
+                let _ = events_tx.send(found);
+            }
         })
         .with_context(|| format!("watching {}", root.display()))?;
 
@@ -143,20 +149,13 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
     });
 
     let rebuilds = async {
-        while let Some(first) = events_rx.recv().await {
-            // Everything that arrived meanwhile is one rebuild.
-            let mut batch = changes(&root, &first);
-            if batch.is_empty() {
-                continue;
-            }
+        while let Some(mut batch) = events_rx.recv().await {
+            // Everything that arrives until a quiet moment is one rebuild.
             while let Ok(Some(more)) = tokio::time::timeout(QUIET, events_rx.recv()).await {
-                batch.extend(changes(&root, &more));
+                batch.extend(more);
             }
             batch.sort();
             batch.dedup();
-            if batch.is_empty() {
-                continue;
-            }
             for dir in watch::WATCHED_DIRS {
                 let path = root.join(dir);
                 if batch.iter().any(|(_, p)| p.as_path() == std::path::Path::new(dir)) && path.is_dir() {
@@ -181,6 +180,10 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
                         format!("{what}: rebuilt {pages} pages in {} ms", started.elapsed().as_millis()),
                     );
                 }
+                // Files changed again while this rebuild read them (an editor
+                // still writing): the errors may be of a half-written file, so
+                // they are not shown; the next rebuild decides.
+                Err(_) if !events_rx.is_empty() => {}
                 Err(errors) => {
                     let count = errors.views.len();
                     status_tx.send_modify(|s| s.errors = Some(Arc::new(errors.views)));
