@@ -249,6 +249,17 @@ mod tests {
     }
 
     #[test]
+    fn column_numbers_on_a_very_long_line_count_characters() {
+        // Regression: columns were counted from the line start for every
+        // position, quadratic on a one-line note with many links.
+        let ascii = "x".repeat(100_000);
+        let index = LineIndex::new(&ascii);
+        assert_eq!(index.position(99_999), Position { line: 1, col: 100_000 });
+        let wide = format!("é{}", "x".repeat(10));
+        assert_eq!(LineIndex::new(&wide).position(3), Position { line: 1, col: 3 });
+    }
+
+    #[test]
     fn display_shows_line_and_caret() {
         let d =
             Diagnostic::error(Path::new("content/a.md"), Some("one\ntwo words\n"), Position { line: 2, col: 5 }, "bad")

@@ -274,6 +274,25 @@ mod tests {
     }
 
     #[test]
+    fn many_links_in_one_paragraph_each_get_their_own_sentence() {
+        // Regression: each link's sentence was cut from the whole paragraph,
+        // quadratic in the number of links (100,000 links took seconds).
+        let body = "See [[a]]. ".repeat(20_000);
+        let s = scan_str(&body);
+        assert_eq!(s.links.len(), 20_000);
+        assert!(s.links.iter().all(|l| l.sentence == "See \u{1}a\u{2}."), "{:?}", &s.links[0].sentence);
+        assert_eq!(s.links[19_999].pos.col, 19_999 * 11 + 5);
+    }
+
+    #[test]
+    fn a_sentence_longer_than_the_reach_is_cut_with_ellipses() {
+        let body = format!("{} [[a]] {}", "word ".repeat(200), "more ".repeat(200));
+        let s = scan_str(&body);
+        assert!(s.links[0].sentence.starts_with("… ") && s.links[0].sentence.ends_with(" …"));
+        assert!(s.links[0].sentence.chars().count() < 700);
+    }
+
+    #[test]
     fn wikilink_heading_is_split() {
         let s = scan_str("See [[rubio-call#what-it-says]].");
         assert_eq!(s.links[0].target, "rubio-call");
