@@ -334,6 +334,8 @@ fn requests_cannot_leave_the_site() {
 #[test]
 fn serve_writes_nothing_to_public() {
     let server = Server::start(fixture("basic"));
+    assert!(server.addr.starts_with("127.0.0.1:"), "listens on loopback by default: {}", server.addr);
+    assert!(!server.log().iter().any(|l| l.contains("reachable from the network")));
     assert_eq!(server.get("/").0, 200);
     assert!(!server.root().join("public").exists());
 }
