@@ -223,6 +223,13 @@ fn walk(root: &Path, dir: &str, canonical_root: &Path, errors: &mut Vec<Diagnost
                     errors.push(Diagnostic::file_error(&rel, "symlinked folders are not followed").warning());
                     continue;
                 }
+                Ok(target) if !target.is_file() => {
+                    errors.push(Diagnostic::file_error(
+                        &rel,
+                        "symlink to something that is not a file (a pipe or a device), not followed",
+                    ));
+                    continue;
+                }
                 Ok(_) => {}
             }
         } else if !entry.file_type().is_file() {

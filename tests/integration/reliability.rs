@@ -110,11 +110,19 @@ fn symlinks_that_leave_the_site_or_loop_are_reported_not_followed() {
     fs::write(outside.path().join("secret.md"), "+++\nname = \"Secret\"\nkind = \"person\"\n+++\n").unwrap();
     symlink(outside.path().join("secret.md"), site.path().join("content/actors/secret.md")).unwrap();
     symlink(site.path().join("static/loop"), site.path().join("static/loop")).unwrap();
+    // A pipe would block a read forever: neither it nor a link to it is read.
+    let fifo = site.path().join("content/pipe");
+    if Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success()) {
+        symlink(&fifo, site.path().join("content/actors/piped.md")).unwrap();
+    }
     let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
     let err = stderr(&r);
     assert_eq!(r.status.code(), Some(1), "{err}");
     assert!(err.contains("content/actors/secret.md:1:1: error: symlink points outside the site"), "{err}");
     assert!(err.contains("static/loop:1:1: error: broken or looping symlink"), "{err}");
+    if site.path().join("content/pipe").exists() {
+        assert!(err.contains("content/actors/piped.md:1:1: error: symlink to something that is not a file"), "{err}");
+    }
 }
 
 #[test]
