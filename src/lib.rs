@@ -22,7 +22,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -144,9 +144,22 @@ impl Prepared {
     }
 }
 
+/// Parsed notes kept from one build to the next, so that a rebuild parses
+/// only the files that changed (a note's parse depends on its path and text
+/// alone). `serve` keeps one.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    notes: HashMap<PathBuf, (Arc<str>, Result<note::Note, Vec<Diagnostic>>)>,
+}
+
 /// Loads, parses, links and renders the site, all in memory.
 pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
-    let mut p = prepare(options)?;
+    generate_cached(options, &mut ParseCache::default())
+}
+
+/// [`generate`], reusing the parse of every note whose text has not changed.
+pub fn generate_cached(options: &BuildOptions, cache: &mut ParseCache) -> Result<Generated, BuildError> {
+    let mut p = prepare(options, cache)?;
     let pages = render::render(&p.site, &p.templates, &p.render_options).map_err(BuildError::Content)?;
     p.clock.lap("render");
     Ok(p.into_generated(pages))
@@ -154,7 +167,7 @@ pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
 
 /// Everything before rendering: load, parse, model, templates, and the
 /// checks that need them all.
-fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
+fn prepare(options: &BuildOptions, cache: &mut ParseCache) -> Result<Prepared, BuildError> {
     let root = &options.root;
     if !root.is_dir() {
         return Err(BuildError::Io {
@@ -190,8 +203,16 @@ fn prepare(options: &BuildOptions) -> Result<Prepared, BuildError> {
         config.base_url = config::normalize_base_url(base);
     }
 
-    let parsed: Vec<Result<note::Note, Vec<Diagnostic>>> =
-        files.notes.par_iter().map(|f| parse::parse_note(f.kind, &f.slug, &f.path, Arc::clone(&f.text))).collect();
+    let parsed: Vec<Result<note::Note, Vec<Diagnostic>>> = files
+        .notes
+        .par_iter()
+        .map(|f| match cache.notes.get(&f.path) {
+            Some((text, parsed)) if **text == *f.text => parsed.clone(),
+            _ => parse::parse_note(f.kind, &f.slug, &f.path, Arc::clone(&f.text)),
+        })
+        .collect();
+    cache.notes =
+        files.notes.iter().zip(&parsed).map(|(f, p)| (f.path.clone(), (Arc::clone(&f.text), p.clone()))).collect();
     let mut notes = Vec::with_capacity(parsed.len());
     let mut unreadable = std::collections::HashSet::new();
     for (r, file) in parsed.into_iter().zip(&files.notes) {
@@ -316,7 +337,7 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
         move |error| BuildError::Io { path, error }
     };
     let lock = write::lock(&output, on_wait).map_err(io(&output))?;
-    let mut p = prepare(options)?;
+    let mut p = prepare(options, &mut ParseCache::default())?;
     let mut render_error = None;
     let written = write::write_with(&output, &p.assets, |sink| {
         match render::render_each(&p.site, &p.templates, &p.render_options, sink) {
@@ -351,7 +372,7 @@ pub fn output_of(options: &BuildOptions) -> PathBuf {
 /// errors are found — writing and keeping nothing. The pages of the result
 /// are empty; it counts them.
 pub fn check(options: &BuildOptions) -> Result<CheckReport, BuildError> {
-    let mut p = prepare(options)?;
+    let mut p = prepare(options, &mut ParseCache::default())?;
     let pages = match render::render_each(&p.site, &p.templates, &p.render_options, &|_| Ok(())) {
         Ok(n) => n,
         Err(render::RenderError::Content(d)) => return Err(BuildError::Content(d)),

@@ -91,7 +91,8 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
     let started = Instant::now();
     let (site_tx, site_rx) = channel::channel(Arc::new(Snapshot::default()));
     let (status_tx, status_rx) = channel::channel(Status::default());
-    let first = rebuild(&options.build).await;
+    let cache = Arc::new(Mutex::new(crate::ParseCache::default()));
+    let first = rebuild(&options.build, &cache).await;
     match first {
         Ok((snapshot, pages)) => {
             site_tx.send_replace(Arc::new(snapshot));
@@ -164,7 +165,7 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
             }
             let started = Instant::now();
             let what = describe(&batch);
-            match rebuild(&options.build).await {
+            match rebuild(&options.build, &cache).await {
                 Ok((snapshot, pages)) => {
                     site_tx.send_replace(Arc::new(snapshot));
                     let css_only = batch.iter().all(|(c, _)| *c == Change::Style);
@@ -227,10 +228,12 @@ struct Failure {
 }
 
 /// Builds the site into memory, off the async threads.
-async fn rebuild(options: &BuildOptions) -> Result<(Snapshot, usize), Failure> {
+async fn rebuild(options: &BuildOptions, cache: &Arc<Mutex<crate::ParseCache>>) -> Result<(Snapshot, usize), Failure> {
     let options = options.clone();
+    let cache = Arc::clone(cache);
     let result = tokio::task::spawn_blocking(move || {
-        let generated = crate::generate(&options)?;
+        let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let generated = crate::generate_cached(&options, &mut cache)?;
         let pages = generated.pages.len();
         let snapshot = Snapshot::of(generated)
             .map_err(|error| crate::BuildError::Io { path: options.root.join("static"), error })?;
