@@ -149,8 +149,11 @@ impl Prepared {
 /// alone). `serve` keeps one.
 #[derive(Debug, Default)]
 pub struct ParseCache {
-    notes: HashMap<PathBuf, (Arc<str>, Result<note::Note, Vec<Diagnostic>>)>,
+    notes: HashMap<PathBuf, (Arc<str>, Parsed)>,
 }
+
+/// A note as parsed, or why it could not be.
+type Parsed = Result<note::Note, Vec<Diagnostic>>;
 
 /// Loads, parses, links and renders the site, all in memory.
 pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
@@ -203,7 +206,7 @@ fn prepare(options: &BuildOptions, cache: &mut ParseCache) -> Result<Prepared, B
         config.base_url = config::normalize_base_url(base);
     }
 
-    let parsed: Vec<Result<note::Note, Vec<Diagnostic>>> = files
+    let parsed: Vec<Parsed> = files
         .notes
         .par_iter()
         .map(|f| match cache.notes.get(&f.path) {
