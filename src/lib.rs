@@ -333,14 +333,15 @@ impl BuildReport {
 /// rendered, into a folder that replaces the output only when complete.
 pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    let output = output_of(options);
+    // Reading and checking the site needs no lock: only writing does.
+    let mut p = prepare(options, &mut ParseCache::default())?;
+    let output = options.output_dir(&p.site.config);
     write::check_output(&options.root, &output).map_err(BuildError::Output)?;
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |error| BuildError::Io { path, error }
     };
     let lock = write::lock(&output, on_wait).map_err(io(&output))?;
-    let mut p = prepare(options, &mut ParseCache::default())?;
     let mut render_error = None;
     let written = write::write_with(&output, &p.assets, |sink| {
         match render::render_each(&p.site, &p.templates, &p.render_options, sink) {
@@ -361,14 +362,6 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     let pages = files_written - p.assets.len();
     let generated = p.into_generated(Vec::new());
     Ok(BuildReport { generated, pages, files_written, output, elapsed: started.elapsed() })
-}
-
-/// The output folder, which depends on `site.toml`'s `output_dir`.
-/// (A broken `site.toml` is reported by `generate`.)
-pub fn output_of(options: &BuildOptions) -> PathBuf {
-    let path = options.root.join("site.toml");
-    let config = load::read_text(&path, Path::new("site.toml")).ok().and_then(|t| SiteConfig::parse(&path, &t).ok());
-    options.output_dir(config.as_ref().unwrap_or(&SiteConfig::default()))
 }
 
 /// Checks the site as `build` would — every page is rendered, so template

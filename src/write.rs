@@ -176,14 +176,6 @@ pub fn write_with(
     result
 }
 
-/// Writes `pages` and `assets` as the new content of `output`. Call with the lock held.
-pub fn write(output: &Path, pages: &[Page], assets: &[(String, Asset)]) -> io::Result<usize> {
-    write_with(output, assets, |sink| {
-        pages.par_iter().try_for_each(|p| sink(p.clone()))?;
-        Ok(pages.len())
-    })
-}
-
 /// Copies the static files into `dir` and marks it as readout's.
 fn write_assets(dir: &Path, assets: &[(String, Asset)]) -> io::Result<usize> {
     let mut folders: Vec<PathBuf> =
@@ -259,9 +251,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let page = |path: &str, content: &str| Page { path: path.into(), content: content.into() };
+        let write = |pages: Vec<Page>| {
+            write_with(&out, &[], |sink| {
+                let n = pages.len();
+                pages.into_iter().try_for_each(sink)?;
+                Ok(n)
+            })
+        };
         let _lock = lock(&out, || {}).unwrap();
-        write(&out, &[page("index.html", "one"), page("a/index.html", "a")], &[]).unwrap();
-        write(&out, &[page("index.html", "two")], &[]).unwrap();
+        write(vec![page("index.html", "one"), page("a/index.html", "a")]).unwrap();
+        write(vec![page("index.html", "two")]).unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("a").exists());
         assert!(out.join(MARKER).exists());
