@@ -123,7 +123,7 @@ fn plural(word: &str) -> String {
 /// A site loaded, parsed, linked and checked, ready to render.
 struct Prepared {
     site: model::Site,
-    templates: Templates,
+    templates: Arc<Templates>,
     assets: Vec<(String, Asset)>,
     counts: BTreeMap<Kind, usize>,
     warnings: Diagnostics,
@@ -144,25 +144,64 @@ impl Prepared {
     }
 }
 
-/// Parsed notes kept from one build to the next, so that a rebuild parses
-/// only the files that changed (a note's parse depends on its path and text
-/// alone). `serve` keeps one.
-#[derive(Debug, Default)]
-pub struct ParseCache {
-    notes: HashMap<PathBuf, (Arc<str>, Parsed)>,
+/// What one build keeps for the next, so that a rebuild redoes only what
+/// a change touched: it reads again only the changed files, parses only
+/// the notes whose text changed (a note's parse depends on its path and
+/// text alone), keeps the compiled templates while they are unchanged,
+/// and renders only the pages whose HTML can change. `serve` keeps one.
+#[derive(Default)]
+pub struct Rebuilder {
+    loaded: Option<load::Loaded>,
+    parsed: HashMap<PathBuf, (Arc<str>, Parsed)>,
+    templates: Option<(Vec<(String, String)>, Arc<Templates>)>,
+    pages: render::Memo,
+    /// What every page depends on, as of the last good render.
+    inputs: Option<(SiteConfig, RenderOptions, bool)>,
 }
 
 /// A note as parsed, or why it could not be.
-type Parsed = Result<note::Note, Vec<Diagnostic>>;
+type Parsed = Result<Arc<note::Note>, Vec<Diagnostic>>;
+
+/// What a rebuild made.
+#[derive(Debug)]
+pub struct Rebuilt {
+    pub config: SiteConfig,
+    /// The pages rendered (all of them, or those that changed) and the pages gone.
+    pub update: render::Update,
+    /// Static files by output path.
+    pub assets: Vec<(String, Asset)>,
+    pub counts: BTreeMap<Kind, usize>,
+    pub warnings: Diagnostics,
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Rebuilder {
+    /// Brings the site up to date. `changed` lists the paths (relative to
+    /// the site's root) that changed since the last call; `None` reads
+    /// everything again.
+    pub fn rebuild(&mut self, options: &BuildOptions, changed: Option<&[PathBuf]>) -> Result<Rebuilt, BuildError> {
+        let mut p = prepare(options, self, changed)?;
+        let inputs = (p.site.config.clone(), p.render_options.clone(), options.drafts);
+        let everything = self.inputs.as_ref() != Some(&inputs);
+        let config = p.site.config.clone();
+        let update =
+            self.pages.render(p.site, &p.templates, &p.render_options, everything).map_err(BuildError::Content)?;
+        self.inputs = Some(inputs);
+        p.clock.lap("render");
+        Ok(Rebuilt {
+            config,
+            update,
+            assets: p.assets,
+            counts: p.counts,
+            warnings: p.warnings,
+            stages: p.clock.laps,
+        })
+    }
+}
 
 /// Loads, parses, links and renders the site, all in memory.
 pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
-    generate_cached(options, &mut ParseCache::default())
-}
-
-/// [`generate`], reusing the parse of every note whose text has not changed.
-pub fn generate_cached(options: &BuildOptions, cache: &mut ParseCache) -> Result<Generated, BuildError> {
-    let mut p = prepare(options, cache)?;
+    let mut p = prepare(options, &mut Rebuilder::default(), None)?;
     let pages = render::render(&p.site, &p.templates, &p.render_options).map_err(BuildError::Content)?;
     p.clock.lap("render");
     Ok(p.into_generated(pages))
@@ -170,7 +209,7 @@ pub fn generate_cached(options: &BuildOptions, cache: &mut ParseCache) -> Result
 
 /// Everything before rendering: load, parse, model, templates, and the
 /// checks that need them all.
-fn prepare(options: &BuildOptions, cache: &mut ParseCache) -> Result<Prepared, BuildError> {
+fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathBuf]>) -> Result<Prepared, BuildError> {
     let root = &options.root;
     if !root.is_dir() {
         return Err(BuildError::Io {
@@ -179,7 +218,15 @@ fn prepare(options: &BuildOptions, cache: &mut ParseCache) -> Result<Prepared, B
         });
     }
     let mut clock = StageClock::new();
-    let (files, load_errors) = load::load(root);
+    let loaded = match (keep.loaded.take(), changed) {
+        (Some(mut loaded), Some(changed)) => {
+            loaded.update(root, changed);
+            loaded
+        }
+        _ => load::Loaded::new(root),
+    };
+    let load_errors = loaded.errors();
+    let files = &keep.loaded.insert(loaded).files;
     clock.lap("load");
     let mut diags = Diagnostics::default();
     diags.extend(load_errors);
@@ -209,13 +256,25 @@ fn prepare(options: &BuildOptions, cache: &mut ParseCache) -> Result<Prepared, B
     let parsed: Vec<Parsed> = files
         .notes
         .par_iter()
-        .map(|f| match cache.notes.get(&f.path) {
-            Some((text, parsed)) if **text == *f.text => parsed.clone(),
-            _ => parse::parse_note(f.kind, &f.slug, &f.path, Arc::clone(&f.text)),
+        .map(|f| match keep.parsed.get(&f.path) {
+            Some((text, parsed)) if Arc::ptr_eq(text, &f.text) || **text == *f.text => parsed.clone(),
+            _ => parse::parse_note(f.kind, &f.slug, &f.path, Arc::clone(&f.text)).map(Arc::new),
         })
         .collect();
-    cache.notes =
-        files.notes.iter().zip(&parsed).map(|(f, p)| (f.path.clone(), (Arc::clone(&f.text), p.clone()))).collect();
+    // Entries of deleted files stay until there are many: a parse depends
+    // only on the path and the text, so an old entry is never wrong.
+    if keep.parsed.len() > 2 * files.notes.len() {
+        keep.parsed.clear();
+    }
+    for (f, p) in files.notes.iter().zip(&parsed) {
+        match keep.parsed.get_mut(&f.path) {
+            Some(entry) if Arc::ptr_eq(&entry.0, &f.text) => {}
+            Some(entry) => *entry = (Arc::clone(&f.text), p.clone()),
+            None => {
+                keep.parsed.insert(f.path.clone(), (Arc::clone(&f.text), p.clone()));
+            }
+        }
+    }
     let mut notes = Vec::with_capacity(parsed.len());
     let mut unreadable = std::collections::HashSet::new();
     for (r, file) in parsed.into_iter().zip(&files.notes) {
@@ -243,12 +302,20 @@ fn prepare(options: &BuildOptions, cache: &mut ParseCache) -> Result<Prepared, B
     diags.extend(model_diags.0);
 
     clock.lap("model");
-    let templates = match Templates::compile(&files.templates) {
-        Ok(t) => Some(t),
-        Err(errors) => {
-            diags.extend(errors);
-            None
-        }
+    let template_texts: Vec<(String, String)> = files.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect();
+    let templates = match &keep.templates {
+        Some((texts, compiled)) if *texts == template_texts => Some(Arc::clone(compiled)),
+        _ => match Templates::compile(&files.templates) {
+            Ok(t) => {
+                let t = Arc::new(t);
+                keep.templates = Some((template_texts, Arc::clone(&t)));
+                Some(t)
+            }
+            Err(errors) => {
+                diags.extend(errors);
+                None
+            }
+        },
     };
 
     let mut counts = BTreeMap::new();
@@ -334,7 +401,7 @@ impl BuildReport {
 pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     // Reading and checking the site needs no lock: only writing does.
-    let mut p = prepare(options, &mut ParseCache::default())?;
+    let mut p = prepare(options, &mut Rebuilder::default(), None)?;
     let output = options.output_dir(&p.site.config);
     write::check_output(&options.root, &output).map_err(BuildError::Output)?;
     let io = |path: &Path| {
@@ -368,7 +435,7 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
 /// errors are found — writing and keeping nothing. The pages of the result
 /// are empty; it counts them.
 pub fn check(options: &BuildOptions) -> Result<CheckReport, BuildError> {
-    let mut p = prepare(options, &mut ParseCache::default())?;
+    let mut p = prepare(options, &mut Rebuilder::default(), None)?;
     let pages = match render::render_each(&p.site, &p.templates, &p.render_options, &|_| Ok(())) {
         Ok(n) => n,
         Err(render::RenderError::Content(d)) => return Err(BuildError::Content(d)),

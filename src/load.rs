@@ -84,25 +84,178 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
 
 /// Reads the site at `root`. Problems are collected, not fatal.
 pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
-    let mut files = SiteFiles::default();
-    let mut errors = Vec::new();
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let loaded = Loaded::new(root);
+    let errors = loaded.errors();
+    (loaded.files, errors)
+}
 
-    let config_path = root.join("site.toml");
-    if config_path.exists() {
-        match read_text(&config_path, Path::new("site.toml")) {
-            Ok(text) => files.config = Some((PathBuf::from("site.toml"), text)),
-            Err(e) => errors.push(e),
+/// The parts of a site that are read separately, so that a change to one
+/// is read again without the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Part {
+    Config,
+    Content,
+    Templates,
+    Statics,
+}
+
+/// A loaded site that can be brought up to date with the paths that
+/// changed, reading only those (`serve` keeps one).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub files: SiteFiles,
+    /// The problems found, per part.
+    errors: [Vec<Diagnostic>; 4],
+}
+
+impl Loaded {
+    /// Reads the whole site at `root`.
+    pub fn new(root: &Path) -> Loaded {
+        let mut loaded = Loaded::default();
+        for part in [Part::Config, Part::Content, Part::Templates, Part::Statics] {
+            loaded.read(root, part);
+        }
+        loaded
+    }
+
+    /// Every problem found, in part order.
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        self.errors.iter().flatten().cloned().collect()
+    }
+
+    /// Reads again what `changed` (paths relative to `root`) touches: a
+    /// changed or deleted note alone, anything else its whole part.
+    pub fn update(&mut self, root: &Path, changed: &[PathBuf]) {
+        let mut parts = std::collections::BTreeSet::new();
+        for rel in changed {
+            let part = match rel.components().next().and_then(|c| c.as_os_str().to_str()) {
+                Some("site.toml") => Part::Config,
+                Some("templates") => Part::Templates,
+                Some("static") => Part::Statics,
+                Some("content") => Part::Content,
+                _ => continue,
+            };
+            if part == Part::Content && !parts.contains(&Part::Content) && self.update_note(root, rel) {
+                continue;
+            }
+            parts.insert(part);
+        }
+        for part in parts {
+            self.read(root, part);
         }
     }
 
+    /// Reads one changed note file again, or says it cannot (then the
+    /// whole of `content/` is read).
+    fn update_note(&mut self, root: &Path, rel: &Path) -> bool {
+        if !self.errors[Part::Content as usize].is_empty() {
+            return false; // Errors are only ever recomputed as a whole.
+        }
+        let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+        let path = root.join(rel);
+        let exists = match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_file() => true,
+            Ok(_) => return false,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(_) => return false,
+        };
+        match parts.as_slice() {
+            ["content", "_index.md"] => {
+                self.files.home = match exists {
+                    true => match read_text(&path, rel) {
+                        Ok(text) => Some((rel.to_path_buf(), Arc::from(text))),
+                        Err(_) => return false,
+                    },
+                    false => None,
+                };
+                true
+            }
+            ["content", folder, file] if file.ends_with(".md") => {
+                let (Some(kind), slug) = (Kind::from_folder(folder), file.trim_end_matches(".md")) else {
+                    return false;
+                };
+                if check_slug_syntax(slug).is_err() || is_ignored(file) {
+                    return false;
+                }
+                let at = self.files.notes.binary_search_by(|n| n.path.as_path().cmp(rel));
+                match (exists, at) {
+                    (true, at) => {
+                        let Ok(text) = read_text(&path, rel) else { return false };
+                        let note = NoteFile { kind, slug: slug.to_string(), path: rel.to_path_buf(), text: Arc::from(text) };
+                        match at {
+                            Ok(i) => self.files.notes[i] = note,
+                            Err(i) => self.files.notes.insert(i, note),
+                        }
+                    }
+                    (false, Ok(i)) => {
+                        self.files.notes.remove(i);
+                    }
+                    (false, Err(_)) => {}
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn read(&mut self, root: &Path, part: Part) {
+        let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let mut errors = Vec::new();
+        let files = &mut self.files;
+        match part {
+            Part::Config => {
+                files.config = None;
+                let config_path = root.join("site.toml");
+                if config_path.exists() {
+                    match read_text(&config_path, Path::new("site.toml")) {
+                        Ok(text) => files.config = Some((PathBuf::from("site.toml"), text)),
+                        Err(e) => errors.push(e),
+                    }
+                }
+            }
+            Part::Content => {
+                let (home, notes) = read_content(root, &canonical_root, &mut errors);
+                files.home = home;
+                files.notes = notes;
+            }
+            Part::Templates => {
+                files.templates.clear();
+                for (path, rel) in walk(root, "templates", &canonical_root, &mut errors) {
+                    let name = rel.strip_prefix("templates").unwrap_or(&rel).to_string_lossy().replace('\\', "/");
+                    match read_text(&path, &rel) {
+                        Ok(text) => files.templates.push(TemplateFile { name, path: rel, text }),
+                        Err(e) => errors.push(e),
+                    }
+                }
+                files.templates.sort_by(|a, b| a.name.cmp(&b.name));
+            }
+            Part::Statics => {
+                files.statics.clear();
+                for (path, rel) in walk(root, "static", &canonical_root, &mut errors) {
+                    let output = rel.strip_prefix("static").unwrap_or(&rel).to_string_lossy().replace('\\', "/");
+                    files.statics.push(StaticFile { source: path, output });
+                }
+                files.statics.sort_by(|a, b| a.output.cmp(&b.output));
+            }
+        }
+        self.errors[part as usize] = errors;
+    }
+}
+
+/// The home note and the notes under `content/`, sorted by path.
+fn read_content(
+    root: &Path,
+    canonical_root: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> (Option<(PathBuf, Arc<str>)>, Vec<NoteFile>) {
+    let mut home = None;
     // Notes: find them, then read them in parallel.
     let mut found: Vec<(Kind, String, PathBuf)> = Vec::new();
-    for (path, rel) in walk(root, "content", &canonical_root, &mut errors) {
+    for (path, rel) in walk(root, "content", canonical_root, errors) {
         let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
         match parts.as_slice() {
             ["content", "_index.md"] => match read_text(&path, &rel) {
-                Ok(text) => files.home = Some((rel.clone(), Arc::from(text))),
+                Ok(text) => home = Some((rel.clone(), Arc::from(text))),
                 Err(e) => errors.push(e),
             },
             ["content", folder, file] if file.ends_with(".md") => {
@@ -144,30 +297,15 @@ pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
             Ok(NoteFile { kind, slug, path: rel, text: Arc::from(text) })
         })
         .collect();
+    let mut notes = Vec::with_capacity(read.len());
     for r in read {
         match r {
-            Ok(note) => files.notes.push(note),
+            Ok(note) => notes.push(note),
             Err(e) => errors.push(e),
         }
     }
-
-    for (path, rel) in walk(root, "templates", &canonical_root, &mut errors) {
-        let name = rel.strip_prefix("templates").unwrap_or(&rel).to_string_lossy().replace('\\', "/");
-        match read_text(&path, &rel) {
-            Ok(text) => files.templates.push(TemplateFile { name, path: rel, text }),
-            Err(e) => errors.push(e),
-        }
-    }
-
-    for (path, rel) in walk(root, "static", &canonical_root, &mut errors) {
-        let output = rel.strip_prefix("static").unwrap_or(&rel).to_string_lossy().replace('\\', "/");
-        files.statics.push(StaticFile { source: path, output });
-    }
-
-    files.notes.sort_by(|a, b| a.path.cmp(&b.path));
-    files.templates.sort_by(|a, b| a.name.cmp(&b.name));
-    files.statics.sort_by(|a, b| a.output.cmp(&b.output));
-    (files, errors)
+    notes.sort_by(|a, b| a.path.cmp(&b.path));
+    (home, notes)
 }
 
 fn unknown_folder(rel: &Path, folder: &str) -> Diagnostic {

@@ -270,6 +270,23 @@ impl Note {
     pub fn url(&self) -> String {
         format!("{}/{}/", self.kind().url_segment(), self.slug)
     }
+
+    /// Every slug this note names: in its front matter and in its body's links.
+    pub fn references(&self) -> Vec<&str> {
+        let mut refs: Vec<&str> = Vec::new();
+        match &self.meta {
+            Meta::Actor(a) => refs.extend(a.country.iter().map(|r| r.value.as_str())),
+            Meta::Statement(s) => {
+                refs.push(&s.speaker.value);
+                refs.extend(s.addressed_to.iter().chain(&s.about).chain(&s.event).chain(&s.source).map(|r| r.value.as_str()));
+            }
+            Meta::Event(e) => refs.extend(e.actors.iter().map(|r| r.value.as_str())),
+            Meta::Comparison(c) => refs.extend([c.left.value.as_str(), c.right.value.as_str()]),
+            Meta::Source(_) => {}
+        }
+        refs.extend(self.links.iter().map(|l| l.target.as_str()));
+        refs
+    }
 }
 
 /// The home page's note, `content/_index.md`.

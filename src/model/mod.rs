@@ -7,6 +7,7 @@
 //! and the problems found.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -48,7 +49,8 @@ pub struct Site {
     pub config: SiteConfig,
     pub home: Option<HomeNote>,
     /// Sorted by kind, then slug.
-    pub notes: Vec<Note>,
+    /// Shared with the parse cache: a rebuild keeps the notes that did not change.
+    pub notes: Vec<Arc<Note>>,
     pub by_slug: HashMap<String, NoteId>,
     /// Per note: the notes that link to it.
     pub backlinks: Vec<Vec<Backlink>>,
@@ -64,7 +66,7 @@ pub struct Site {
 
 impl Site {
     pub fn note(&self, slug: &str) -> Option<&Note> {
-        self.by_slug.get(slug).map(|&id| &self.notes[id])
+        self.by_slug.get(slug).map(|&id| &*self.notes[id])
     }
 
     pub fn id(&self, slug: &str) -> Option<NoteId> {
@@ -108,7 +110,7 @@ impl Site {
 pub fn link(
     config: SiteConfig,
     home: Option<HomeNote>,
-    mut notes: Vec<Note>,
+    mut notes: Vec<Arc<Note>>,
     drafts: bool,
     unreadable: &HashSet<String>,
 ) -> (Site, Diagnostics) {
@@ -137,7 +139,7 @@ pub fn link(
     }
     let draft_slugs: HashSet<String> =
         if drafts { HashSet::new() } else { notes.iter().filter(|n| n.draft).map(|n| n.slug.clone()).collect() };
-    let notes: Vec<Note> =
+    let notes: Vec<Arc<Note>> =
         notes.into_iter().zip(duplicate).filter(|(n, dup)| !dup && (drafts || !n.draft)).map(|(n, _)| n).collect();
     let by_slug: HashMap<String, NoteId> = notes.iter().enumerate().map(|(i, n)| (n.slug.clone(), i)).collect();
 
@@ -296,7 +298,7 @@ mod tests {
     }
 
     fn site(notes: Vec<Note>, drafts: bool) -> (Site, Diagnostics) {
-        link(config(), None, notes, drafts, &HashSet::new())
+        link(config(), None, notes.into_iter().map(Arc::new).collect(), drafts, &HashSet::new())
     }
 
     fn basic() -> Vec<Note> {
@@ -383,9 +385,9 @@ mod tests {
 
     #[test]
     fn links_to_unreadable_notes_are_not_reported_twice() {
-        let notes = basic().into_iter().filter(|n| n.slug != "jaishankar").collect();
+        let notes: Vec<Note> = basic().into_iter().filter(|n| n.slug != "jaishankar").collect();
         let unreadable: HashSet<String> = ["jaishankar".to_string()].into();
-        let (_, diags) = link(config(), None, notes, false, &unreadable);
+        let (_, diags) = link(config(), None, notes.into_iter().map(Arc::new).collect(), false, &unreadable);
         assert!(!diags.has_errors(), "{diags}");
     }
 

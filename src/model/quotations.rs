@@ -205,7 +205,7 @@ mod tests {
             ),
         ];
         let config = SiteConfig { quotations: mode, ..SiteConfig::default() };
-        super::super::link(config, None, notes, false, &HashSet::new()).1
+        super::super::link(config, None, notes.into_iter().map(std::sync::Arc::new).collect(), false, &HashSet::new()).1
     }
 
     #[test]

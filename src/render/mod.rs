@@ -6,6 +6,7 @@ pub mod context;
 pub mod graph;
 pub mod highlight;
 pub mod markdown;
+mod memo;
 mod pages;
 pub mod templates;
 
@@ -21,6 +22,7 @@ use context::{card, map};
 use highlight::{PassageHighlighter, ThemeHighlighter};
 use markdown::{LinkResolver, to_html};
 use pages::{Job, list_jobs, note_job};
+pub use memo::{Memo, Update};
 pub use templates::Templates;
 
 /// One rendered output file.
@@ -32,7 +34,7 @@ pub struct Page {
 }
 
 /// What rendering needs besides the site.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderOptions {
     /// Put this script before `</body>` of every HTML page (live reload).
     pub live_reload: Option<String>,
@@ -148,28 +150,68 @@ pub fn render_each(
     options: &RenderOptions,
     sink: &(dyn Fn(Page) -> std::io::Result<()> + Sync),
 ) -> Result<usize, RenderError> {
-    let groups = country_colours(site);
-    let legend: Vec<Value> = groups
-        .iter()
-        .filter_map(|(slug, colour)| {
-            let id = site.id(slug)?;
-            Some(map([("card", card(site, id)), ("colour", (*colour).into())]))
-        })
-        .collect();
-    let shared = Shared {
-        cards: (0..site.notes.len()).into_par_iter().map(|id| card(site, id)).collect(),
-        bodies: (0..site.notes.len()).into_par_iter().map(|id| Value::safe_string(&body_html(site, id))).collect(),
-        site: map([
-            ("title", site.config.title.as_str().into()),
-            ("description", site.config.description.as_str().into()),
-            ("language", site.config.language.as_str().into()),
-            ("base_url", site.config.base_url.as_str().into()),
-            ("countries", Value::from(legend)),
-            ("has_themes", (!site.config.themes.is_empty()).into()),
-        ]),
-        groups,
-        language: crate::analysis::Language::new(&site.config.language),
-    };
+    let shared = Shared::new(site, all_cards(site), all_bodies(site));
+    let notes: Vec<NoteId> = (0..site.notes.len()).collect();
+    render_pages(site, templates, options, &shared, &Selection { notes: &notes, lists: &|_| true, groups: true }, sink)
+}
+
+/// Every note's card.
+fn all_cards(site: &Site) -> Vec<Value> {
+    (0..site.notes.len()).into_par_iter().map(|id| card(site, id)).collect()
+}
+
+/// Every note's body as HTML.
+fn all_bodies(site: &Site) -> Vec<Value> {
+    (0..site.notes.len()).into_par_iter().map(|id| Value::safe_string(&body_html(site, id))).collect()
+}
+
+impl Shared {
+    fn new(site: &Site, cards: Vec<Value>, bodies: Vec<Value>) -> Shared {
+        let groups = country_colours(site);
+        let legend: Vec<Value> = groups
+            .iter()
+            .filter_map(|(slug, colour)| {
+                let id = site.id(slug)?;
+                Some(map([("card", cards[id].clone()), ("colour", (*colour).into())]))
+            })
+            .collect();
+        Shared {
+            cards,
+            bodies,
+            site: map([
+                ("title", site.config.title.as_str().into()),
+                ("description", site.config.description.as_str().into()),
+                ("language", site.config.language.as_str().into()),
+                ("base_url", site.config.base_url.as_str().into()),
+                ("countries", Value::from(legend)),
+                ("has_themes", (!site.config.themes.is_empty()).into()),
+            ]),
+            groups,
+            language: crate::analysis::Language::new(&site.config.language),
+        }
+    }
+}
+
+/// Which pages to render.
+struct Selection<'a> {
+    /// The notes whose pages to render.
+    notes: &'a [NoteId],
+    /// Whether to render the list page at this URL (`""` is home).
+    lists: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Whether to write `groups.css`.
+    groups: bool,
+}
+
+/// Renders the selected pages, each to `sink` as it is done. Returns the
+/// number of pages rendered.
+fn render_pages(
+    site: &Site,
+    templates: &Templates,
+    options: &RenderOptions,
+    shared: &Shared,
+    selection: &Selection,
+    sink: &(dyn Fn(Page) -> std::io::Result<()> + Sync),
+) -> Result<usize, RenderError> {
     let sink_error: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mutex::new(None);
     let give = |page: Page| {
         if let Err(e) = sink(page)
@@ -196,9 +238,14 @@ pub fn render_each(
     // Note pages are made and rendered one at a time per thread: their
     // contexts are never all held at once.
     let mut errors: Vec<Diagnostic> =
-        (0..site.notes.len()).into_par_iter().filter_map(|id| render_job(note_job(site, &shared, id))).collect();
-    errors.extend(list_jobs(site, &shared).into_par_iter().filter_map(render_job).collect::<Vec<_>>());
-    give(Page { path: "groups.css".into(), content: groups_css(&shared.groups) });
+        selection.notes.par_iter().filter_map(|&id| render_job(note_job(site, shared, id))).collect();
+    let lists = list_jobs(site, shared, selection.lists);
+    let mut count = selection.notes.len() + lists.len();
+    errors.extend(lists.into_par_iter().filter_map(render_job).collect::<Vec<_>>());
+    if selection.groups {
+        give(Page { path: "groups.css".into(), content: groups_css(&shared.groups) });
+        count += 1;
+    }
     if !errors.is_empty() {
         // One broken template breaks many pages: report each place once.
         let mut diags = Diagnostics(errors);
@@ -209,7 +256,7 @@ pub fn render_each(
     if let Some(e) = sink_error.into_inner().ok().flatten() {
         return Err(RenderError::Sink(e));
     }
-    Ok(site.notes.len() + FIXED_PAGES.len())
+    Ok(count)
 }
 
 /// The id of a theme's anchor: `theme-` and the theme's name as a slug.

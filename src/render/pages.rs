@@ -185,7 +185,12 @@ fn quotation_jsonld(site: &Site, id: NoteId) -> String {
     value.to_string().replace('<', "\\u003c")
 }
 
-pub(super) fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
+/// The URLs of the list pages (`""` is home).
+pub(super) const LIST_URLS: [&str; 8] =
+    ["", "who-said-what/", "actors/", "statements/", "timeline/", "404.html", "atom.xml", "sitemap.xml"];
+
+/// The list pages that `wanted` selects by URL (`""` is home).
+pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Vec<Job> {
     let mut jobs = Vec::new();
     let all = |kind: Kind| site.of_kind(kind).collect::<Vec<_>>();
     let by_date_desc = |mut ids: Vec<NoteId>| {
@@ -206,6 +211,7 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     let timeline = site.timeline();
 
     // Home.
+    if wanted("") {
     let title = site.home.as_ref().map(|h| h.title.as_str()).filter(|t| !t.is_empty()).unwrap_or(&site.config.title);
     let mut c = base_context(site, shared, "", title);
     let intro = site.home.as_ref().map_or_else(String::new, |h| to_html(h.body(), &h.path, &h.headings, "", site));
@@ -216,7 +222,9 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     c.insert_value("statements", cards(&shared.cards, &statements_by_date));
     c.insert_value("graph", Value::safe_string(&graph::speaker_graph(site, "", &shared.groups)));
     jobs.push(Job { url: String::new(), template: "home.html", context: c });
+    }
 
+    if wanted("who-said-what/") {
     // Who said what: statements × themes.
     let mut c = base_context(site, shared, "who-said-what/", "Who said what");
     let themes: Vec<Value> = site
@@ -256,7 +264,9 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         .collect();
     c.insert_value("rows", Value::from(rows));
     jobs.push(Job { url: "who-said-what/".into(), template: "who-said-what.html", context: c });
+    }
 
+    if wanted("actors/") {
     // Actors, grouped by kind.
     let mut c = base_context(site, shared, "actors/", "Actors");
     let actors = all(Kind::Actor);
@@ -270,20 +280,28 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     }
     c.insert_value("actors", cards(&shared.cards, &actors));
     jobs.push(Job { url: "actors/".into(), template: "actors.html", context: c });
+    }
 
+    if wanted("statements/") {
     let mut c = base_context(site, shared, "statements/", "Statements");
     c.insert_value("statements", cards(&shared.cards, &statements_by_date));
     jobs.push(Job { url: "statements/".into(), template: "statements.html", context: c });
+    }
 
+    if wanted("timeline/") {
     let mut c = base_context(site, shared, "timeline/", "Timeline");
     c.insert_value("entries", cards(&shared.cards, &timeline));
     jobs.push(Job { url: "timeline/".into(), template: "timeline.html", context: c });
+    }
 
+    if wanted("404.html") {
     // The 404 page is served at any depth, so its links start from the base URL's path.
     let mut c = base_context(site, shared, "404.html", "Page not found");
     c.insert("root", &base_path(&site.config.base_url));
     jobs.push(Job { url: "404.html".into(), template: "404.html", context: c });
+    }
 
+    if wanted("atom.xml") {
     // Feed: statements, newest first.
     let feed_ids = by_date_desc(all(Kind::Statement));
     let mut c = base_context(site, shared, "atom.xml", &site.config.title);
@@ -306,7 +324,9 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
         .collect();
     c.insert_value("entries", Value::from(entries));
     jobs.push(Job { url: "atom.xml".into(), template: "atom.xml", context: c });
+    }
 
+    if wanted("sitemap.xml") {
     // Sitemap: every page.
     let mut urls: Vec<String> =
         vec![String::new(), "actors/".into(), "statements/".into(), "timeline/".into(), "who-said-what/".into()];
@@ -314,5 +334,6 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     let mut c = base_context(site, shared, "sitemap.xml", "Sitemap");
     c.insert("urls", &urls.iter().map(|u| format!("{}{}", site.config.base_url, u)).collect::<Vec<_>>());
     jobs.push(Job { url: "sitemap.xml".into(), template: "sitemap.xml", context: c });
+    }
     jobs
 }

@@ -91,12 +91,12 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
     let started = Instant::now();
     let (site_tx, site_rx) = channel::channel(Arc::new(Snapshot::default()));
     let (status_tx, status_rx) = channel::channel(Status::default());
-    let cache = Arc::new(Mutex::new(crate::ParseCache::default()));
-    let first = rebuild(&options.build, &cache).await;
+    let keep = Arc::new(Mutex::new(crate::Rebuilder::default()));
+    let first = rebuild(&options.build, &keep, Arc::default(), None).await;
     match first {
-        Ok((snapshot, pages)) => {
-            site_tx.send_replace(Arc::new(snapshot));
-            say(options.verbosity, format!("built {pages} pages in {} ms", started.elapsed().as_millis()));
+        Ok(done) => {
+            site_tx.send_replace(Arc::new(done.snapshot));
+            say(options.verbosity, format!("built {} pages in {} ms", done.total, started.elapsed().as_millis()));
         }
         Err(errors) => {
             status_tx.send_modify(|s| s.errors = Some(Arc::new(errors.views)));
@@ -165,9 +165,12 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
             }
             let started = Instant::now();
             let what = describe(&batch);
-            match rebuild(&options.build, &cache).await {
-                Ok((snapshot, pages)) => {
-                    site_tx.send_replace(Arc::new(snapshot));
+            let paths: Vec<PathBuf> = batch.iter().map(|(_, p)| p.clone()).collect();
+            // (The served site is cloned out of the channel first: holding it borrowed would block the send.)
+            let last = site_tx.borrow().clone();
+            match rebuild(&options.build, &keep, last, Some(paths)).await {
+                Ok(done) => {
+                    site_tx.send_replace(Arc::new(done.snapshot));
                     let css_only = batch.iter().all(|(c, _)| *c == Change::Style);
                     status_tx.send_modify(|s| {
                         s.version += 1;
@@ -178,7 +181,12 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
                     });
                     say(
                         options.verbosity,
-                        format!("{what}: rebuilt {pages} pages in {} ms", started.elapsed().as_millis()),
+                        format!(
+                            "{what}: rebuilt {} of {} pages in {} ms",
+                            done.rendered,
+                            done.total,
+                            started.elapsed().as_millis()
+                        ),
                     );
                 }
                 // Files changed again while this rebuild read them (an editor
@@ -227,17 +235,41 @@ struct Failure {
     text: String,
 }
 
-/// Builds the site into memory, off the async threads.
-async fn rebuild(options: &BuildOptions, cache: &Arc<Mutex<crate::ParseCache>>) -> Result<(Snapshot, usize), Failure> {
+/// A good rebuild: the site to serve, and how many pages were rendered of how many.
+struct Rebuild {
+    snapshot: Snapshot,
+    rendered: usize,
+    total: usize,
+}
+
+/// Brings the site up to date with the `changed` paths (`None`: read
+/// everything), off the async threads, and makes the snapshot to serve
+/// from the last one and the pages that changed.
+async fn rebuild(
+    options: &BuildOptions,
+    keep: &Arc<Mutex<crate::Rebuilder>>,
+    last: Arc<Snapshot>,
+    changed: Option<Vec<PathBuf>>,
+) -> Result<Rebuild, Failure> {
     let options = options.clone();
-    let cache = Arc::clone(cache);
+    let keep = Arc::clone(keep);
     let result = tokio::task::spawn_blocking(move || {
-        let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let generated = crate::generate_cached(&options, &mut cache)?;
-        let pages = generated.pages.len();
-        let snapshot = Snapshot::of(generated)
-            .map_err(|error| crate::BuildError::Io { path: options.root.join("static"), error })?;
-        Ok::<_, crate::BuildError>((snapshot, pages))
+        let mut keep = keep.lock().unwrap_or_else(|poisoned| {
+            // A rebuild crashed while holding it: start again from nothing.
+            keep.clear_poison();
+            let mut keep = poisoned.into_inner();
+            *keep = crate::Rebuilder::default();
+            keep
+        });
+        let rebuilt = keep.rebuild(&options, changed.as_deref())?;
+        let (rendered, total) = (rebuilt.update.pages.len(), rebuilt.update.total);
+        let statics_changed = changed.as_ref().is_none_or(|paths| paths.iter().any(|p| p.starts_with("static")));
+        let snapshot = last.updated(rebuilt, statics_changed).map_err(|error| {
+            // The rebuilder is ahead of the site served: the next rebuild renders everything.
+            *keep = crate::Rebuilder::default();
+            crate::BuildError::Io { path: options.root.join("static"), error }
+        })?;
+        Ok::<_, crate::BuildError>(Rebuild { snapshot, rendered, total })
     })
     .await;
     match result {

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 
 use crate::diagnostic::Diagnostics;
 use crate::write::Asset;
-use crate::{BuildError, Generated};
+use crate::{BuildError, Rebuilt};
 
 /// Stands in the reload script for the version of the site a page came from.
 pub const VERSION_MARK: &str = "__READOUT_VERSION__";
@@ -25,6 +25,8 @@ pub struct File {
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub files: HashMap<String, File>,
+    /// The paths of the static files among them.
+    statics: Vec<String>,
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -41,22 +43,38 @@ fn content_type(path: &str) -> &'static str {
 }
 
 impl Snapshot {
-    /// The site of a finished build; static files are read now, so that
-    /// serving never touches the disk.
-    pub fn of(generated: Generated) -> std::io::Result<Snapshot> {
-        let mut files = HashMap::with_capacity(generated.pages.len() + generated.assets.len());
-        for (path, asset) in &generated.assets {
-            let bytes = match asset {
-                Asset::Builtin(text) => Bytes::from_static(text.as_bytes()),
-                Asset::Copy(from) => Bytes::from(std::fs::read(from)?),
-            };
-            files.insert(path.clone(), File { bytes, content_type: content_type(path) });
+    /// This site with a rebuild's changes: its pages put in, the pages it
+    /// no longer has taken out, and the static files read again if
+    /// `statics_changed` (serving never touches the disk).
+    pub fn updated(&self, rebuilt: Rebuilt, statics_changed: bool) -> std::io::Result<Snapshot> {
+        let mut files = if rebuilt.update.full { HashMap::new() } else { self.files.clone() };
+        if statics_changed || rebuilt.update.full {
+            for path in &self.statics {
+                files.remove(path);
+            }
+            for (path, asset) in &rebuilt.assets {
+                let bytes = match asset {
+                    Asset::Builtin(text) => Bytes::from_static(text.as_bytes()),
+                    Asset::Copy(from) => Bytes::from(std::fs::read(from)?),
+                };
+                files.insert(path.clone(), File { bytes, content_type: content_type(path) });
+            }
+        } else {
+            for (path, _) in &rebuilt.assets {
+                if let Some(file) = self.files.get(path) {
+                    files.insert(path.clone(), file.clone());
+                }
+            }
         }
-        for page in generated.pages {
+        for path in &rebuilt.update.removed {
+            files.remove(path);
+        }
+        for page in rebuilt.update.pages {
             let content_type = content_type(&page.path);
             files.insert(page.path, File { bytes: Bytes::from(page.content), content_type });
         }
-        Ok(Snapshot { files })
+        let statics = rebuilt.assets.into_iter().map(|(path, _)| path).collect();
+        Ok(Snapshot { files, statics })
     }
 }
 
