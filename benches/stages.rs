@@ -46,14 +46,18 @@ fn notes(statements: usize) -> Vec<Arc<Note>> {
         );
         let path = format!("content/actors/actor-{a}.md");
         notes.push(
-            readout::parse::parse_note(Kind::Actor, &format!("actor-{a}"), Path::new(&path), Arc::from(text)).map(Arc::new).unwrap(),
+            readout::parse::parse_note(Kind::Actor, &format!("actor-{a}"), Path::new(&path), Arc::from(text))
+                .map(Arc::new)
+                .unwrap(),
         );
     }
     for i in 0..statements {
         let path = format!("content/statements/statement-{i}.md");
         let text = Arc::from(statement_text(i));
         notes.push(
-            readout::parse::parse_note(Kind::Statement, &format!("statement-{i}"), Path::new(&path), text).map(Arc::new).unwrap(),
+            readout::parse::parse_note(Kind::Statement, &format!("statement-{i}"), Path::new(&path), text)
+                .map(Arc::new)
+                .unwrap(),
         );
     }
     notes

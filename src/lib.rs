@@ -188,14 +188,7 @@ impl Rebuilder {
             self.pages.render(p.site, &p.templates, &p.render_options, everything).map_err(BuildError::Content)?;
         self.inputs = Some(inputs);
         p.clock.lap("render");
-        Ok(Rebuilt {
-            config,
-            update,
-            assets: p.assets,
-            counts: p.counts,
-            warnings: p.warnings,
-            stages: p.clock.laps,
-        })
+        Ok(Rebuilt { config, update, assets: p.assets, counts: p.counts, warnings: p.warnings, stages: p.clock.laps })
     }
 }
 
@@ -302,7 +295,8 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
     diags.extend(model_diags.0);
 
     clock.lap("model");
-    let template_texts: Vec<(String, String)> = files.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect();
+    let template_texts: Vec<(String, String)> =
+        files.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect();
     let templates = match &keep.templates {
         Some((texts, compiled)) if *texts == template_texts => Some(Arc::clone(compiled)),
         _ => match Templates::compile(&files.templates) {

@@ -181,7 +181,8 @@ impl Loaded {
                 match (exists, at) {
                     (true, at) => {
                         let Ok(text) = read_text(&path, rel) else { return false };
-                        let note = NoteFile { kind, slug: slug.to_string(), path: rel.to_path_buf(), text: Arc::from(text) };
+                        let note =
+                            NoteFile { kind, slug: slug.to_string(), path: rel.to_path_buf(), text: Arc::from(text) };
                         match at {
                             Ok(i) => self.files.notes[i] = note,
                             Err(i) => self.files.notes.insert(i, note),

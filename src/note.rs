@@ -278,7 +278,9 @@ impl Note {
             Meta::Actor(a) => refs.extend(a.country.iter().map(|r| r.value.as_str())),
             Meta::Statement(s) => {
                 refs.push(&s.speaker.value);
-                refs.extend(s.addressed_to.iter().chain(&s.about).chain(&s.event).chain(&s.source).map(|r| r.value.as_str()));
+                refs.extend(
+                    s.addressed_to.iter().chain(&s.about).chain(&s.event).chain(&s.source).map(|r| r.value.as_str()),
+                );
             }
             Meta::Event(e) => refs.extend(e.actors.iter().map(|r| r.value.as_str())),
             Meta::Comparison(c) => refs.extend([c.left.value.as_str(), c.right.value.as_str()]),

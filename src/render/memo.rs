@@ -132,11 +132,8 @@ fn plan(last: &Last, site: &Site) -> Option<Plan> {
     let old = &last.site;
     let n = site.notes.len();
     // Each note's id in the last site, if it was there as the same kind.
-    let old_of: Vec<Option<NoteId>> = site
-        .notes
-        .iter()
-        .map(|note| old.id(&note.slug).filter(|&o| old.notes[o].kind() == note.kind()))
-        .collect();
+    let old_of: Vec<Option<NoteId>> =
+        site.notes.iter().map(|note| old.id(&note.slug).filter(|&o| old.notes[o].kind() == note.kind())).collect();
     // New or edited notes (the parse cache hands back the same note for an unchanged file).
     let changed: Vec<bool> =
         (0..n).map(|id| old_of[id].is_none_or(|o| !Arc::ptr_eq(&old.notes[o], &site.notes[id]))).collect();
@@ -178,10 +175,8 @@ fn plan(last: &Last, site: &Site) -> Option<Plan> {
         }
         None => (make(id), true),
     };
-    let (cards, card_changed): (Vec<Value>, Vec<bool>) = (0..n)
-        .into_par_iter()
-        .map(|id| remade(id, &last.cards, &|id| card(site, id), names_touched(id)))
-        .unzip();
+    let (cards, card_changed): (Vec<Value>, Vec<bool>) =
+        (0..n).into_par_iter().map(|id| remade(id, &last.cards, &|id| card(site, id), names_touched(id))).unzip();
     let (bodies, body_changed): (Vec<Value>, Vec<bool>) = (0..n)
         .into_par_iter()
         .map(|id| {
@@ -194,15 +189,21 @@ fn plan(last: &Last, site: &Site) -> Option<Plan> {
         return None;
     }
 
-    let dirty: Vec<bool> = (0..n).map(|id| changed[id] || card_changed[id] || body_changed[id]).collect();
+    // A page shows other notes through their cards; only a comparison
+    // also shows its two statements' bodies and own words.
+    let shown_changed = |id: NoteId, other: NoteId| {
+        card_changed[other] || (site.notes[id].kind() == Kind::Comparison && (changed[other] || body_changed[other]))
+    };
     let notes: Vec<NoteId> = (0..n)
         .into_par_iter()
         .filter(|&id| match old_of[id] {
             None => true,
             Some(o) => {
-                dirty[id]
+                changed[id]
+                    || card_changed[id]
+                    || body_changed[id]
                     || !same_relations(site, id, old, o)
-                    || shown_notes(site, id, &point_links[id]).any(|other| dirty[other])
+                    || shown_notes(site, id, &point_links[id]).any(|other| shown_changed(id, other))
             }
         })
         .collect();

@@ -21,8 +21,8 @@ use crate::note::{Kind, Meta};
 use context::{card, map};
 use highlight::{PassageHighlighter, ThemeHighlighter};
 use markdown::{LinkResolver, to_html};
-use pages::{Job, list_jobs, note_job};
 pub use memo::{Memo, Update};
+use pages::{Job, list_jobs, note_job};
 pub use templates::Templates;
 
 /// One rendered output file.

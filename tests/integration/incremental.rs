@@ -1,0 +1,320 @@
+//! Incremental rebuilds equal full builds: random sequences of edits,
+//! renames, creations and deletions applied to a fixture site, and after
+//! each step the pages a `Rebuilder` keeps and renders compared byte for
+//! byte with a fresh full build.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use readout::{BuildOptions, Rebuilder};
+
+use crate::common::fixture;
+
+/// One change to the site, with numbers that pick what it applies to.
+#[derive(Debug, Clone)]
+enum Step {
+    AppendToBody(usize, usize),
+    RenameActor(usize, usize),
+    Retitle(usize, usize),
+    NewStatement(usize, usize),
+    NewActor(usize, usize),
+    NewCountry(usize),
+    Delete(usize),
+    MoveFile(usize, usize),
+    Redate(usize, usize),
+    NewSpeaker(usize, usize),
+    LinkInPoint(usize),
+    AddHeading(usize, usize),
+    EditHome(usize),
+    EditConfig(usize),
+    EditTemplate(usize),
+    EditStyle(usize),
+    Nothing,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let n = || 0..64usize;
+    prop_oneof![
+        4 => (n(), n()).prop_map(|(a, b)| Step::AppendToBody(a, b)),
+        2 => (n(), n()).prop_map(|(a, b)| Step::RenameActor(a, b)),
+        2 => (n(), n()).prop_map(|(a, b)| Step::Retitle(a, b)),
+        2 => (n(), n()).prop_map(|(a, b)| Step::NewStatement(a, b)),
+        1 => (n(), n()).prop_map(|(a, b)| Step::NewActor(a, b)),
+        1 => n().prop_map(Step::NewCountry),
+        1 => n().prop_map(Step::Delete),
+        1 => (n(), n()).prop_map(|(a, b)| Step::MoveFile(a, b)),
+        2 => (n(), n()).prop_map(|(a, b)| Step::Redate(a, b)),
+        1 => (n(), n()).prop_map(|(a, b)| Step::NewSpeaker(a, b)),
+        1 => n().prop_map(Step::LinkInPoint),
+        1 => (n(), n()).prop_map(|(a, b)| Step::AddHeading(a, b)),
+        1 => n().prop_map(Step::EditHome),
+        1 => n().prop_map(Step::EditConfig),
+        1 => n().prop_map(Step::EditTemplate),
+        1 => n().prop_map(Step::EditStyle),
+        1 => Just(Step::Nothing),
+    ]
+}
+
+/// The site's notes of one kind folder (or all), as paths relative to the root.
+fn notes(root: &Path, folder: Option<&str>) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(root.join("content")).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(root).unwrap().to_path_buf();
+        let name = entry.file_name().to_string_lossy();
+        let in_folder = folder.is_none_or(|f| rel.starts_with(Path::new("content").join(f)));
+        if entry.file_type().is_file()
+            && name.ends_with(".md")
+            && name != "_index.md"
+            && !name.starts_with('.')
+            && in_folder
+        {
+            found.push(rel);
+        }
+    }
+    found
+}
+
+fn slug_of(rel: &Path) -> String {
+    rel.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+fn pick<T: Clone>(list: &[T], i: usize) -> Option<T> {
+    (!list.is_empty()).then(|| list[i % list.len()].clone())
+}
+
+/// Replaces the first line starting with `key` (TOML `key =` or YAML `key:`).
+fn set_line(text: &str, key: &str, value: &str) -> String {
+    let mut done = false;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let yaml = line.starts_with(&format!("{key}:"));
+            if !done && (line.starts_with(&format!("{key} =")) || yaml) {
+                done = true;
+                if yaml { format!("{key}: {}", value.trim_matches('"')) } else { format!("{key} = {value}") }
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    lines.join("\n") + "\n"
+}
+
+/// Applies `step` to the site at `root`; returns the paths it changed.
+fn apply(root: &Path, step: &Step) -> Vec<PathBuf> {
+    let all = notes(root, None);
+    let actors = notes(root, Some("actors"));
+    let statements = notes(root, Some("statements"));
+    let write = |rel: &Path, text: &str| {
+        fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
+        fs::write(root.join(rel), text).unwrap();
+        vec![rel.to_path_buf()]
+    };
+    let read = |rel: &Path| fs::read_to_string(root.join(rel)).unwrap();
+    match *step {
+        Step::AppendToBody(a, b) => {
+            let Some(rel) = pick(&all, a) else { return Vec::new() };
+            let target = pick(&all, b).map(|r| slug_of(&r)).unwrap_or_default();
+            let addition = match b % 5 {
+                0 => "\nMore words here.\n".to_string(),
+                1 => format!("\nSee [[{target}]] for more.\n"),
+                2 => "\n> the two sides must de-escalate tensions and keep the peace\n".to_string(),
+                3 => "\nThey said \"brought to justice\" again.\n".to_string(),
+                _ => format!("\nAs [[{target}|they]] put it, justice matters.\n"),
+            };
+            write(&rel, &(read(&rel) + &addition))
+        }
+        Step::RenameActor(a, b) => {
+            let Some(rel) = pick(&actors, a) else { return Vec::new() };
+            write(&rel, &set_line(&read(&rel), "name", &format!("\"Renamed {b}\"")))
+        }
+        Step::Retitle(a, b) => {
+            let Some(rel) = pick(&all, a) else { return Vec::new() };
+            write(&rel, &set_line(&read(&rel), "title", &format!("\"Title {b}\"")))
+        }
+        Step::NewStatement(a, b) => {
+            let (Some(speaker), Some(to)) = (pick(&actors, b), pick(&actors, b + 1)) else { return Vec::new() };
+            let text = format!(
+                "+++\ntitle = \"Statement {a}\"\nspeaker = \"{}\"\ndate = 2025-05-{:02}\nmedium = \"post\"\naddressed_to = [\"{}\"]\nsource = \"wire-story\"\n+++\n\nA new statement about [[{}]].\n\n> keep the peace\n",
+                slug_of(&speaker),
+                1 + b % 28,
+                slug_of(&to),
+                slug_of(&to),
+            );
+            write(Path::new(&format!("content/statements/new-{a}.md")), &text)
+        }
+        Step::NewActor(a, b) => {
+            let country = ["freedonia", "sylvania", ""][b % 3];
+            let country = if country.is_empty() { String::new() } else { format!("country = \"{country}\"\n") };
+            let text = format!("+++\nname = \"Person {a}\"\nkind = \"person\"\n{country}+++\n\nKnows [[alice]].\n");
+            write(Path::new(&format!("content/actors/person-{a}.md")), &text)
+        }
+        Step::NewCountry(a) => {
+            let text = format!("+++\nname = \"Land {a}\"\nkind = \"country\"\n+++\n\nA land.\n");
+            write(Path::new(&format!("content/actors/land-{a}.md")), &text)
+        }
+        Step::Delete(a) => {
+            let Some(rel) = pick(&all, a) else { return Vec::new() };
+            fs::remove_file(root.join(&rel)).unwrap();
+            vec![rel]
+        }
+        Step::MoveFile(a, b) => {
+            let Some(rel) = pick(&all, a) else { return Vec::new() };
+            let to = rel.with_file_name(format!("moved-{b}.md"));
+            if to == rel {
+                return Vec::new();
+            }
+            fs::rename(root.join(&rel), root.join(&to)).unwrap();
+            vec![rel, to]
+        }
+        Step::Redate(a, b) => {
+            let Some(rel) = pick(&statements, a) else { return Vec::new() };
+            write(&rel, &set_line(&read(&rel), "date", &format!("2025-0{}-{:02}", 4 + b % 3, 1 + b % 28)))
+        }
+        Step::NewSpeaker(a, b) => {
+            let (Some(rel), Some(actor)) = (pick(&statements, a), pick(&actors, b)) else { return Vec::new() };
+            write(&rel, &set_line(&read(&rel), "speaker", &format!("\"{}\"", slug_of(&actor))))
+        }
+        Step::LinkInPoint(a) => {
+            let rel = PathBuf::from("content/comparisons/alpha-vs-beta.md");
+            if !root.join(&rel).exists() {
+                return Vec::new();
+            }
+            let target = pick(&all, a).map(|r| slug_of(&r)).unwrap_or_default();
+            write(&rel, &set_line(&read(&rel), "topic", &format!("\"About [[{target}]]\"")))
+        }
+        Step::AddHeading(a, b) => {
+            let Some(rel) = pick(&all, a) else { return Vec::new() };
+            write(&rel, &(read(&rel) + &format!("\n## Part {b}\n\nMore.\n")))
+        }
+        Step::EditHome(a) => {
+            let target = pick(&all, a).map(|r| slug_of(&r)).unwrap_or_default();
+            write(
+                Path::new("content/_index.md"),
+                &format!("+++\ntitle = \"Home {a}\"\n+++\n\nStart with [[{target}]].\n"),
+            )
+        }
+        Step::EditConfig(a) => {
+            let rel = Path::new("site.toml");
+            write(rel, &set_line(&read(rel), "title", &format!("\"Explainer {a}\"")))
+        }
+        Step::EditTemplate(a) => {
+            let builtin = fs::read_to_string(crate::common::repo_root().join("templates/event.html")).unwrap();
+            write(Path::new("templates/event.html"), &format!("{builtin}{{# edit {a} #}}\n<!-- {a} -->\n"))
+        }
+        Step::EditStyle(a) => write(Path::new("static/extra.css"), &format!("/* {a} */ p {{ margin: 0 }}\n")),
+        Step::Nothing => Vec::new(),
+    }
+}
+
+fn by_path(pages: Vec<readout::render::Page>) -> BTreeMap<String, String> {
+    pages.into_iter().map(|p| (p.path, p.content)).collect()
+}
+
+/// Runs `steps` on a copy of the fixture; after each, the incremental
+/// result must equal a full build (or both must fail).
+fn check_steps(steps: &[Step], live_reload: bool) -> Result<(), TestCaseError> {
+    let site = fixture("basic");
+    let root = site.path();
+    let options = BuildOptions {
+        live_reload: live_reload.then(|| "<script>reload()</script>".to_string()),
+        ..BuildOptions::new(root)
+    };
+    let mut rebuilder = Rebuilder::default();
+    let first = rebuilder.rebuild(&options, None).expect("the fixture builds");
+    let mut pages = by_path(first.update.pages);
+    for (i, step) in steps.iter().enumerate() {
+        let changed = apply(root, step);
+        let incremental = rebuilder.rebuild(&options, Some(&changed));
+        let full = readout::generate(&options);
+        match (incremental, full) {
+            (Ok(rebuilt), Ok(full)) => {
+                if rebuilt.update.full {
+                    pages.clear();
+                }
+                for path in &rebuilt.update.removed {
+                    pages.remove(path);
+                }
+                pages.extend(by_path(rebuilt.update.pages));
+                let full = by_path(full.pages);
+                let differing: std::collections::BTreeSet<&String> =
+                    full.keys().chain(pages.keys()).filter(|path| full.get(*path) != pages.get(*path)).collect();
+                prop_assert!(
+                    differing.is_empty(),
+                    "after step {} ({:?}) of {:?}, these pages differ from a full build: {:?}",
+                    i,
+                    step,
+                    steps,
+                    differing
+                );
+            }
+            (Err(_), Err(_)) => {}
+            (Ok(_), Err(e)) => {
+                prop_assert!(false, "step {i} ({step:?}): a full build fails but the rebuild did not: {e}")
+            }
+            (Err(e), Ok(_)) => {
+                prop_assert!(false, "step {i} ({step:?}): the rebuild fails but a full build did not: {e}")
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_rebuilds_equal_full_builds(steps in prop::collection::vec(step(), 1..12), live_reload: bool) {
+        check_steps(&steps, live_reload)?;
+    }
+}
+
+/// A body edit renders its own page and the few that show it, not the site.
+#[test]
+fn a_body_edit_renders_only_the_pages_that_show_it() {
+    let site = fixture("basic");
+    let options = BuildOptions::new(site.path());
+    let mut rebuilder = Rebuilder::default();
+    let first = rebuilder.rebuild(&options, None).unwrap();
+    assert!(first.update.full);
+    let rel = PathBuf::from("content/events/the-call.md");
+    let text = fs::read_to_string(site.path().join(&rel)).unwrap();
+    fs::write(site.path().join(&rel), text + "\nA line more.\n").unwrap();
+    let rebuilt = rebuilder.rebuild(&options, Some(&[rel])).unwrap();
+    let paths: Vec<&str> = rebuilt.update.pages.iter().map(|p| p.path.as_str()).collect();
+    assert!(!rebuilt.update.full);
+    assert_eq!(paths, ["events/the-call/index.html"], "only the event's page shows its body");
+    assert_eq!(rebuilt.update.total, first.update.total);
+}
+
+/// Renaming an actor renders the pages that show the name, and keeps the rest.
+#[test]
+fn an_actor_rename_renders_the_pages_that_name_the_actor() {
+    let site = fixture("basic");
+    let options = BuildOptions::new(site.path());
+    let mut rebuilder = Rebuilder::default();
+    rebuilder.rebuild(&options, None).unwrap();
+    let rel = PathBuf::from("content/actors/bob.md");
+    let text = fs::read_to_string(site.path().join(&rel)).unwrap();
+    fs::write(site.path().join(&rel), text.replace("name: Bob Sample", "name: Robert Sample")).unwrap();
+    let rebuilt = rebuilder.rebuild(&options, Some(&[rel])).unwrap();
+    let paths: Vec<&str> = rebuilt.update.pages.iter().map(|p| p.path.as_str()).collect();
+    for shown in ["actors/bob/index.html", "statements/beta/index.html", "events/the-call/index.html", "index.html"] {
+        assert!(paths.contains(&shown), "{shown} names Bob: {paths:?}");
+    }
+    for not_shown in ["actors/freedonia/index.html", "404.html", "groups.css"] {
+        assert!(!paths.contains(&not_shown), "{not_shown} does not name Bob: {paths:?}");
+    }
+    assert!(rebuilt.update.pages.iter().all(|p| !p.content.contains("Bob Sample")));
+}
+
+/// Regression: a note that is edited and then edited back is rendered as
+/// it was, not as it was the step before.
+#[test]
+fn an_edit_undone_renders_the_original_again() {
+    check_steps(&[Step::RenameActor(0, 1), Step::RenameActor(0, 2), Step::Nothing], false).unwrap();
+    check_steps(&[Step::Delete(3), Step::Nothing, Step::NewActor(1, 1)], true).unwrap();
+}
