@@ -115,8 +115,8 @@ def serve_rebuilds(site):
         for i in range(5):
             with open(path, "w") as f:
                 f.write(change(text, i))
-            m = wait_for(r"rebuilt (\d+) pages in (\d+) ms")
-            pages, ms = int(m.group(1)), int(m.group(2))
+            m = wait_for(r"rebuilt (\d+) of (\d+) pages in (\d+) ms")
+            pages, ms = int(m.group(1)), int(m.group(3))
             times.append(ms)
             time.sleep(0.3)
         results.append((what, statistics.median(times), pages))

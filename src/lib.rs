@@ -156,7 +156,25 @@ pub struct Rebuilder {
     templates: Option<(Vec<(String, String)>, Arc<Templates>)>,
     pages: render::Memo,
     /// What every page depends on, as of the last good render.
-    inputs: Option<(SiteConfig, RenderOptions, bool)>,
+    inputs: Option<Inputs>,
+}
+
+/// What every page depends on: a change to any renders every page.
+struct Inputs {
+    config: SiteConfig,
+    options: RenderOptions,
+    drafts: bool,
+    /// Compiled again only when a template changed.
+    templates: Arc<Templates>,
+}
+
+impl PartialEq for Inputs {
+    fn eq(&self, other: &Inputs) -> bool {
+        self.config == other.config
+            && self.options == other.options
+            && self.drafts == other.drafts
+            && Arc::ptr_eq(&self.templates, &other.templates)
+    }
 }
 
 /// A note as parsed, or why it could not be.
@@ -181,7 +199,12 @@ impl Rebuilder {
     /// everything again.
     pub fn rebuild(&mut self, options: &BuildOptions, changed: Option<&[PathBuf]>) -> Result<Rebuilt, BuildError> {
         let mut p = prepare(options, self, changed)?;
-        let inputs = (p.site.config.clone(), p.render_options.clone(), options.drafts);
+        let inputs = Inputs {
+            config: p.site.config.clone(),
+            options: p.render_options.clone(),
+            drafts: options.drafts,
+            templates: Arc::clone(&p.templates),
+        };
         let everything = self.inputs.as_ref() != Some(&inputs);
         let config = p.site.config.clone();
         let update =

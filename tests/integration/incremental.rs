@@ -203,7 +203,8 @@ fn apply(root: &Path, step: &Step) -> Vec<PathBuf> {
         }
         Step::EditTemplate(a) => {
             let builtin = fs::read_to_string(crate::common::repo_root().join("templates/event.html")).unwrap();
-            write(Path::new("templates/event.html"), &format!("{builtin}{{# edit {a} #}}\n<!-- {a} -->\n"))
+            let edited = builtin.replace("<p class=\"kind\">Event</p>", &format!("<p class=\"kind\">Event {a}</p>"));
+            write(Path::new("templates/event.html"), &edited)
         }
         Step::EditStyle(a) => write(Path::new("static/extra.css"), &format!("/* {a} */ p {{ margin: 0 }}\n")),
         Step::Nothing => Vec::new(),
@@ -317,4 +318,10 @@ fn an_actor_rename_renders_the_pages_that_name_the_actor() {
 fn an_edit_undone_renders_the_original_again() {
     check_steps(&[Step::RenameActor(0, 1), Step::RenameActor(0, 2), Step::Nothing], false).unwrap();
     check_steps(&[Step::Delete(3), Step::Nothing, Step::NewActor(1, 1)], true).unwrap();
+}
+
+/// Regression: a template edit renders every page again (it once rendered none).
+#[test]
+fn a_template_edit_renders_every_page() {
+    check_steps(&[Step::EditTemplate(1), Step::EditTemplate(2)], false).unwrap();
 }
