@@ -13,6 +13,7 @@ use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::note::{HomeNote, Kind, Meta, Note};
 use crate::parse::markdown::{TITLE_END, TITLE_MARK};
+pub use quotations::QuotationMemo;
 use quotations::check_quotations;
 use references::RefChecker;
 
@@ -110,9 +111,22 @@ impl Site {
 pub fn link(
     config: SiteConfig,
     home: Option<HomeNote>,
+    notes: Vec<Arc<Note>>,
+    drafts: bool,
+    unreadable: &HashSet<String>,
+) -> (Site, Diagnostics) {
+    link_with(config, home, notes, drafts, unreadable, &mut QuotationMemo::default())
+}
+
+/// [`link`], keeping the quotation check's results in `memo` for the next
+/// call: only the notes that changed are checked again.
+pub fn link_with(
+    config: SiteConfig,
+    home: Option<HomeNote>,
     mut notes: Vec<Arc<Note>>,
     drafts: bool,
     unreadable: &HashSet<String>,
+    memo: &mut QuotationMemo,
 ) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::default();
     notes.sort_by(|a, b| (a.kind(), &a.slug).cmp(&(b.kind(), &b.slug)));
@@ -174,7 +188,7 @@ pub fn link(
         }
     }
     relations.apply(&mut site);
-    check_quotations(&site, &mut diags);
+    check_quotations(&site, memo, &mut diags);
     (site, diags)
 }
 

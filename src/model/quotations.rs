@@ -1,73 +1,119 @@
 //! Quotations: every passage a note quotes must stand word for word in its
 //! source (a statement's `source`; for other notes, any source of the site).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::{NoteId, Site};
 use crate::analysis::normalize::{Normalized, normalize};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::note::{Kind, Meta, Quotation};
+use crate::note::{Kind, Meta, Note, Quotation};
+
+/// What the last check found, kept for the next: the sources' index, and
+/// each note's quotations not found. A note's result stands while the note
+/// and every source are the same (the parse cache hands back the same
+/// note for an unchanged file).
+#[derive(Default)]
+pub struct QuotationMemo {
+    sources: Vec<Arc<Note>>,
+    normalized: Vec<Normalized>,
+    index: PassageIndex,
+    /// Per quoting note: the note checked and its misses (quotation index, normalised text).
+    misses: HashMap<PathBuf, (Arc<Note>, Vec<(usize, String)>)>,
+}
 
 /// Checks that every quotation stands word for word in the note's source
 /// (a statement's `source`; for other notes, any source of the site).
-pub(super) fn check_quotations(site: &Site, diags: &mut Diagnostics) {
+pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mut Diagnostics) {
     use crate::config::QuotationCheck;
     use rayon::prelude::*;
     let mode = site.config.quotations;
     if mode == QuotationCheck::Off {
         return;
     }
-    let sources: BTreeMap<NoteId, (Normalized, &str)> = site
-        .of_kind(Kind::Source)
-        .map(|id| (id, (Normalized::new(site.notes[id].body()), site.notes[id].body())))
-        .collect();
-    if sources.is_empty() {
+    // Sources are contiguous in the site's (kind, slug) order; positions in this list index the memo.
+    let source_ids: Vec<NoteId> = site.of_kind(Kind::Source).collect();
+    if source_ids.is_empty() {
         return;
     }
-    let index = PassageIndex::new(&sources);
-    let found = |wanted: &str, source: Option<NoteId>| match source {
-        Some(id) => {
-            index.candidates(wanted).any(|c| c == id) && sources.get(&id).is_some_and(|s| s.0.text.contains(wanted))
-        }
-        None => index.candidates(wanted).any(|id| sources[&id].0.text.contains(wanted)),
+    let same_sources = memo.sources.len() == source_ids.len()
+        && memo.sources.iter().zip(&source_ids).all(|(a, &id)| Arc::ptr_eq(a, &site.notes[id]));
+    if !same_sources {
+        memo.sources = source_ids.iter().map(|&id| Arc::clone(&site.notes[id])).collect();
+        memo.normalized = memo.sources.par_iter().map(|n| Normalized::new(n.body())).collect();
+        memo.index = PassageIndex::new(&memo.normalized);
+        memo.misses.clear();
+    }
+    let (normalized, index) = (&memo.normalized, &memo.index);
+    let position = |id: NoteId| source_ids.binary_search(&id).ok();
+    let found = |wanted: &str, source: Option<usize>| match source {
+        Some(pos) => index.candidates(wanted).any(|c| c == pos) && normalized[pos].text.contains(wanted),
+        None => index.candidates(wanted).any(|pos| normalized[pos].text.contains(wanted)),
+    };
+    let misses_of = |quotations: &[Quotation], source: Option<usize>| -> Vec<(usize, String)> {
+        quotations
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| {
+                let wanted = normalize(q.text.trim_end_matches(['.', ',']));
+                let wanted = wanted.trim_matches('"').to_string();
+                (!wanted.is_empty() && !found(&wanted, source)).then_some((i, wanted))
+            })
+            .collect()
     };
     // Each note's quotations, and the source they must stand in.
-    let mut quoting: Vec<(&std::path::Path, &str, &[Quotation], Option<NoteId>)> = site
+    let quoting: Vec<(&Arc<Note>, Option<usize>)> = site
         .notes
         .iter()
         .filter_map(|note| {
             let source = match &note.meta {
-                Meta::Statement(s) => Some(site.id(&s.source.as_ref()?.value)?),
+                Meta::Statement(s) => Some(position(site.id(&s.source.as_ref()?.value)?)?),
                 Meta::Source(_) => return None,
                 _ => None,
             };
-            Some((note.path.as_path(), &*note.text, note.quotations.as_slice(), source))
+            (!note.quotations.is_empty()).then_some((note, source))
         })
         .collect();
-    if let Some(home) = &site.home {
-        quoting.push((&home.path, &home.text, &home.quotations, None));
-    }
-    // Every quotation not found, in note order (checked in parallel).
-    let misses: Vec<(&std::path::Path, &str, &Quotation, Option<NoteId>, String)> = quoting
+    // Every quotation not found, in note order (checked in parallel, or kept from the last check).
+    let checked: Vec<(Vec<(usize, String)>, bool)> = quoting
         .par_iter()
-        .flat_map_iter(|&(path, text, quotations, source)| {
-            quotations.iter().filter_map(move |q| {
-                let wanted = normalize(q.text.trim_end_matches(['.', ',']));
-                let wanted = wanted.trim_matches('"').to_string();
-                (!wanted.is_empty() && !found(&wanted, source)).then_some((path, text, q, source, wanted))
-            })
+        .map(|&(note, source)| match memo.misses.get(&note.path) {
+            Some((last, misses)) if Arc::ptr_eq(last, note) => (misses.clone(), false),
+            _ => (misses_of(&note.quotations, source), true),
         })
         .collect();
+    for ((note, _), (misses, fresh)) in quoting.iter().zip(&checked) {
+        if *fresh {
+            memo.misses.insert(note.path.clone(), (Arc::clone(note), misses.clone()));
+        }
+    }
+    let mut misses: Vec<(&std::path::Path, &str, &Quotation, Option<usize>, &str)> = Vec::new();
+    for ((note, source), (found, _)) in quoting.iter().zip(&checked) {
+        for (i, wanted) in found {
+            misses.push((note.path.as_path(), &note.text, &note.quotations[*i], *source, wanted));
+        }
+    }
+    let home_misses = site.home.as_ref().map(|h| (h, misses_of(&h.quotations, None)));
+    if let Some((home, found)) = &home_misses {
+        for (i, wanted) in found {
+            misses.push((home.path.as_path(), &home.text, &home.quotations[*i], None, wanted));
+        }
+    }
     // In warn mode only the first few are shown in full, then a count.
     const SHOWN_WARNINGS: usize = 5;
     let shown = if mode == QuotationCheck::Warn { SHOWN_WARNINGS.min(misses.len()) } else { misses.len() };
-    for (path, text, q, source, wanted) in &misses[..shown] {
-        let (near, in_source) = nearest_passage(
-            wanted,
-            source.map_or_else(|| sources.values().collect(), |id| sources.get(&id).into_iter().collect()),
+    let body = |pos: usize| site.notes[source_ids[pos]].body();
+    for &(path, text, q, source, wanted) in &misses[..shown] {
+        let candidates: Vec<(&Normalized, &str)> = match source {
+            Some(pos) => vec![(&normalized[pos], body(pos))],
+            None => (0..source_ids.len()).map(|pos| (&normalized[pos], body(pos))).collect(),
+        };
+        let (near, in_source) = nearest_passage(wanted, candidates);
+        let source_name = source.map_or_else(
+            || "any source note".to_string(),
+            |pos| format!("its source `{}`", site.notes[source_ids[pos]].slug),
         );
-        let source_name =
-            source.map_or_else(|| "any source note".to_string(), |id| format!("its source `{}`", site.notes[id].slug));
         let mut d = Diagnostic::error(
             path,
             Some(text),
@@ -97,11 +143,12 @@ pub(super) fn check_quotations(site: &Site, diags: &mut Diagnostics) {
 
 /// Which sources hold which runs of three words, so that a quotation is
 /// looked for only in the sources that could hold it.
+#[derive(Default)]
 struct PassageIndex {
     /// Hash of three words → the sources holding them (a hash collision
     /// only adds a candidate; `contains` decides).
-    trigrams: HashMap<u64, Vec<NoteId>>,
-    all: Vec<NoteId>,
+    trigrams: HashMap<u64, Vec<usize>>,
+    all: Vec<usize>,
 }
 
 fn words(text: &str) -> impl Iterator<Item = &str> {
@@ -116,23 +163,24 @@ fn trigram_key(a: &str, b: &str, c: &str) -> u64 {
 }
 
 impl PassageIndex {
-    fn new(sources: &BTreeMap<NoteId, (Normalized, &str)>) -> Self {
-        let mut trigrams: HashMap<u64, Vec<NoteId>> = HashMap::new();
-        for (&id, (normalized, _)) in sources {
+    /// Indexes the normalised sources; a source is known by its position.
+    fn new(sources: &[Normalized]) -> Self {
+        let mut trigrams: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (pos, normalized) in sources.iter().enumerate() {
             let w: Vec<&str> = words(&normalized.text).collect();
             for t in w.windows(3) {
                 let list = trigrams.entry(trigram_key(t[0], t[1], t[2])).or_default();
-                if list.last() != Some(&id) {
-                    list.push(id);
+                if list.last() != Some(&pos) {
+                    list.push(pos);
                 }
             }
         }
-        PassageIndex { trigrams, all: sources.keys().copied().collect() }
+        PassageIndex { trigrams, all: (0..sources.len()).collect() }
     }
 
     /// The sources that may hold `wanted` (normalised). The first word may
     /// be cut, so the run after it is used; short quotations go everywhere.
-    fn candidates(&self, wanted: &str) -> Box<dyn Iterator<Item = NoteId> + '_> {
+    fn candidates(&self, wanted: &str) -> Box<dyn Iterator<Item = usize> + '_> {
         let w: Vec<&str> = words(wanted).take(4).collect();
         if w.len() < 4 {
             return Box::new(self.all.iter().copied());
@@ -143,7 +191,7 @@ impl PassageIndex {
 
 /// The passage of the sources (as written there) with the most words in
 /// common with `wanted`, when at least half of its words are the same.
-fn nearest_passage(wanted: &str, sources: Vec<&(Normalized, &str)>) -> (Option<String>, bool) {
+fn nearest_passage(wanted: &str, sources: Vec<(&Normalized, &str)>) -> (Option<String>, bool) {
     let words: Vec<&str> = wanted.split(' ').collect();
     let n = words.len().max(1);
     let mut best: Option<(usize, String)> = None;

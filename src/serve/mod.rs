@@ -179,6 +179,9 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
                         }
                         s.errors = None;
                     });
+                    if options.verbosity > 1 {
+                        println!("stages: {}", done.stages);
+                    }
                     say(
                         options.verbosity,
                         format!(
@@ -240,6 +243,8 @@ struct Rebuild {
     snapshot: Snapshot,
     rendered: usize,
     total: usize,
+    /// Each stage's time, for `-v`.
+    stages: String,
 }
 
 /// Brings the site up to date with the `changed` paths (`None`: read
@@ -263,13 +268,14 @@ async fn rebuild(
         });
         let rebuilt = keep.rebuild(&options, changed.as_deref())?;
         let (rendered, total) = (rebuilt.update.pages.len(), rebuilt.update.total);
+        let stages = crate::stage_times(&rebuilt.stages);
         let statics_changed = changed.as_ref().is_none_or(|paths| paths.iter().any(|p| p.starts_with("static")));
         let snapshot = last.updated(rebuilt, statics_changed).map_err(|error| {
             // The rebuilder is ahead of the site served: the next rebuild renders everything.
             *keep = crate::Rebuilder::default();
             crate::BuildError::Io { path: options.root.join("static"), error }
         })?;
-        Ok::<_, crate::BuildError>(Rebuild { snapshot, rendered, total })
+        Ok::<_, crate::BuildError>(Rebuild { snapshot, rendered, total, stages })
     })
     .await;
     match result {

@@ -118,11 +118,12 @@ fn apply(root: &Path, step: &Step) -> Vec<PathBuf> {
         Step::AppendToBody(a, b) => {
             let Some(rel) = pick(&all, a) else { return Vec::new() };
             let target = pick(&all, b).map(|r| slug_of(&r)).unwrap_or_default();
-            let addition = match b % 5 {
+            let addition = match b % 6 {
                 0 => "\nMore words here.\n".to_string(),
                 1 => format!("\nSee [[{target}]] for more.\n"),
                 2 => "\n> the two sides must de-escalate tensions and keep the peace\n".to_string(),
                 3 => "\nThey said \"brought to justice\" again.\n".to_string(),
+                4 => "\nShe said \"words nobody ever said\" (not in the source).\n".to_string(),
                 _ => format!("\nAs [[{target}|they]] put it, justice matters.\n"),
             };
             write(&rel, &(read(&rel) + &addition))
