@@ -37,7 +37,13 @@ pub struct SiteConfig {
     pub output_dir: Option<PathBuf>,
     pub themes: Vec<Theme>,
     pub quotations: QuotationCheck,
+    /// How many statements the Atom feed holds, newest first; 0 for all.
+    pub feed_limit: usize,
 }
+
+/// The feed's length unless `feed_limit` says otherwise: what a reader
+/// catches up on, not the whole archive.
+pub const FEED_LIMIT: usize = 50;
 
 impl Default for SiteConfig {
     fn default() -> Self {
@@ -49,11 +55,13 @@ impl Default for SiteConfig {
             output_dir: None,
             themes: Vec::new(),
             quotations: QuotationCheck::default(),
+            feed_limit: FEED_LIMIT,
         }
     }
 }
 
-const SITE_FIELDS: &[&str] = &["title", "description", "base_url", "language", "output_dir", "themes", "quotations"];
+const SITE_FIELDS: &[&str] =
+    &["title", "description", "base_url", "language", "output_dir", "themes", "quotations", "feed_limit"];
 
 impl SiteConfig {
     /// Reads `site.toml` from its text; `path` names it in diagnostics.
@@ -66,6 +74,7 @@ impl SiteConfig {
         let base_url = r.string("base_url").map_or(defaults.base_url, |s| normalize_base_url(&s.value));
         let language = r.string("language").map_or(defaults.language, |s| s.value);
         let output_dir = r.string("output_dir").map(|s| PathBuf::from(s.value));
+        let feed_limit = r.count("feed_limit").unwrap_or(defaults.feed_limit);
         let quotations = match r.string("quotations") {
             None => QuotationCheck::default(),
             Some(s) => match s.value.as_str() {
@@ -126,7 +135,7 @@ impl SiteConfig {
         let errors = std::mem::take(&mut r.errors);
         match title {
             Some(title) if errors.is_empty() => {
-                Ok(SiteConfig { title, description, base_url, language, output_dir, themes, quotations })
+                Ok(SiteConfig { title, description, base_url, language, output_dir, themes, quotations, feed_limit })
             }
             _ => Err(errors),
         }

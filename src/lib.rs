@@ -22,7 +22,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod write;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -152,7 +152,7 @@ impl Prepared {
 #[derive(Default)]
 pub struct Rebuilder {
     loaded: Option<load::Loaded>,
-    parsed: HashMap<PathBuf, (Arc<str>, Parsed)>,
+    parsed: rustc_hash::FxHashMap<PathBuf, (Arc<str>, Parsed)>,
     templates: Option<(Vec<(String, String)>, Arc<Templates>)>,
     quotations: model::QuotationMemo,
     pages: render::Memo,

@@ -52,7 +52,8 @@ pub struct Site {
     /// Sorted by kind, then slug.
     /// Shared with the parse cache: a rebuild keeps the notes that did not change.
     pub notes: Vec<Arc<Note>>,
-    pub by_slug: HashMap<String, NoteId>,
+    /// Slug → note (a fast hash: slugs are looked up for every link, on every build).
+    pub by_slug: rustc_hash::FxHashMap<String, NoteId>,
     /// Per note: the notes that link to it.
     pub backlinks: Vec<Vec<Backlink>>,
     /// Per actor note (empty for others).
@@ -155,7 +156,8 @@ pub fn link_with(
         if drafts { HashSet::new() } else { notes.iter().filter(|n| n.draft).map(|n| n.slug.clone()).collect() };
     let notes: Vec<Arc<Note>> =
         notes.into_iter().zip(duplicate).filter(|(n, dup)| !dup && (drafts || !n.draft)).map(|(n, _)| n).collect();
-    let by_slug: HashMap<String, NoteId> = notes.iter().enumerate().map(|(i, n)| (n.slug.clone(), i)).collect();
+    let by_slug: rustc_hash::FxHashMap<String, NoteId> =
+        notes.iter().enumerate().map(|(i, n)| (n.slug.clone(), i)).collect();
 
     let n = notes.len();
     let mut site = Site {
@@ -208,10 +210,21 @@ struct Relations {
 
 impl Relations {
     fn apply(self, site: &mut Site) {
-        let mut seen = HashSet::new();
-        for (target, from, sentence) in self.backlinks {
-            let sentence = fill_titles(&sentence, site);
-            if seen.insert((target, from, sentence.clone())) {
+        let backlinks: Vec<(NoteId, Option<NoteId>, String)> = self
+            .backlinks
+            .into_iter()
+            .map(|(target, from, sentence)| {
+                let sentence = if sentence.contains(TITLE_MARK) { fill_titles(&sentence, site) } else { sentence };
+                (target, from, sentence)
+            })
+            .collect();
+        // The same link sentence twice from one note is shown once.
+        let first: Vec<bool> = {
+            let mut seen = rustc_hash::FxHashSet::default();
+            backlinks.iter().map(|(target, from, sentence)| seen.insert((*target, *from, sentence.as_str()))).collect()
+        };
+        for ((target, from, sentence), first) in backlinks.into_iter().zip(first) {
+            if first {
                 site.backlinks[target].push(Backlink { from, sentence });
             }
         }

@@ -20,8 +20,11 @@ pub struct QuotationMemo {
     normalized: Vec<Normalized>,
     index: PassageIndex,
     /// Per quoting note: the note checked and its misses (quotation index, normalised text).
-    misses: HashMap<PathBuf, (Arc<Note>, Vec<(usize, String)>)>,
+    misses: rustc_hash::FxHashMap<PathBuf, (Arc<Note>, Misses)>,
 }
+
+/// A note's quotations not found: each one's index and normalised text.
+type Misses = Arc<[(usize, String)]>;
 
 /// Checks that every quotation stands word for word in the note's source
 /// (a statement's `source`; for other notes, any source of the site).
@@ -51,7 +54,7 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
         Some(pos) => index.candidates(wanted).any(|c| c == pos) && normalized[pos].text.contains(wanted),
         None => index.candidates(wanted).any(|pos| normalized[pos].text.contains(wanted)),
     };
-    let misses_of = |quotations: &[Quotation], source: Option<usize>| -> Vec<(usize, String)> {
+    let misses_of = |quotations: &[Quotation], source: Option<usize>| -> Misses {
         quotations
             .iter()
             .enumerate()
@@ -76,27 +79,27 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
         })
         .collect();
     // Every quotation not found, in note order (checked in parallel, or kept from the last check).
-    let checked: Vec<(Vec<(usize, String)>, bool)> = quoting
+    let checked: Vec<(Misses, bool)> = quoting
         .par_iter()
         .map(|&(note, source)| match memo.misses.get(&note.path) {
-            Some((last, misses)) if Arc::ptr_eq(last, note) => (misses.clone(), false),
+            Some((last, misses)) if Arc::ptr_eq(last, note) => (Arc::clone(misses), false),
             _ => (misses_of(&note.quotations, source), true),
         })
         .collect();
     for ((note, _), (misses, fresh)) in quoting.iter().zip(&checked) {
         if *fresh {
-            memo.misses.insert(note.path.clone(), (Arc::clone(note), misses.clone()));
+            memo.misses.insert(note.path.clone(), (Arc::clone(note), Arc::clone(misses)));
         }
     }
     let mut misses: Vec<(&std::path::Path, &str, &Quotation, Option<usize>, &str)> = Vec::new();
     for ((note, source), (found, _)) in quoting.iter().zip(&checked) {
-        for (i, wanted) in found {
+        for (i, wanted) in found.iter() {
             misses.push((note.path.as_path(), &note.text, &note.quotations[*i], *source, wanted));
         }
     }
     let home_misses = site.home.as_ref().map(|h| (h, misses_of(&h.quotations, None)));
     if let Some((home, found)) = &home_misses {
-        for (i, wanted) in found {
+        for (i, wanted) in found.iter() {
             misses.push((home.path.as_path(), &home.text, &home.quotations[*i], None, wanted));
         }
     }

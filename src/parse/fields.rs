@@ -105,6 +105,18 @@ impl<'a> FieldReader<'a> {
         }
     }
 
+    /// A whole number of at least 0.
+    pub fn count(&mut self, name: &str) -> Option<usize> {
+        let field = self.get(name)?;
+        match field.value.kind {
+            ValueKind::Integer(n) if n >= 0 => usize::try_from(n).ok(),
+            _ => {
+                self.wrong_type(name, &field.value, "a whole number, 0 or more");
+                None
+            }
+        }
+    }
+
     /// A `YYYY-MM-DD` date, written as a TOML date or a string.
     pub fn date(&mut self, name: &str, required: bool) -> Option<Spanned<Date>> {
         let Some(field) = self.get(name) else {

@@ -14,6 +14,8 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
+
+use rustc_hash::FxHashSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -115,13 +117,15 @@ impl Memo {
             _ => Vec::new(),
         };
         let total = super::FIXED_PAGES.len() + site.notes.len();
-        self.last = Some(Last {
+        let before = self.last.replace(Last {
             cards: shared.cards,
             bodies: shared.bodies,
             groups: shared.groups,
             point_links: plan.point_links,
             site,
         });
+        // Freeing the last site takes a while at scale; the rebuild need not wait for it.
+        std::thread::spawn(move || drop(before));
         Ok(Update { pages, removed, total, full })
     }
 }
@@ -145,7 +149,7 @@ fn plan(last: &Last, site: &Site) -> Option<Plan> {
         .collect();
     let structural = !gone.is_empty() || old_of.iter().any(Option::is_none);
     // Slugs whose note is new, edited or gone: whatever names them may change.
-    let touched: HashSet<&str> =
+    let touched: FxHashSet<&str> =
         (0..n).filter(|&id| changed[id]).map(|id| site.notes[id].slug.as_str()).chain(gone.iter().copied()).collect();
 
     let point_links: Vec<Vec<String>> = (0..n)

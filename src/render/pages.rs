@@ -200,15 +200,18 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> 
         });
         ids
     };
-    let statements_by_date = {
+    // (Sorted only when a page that shows them is wanted.)
+    let statements_by_date = if ["", "who-said-what/", "statements/"].into_iter().any(wanted) {
         let mut ids = all(Kind::Statement);
         ids.sort_by(|&a, &b| {
             (site.notes[a].date.as_ref().map(|d| d.value), &site.notes[a].slug)
                 .cmp(&(site.notes[b].date.as_ref().map(|d| d.value), &site.notes[b].slug))
         });
         ids
+    } else {
+        Vec::new()
     };
-    let timeline = site.timeline();
+    let timeline = if wanted("") || wanted("timeline/") { site.timeline() } else { Vec::new() };
 
     // Home.
     if wanted("") {
@@ -304,7 +307,10 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> 
 
     if wanted("atom.xml") {
         // Feed: statements, newest first.
-        let feed_ids = by_date_desc(all(Kind::Statement));
+        let mut feed_ids = by_date_desc(all(Kind::Statement));
+        if site.config.feed_limit > 0 {
+            feed_ids.truncate(site.config.feed_limit);
+        }
         let mut c = base_context(site, shared, "atom.xml", &site.config.title);
         let updated = feed_ids
             .first()
