@@ -2,7 +2,6 @@
 //! source (a statement's `source`; for other notes, any source of the site).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{NoteId, Site};
@@ -19,8 +18,10 @@ pub struct QuotationMemo {
     sources: Vec<Arc<Note>>,
     normalized: Vec<Normalized>,
     index: PassageIndex,
-    /// Per quoting note: the note checked and its misses (quotation index, normalised text).
-    misses: rustc_hash::FxHashMap<PathBuf, (Arc<Note>, Misses)>,
+    /// Per quoting note, by slug: the note checked and its misses (quotation index, normalised text).
+    misses: rustc_hash::FxHashMap<String, (Arc<Note>, Misses)>,
+    /// The nearest passage found for a quotation (normalised) in a source (by position) or in any.
+    nearest: rustc_hash::FxHashMap<(String, Option<usize>), (Option<String>, bool)>,
 }
 
 /// A note's quotations not found: each one's index and normalised text.
@@ -47,6 +48,7 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
         memo.normalized = memo.sources.par_iter().map(|n| Normalized::new(n.body())).collect();
         memo.index = PassageIndex::new(&memo.normalized);
         memo.misses.clear();
+        memo.nearest.clear();
     }
     let (normalized, index) = (&memo.normalized, &memo.index);
     let position = |id: NoteId| source_ids.binary_search(&id).ok();
@@ -81,14 +83,14 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
     // Every quotation not found, in note order (checked in parallel, or kept from the last check).
     let checked: Vec<(Misses, bool)> = quoting
         .par_iter()
-        .map(|&(note, source)| match memo.misses.get(&note.path) {
+        .map(|&(note, source)| match memo.misses.get(&note.slug) {
             Some((last, misses)) if Arc::ptr_eq(last, note) => (Arc::clone(misses), false),
             _ => (misses_of(&note.quotations, source), true),
         })
         .collect();
     for ((note, _), (misses, fresh)) in quoting.iter().zip(&checked) {
         if *fresh {
-            memo.misses.insert(note.path.clone(), (Arc::clone(note), Arc::clone(misses)));
+            memo.misses.insert(note.slug.clone(), (Arc::clone(note), Arc::clone(misses)));
         }
     }
     let mut misses: Vec<(&std::path::Path, &str, &Quotation, Option<usize>, &str)> = Vec::new();
@@ -112,7 +114,11 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
             Some(pos) => vec![(&normalized[pos], body(pos))],
             None => (0..source_ids.len()).map(|pos| (&normalized[pos], body(pos))).collect(),
         };
-        let (near, in_source) = nearest_passage(wanted, candidates);
+        let (near, in_source) = memo
+            .nearest
+            .entry((wanted.to_string(), source))
+            .or_insert_with(|| nearest_passage(wanted, candidates))
+            .clone();
         let source_name = source.map_or_else(
             || "any source note".to_string(),
             |pos| format!("its source `{}`", site.notes[source_ids[pos]].slug),
