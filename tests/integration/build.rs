@@ -146,6 +146,30 @@ fn relative_links_resolve_under_any_sub_path() {
 }
 
 #[test]
+fn feed_holds_the_newest_statements_up_to_feed_limit() {
+    let site = fixture("basic");
+    let config = site.path().join("site.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(&config, text.replace("quotations = \"error\"", "quotations = \"error\"\nfeed_limit = 1")).unwrap();
+    let out = build(site.path());
+    let feed = fs::read_to_string(out.join("atom.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&feed).expect("atom.xml is XML");
+    let titles: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .filter_map(|e| e.children().find(|n| n.has_tag_name("title"))?.text())
+        .collect();
+    assert_eq!(titles, ["Bob's post"], "only the newest");
+    let statements = fs::read_to_string(out.join("statements/index.html")).unwrap();
+    assert!(statements.contains("call readout"), "the statements page still lists every statement");
+
+    fs::write(&config, text.replace("quotations = \"error\"", "quotations = \"error\"\nfeed_limit = -1")).unwrap();
+    let out = readout(&["build", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("site.toml:6:"), "{}", stderr(&out));
+}
+
+#[test]
 fn feed_and_sitemap_parse_and_use_absolute_urls() {
     let site = fixture("basic");
     let out = build(site.path());
