@@ -153,7 +153,8 @@ impl Prepared {
 pub struct Rebuilder {
     loaded: Option<load::Loaded>,
     parsed: rustc_hash::FxHashMap<PathBuf, (Arc<str>, Parsed)>,
-    templates: Option<(Vec<(String, String)>, Arc<Templates>)>,
+    /// The site's templates as read (name, text), and what they compiled to.
+    templates: Option<(TemplateTexts, Arc<Templates>)>,
     quotations: model::QuotationMemo,
     pages: render::Memo,
     /// What every page depends on, as of the last good render.
@@ -177,6 +178,9 @@ impl PartialEq for Inputs {
             && Arc::ptr_eq(&self.templates, &other.templates)
     }
 }
+
+/// A site's templates by name, as read.
+type TemplateTexts = Vec<(String, String)>;
 
 /// A note as parsed, or why it could not be.
 type Parsed = Result<Arc<note::Note>, Vec<Diagnostic>>;
