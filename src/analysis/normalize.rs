@@ -70,13 +70,24 @@ impl Normalized {
     /// Every match of `needle` (already normalised) at word boundaries, as
     /// original byte ranges.
     pub fn find_words(&self, needle: &str, original: &str) -> Vec<(usize, usize)> {
+        self.find_words_by(needle, original, |haystack| haystack.find(needle))
+    }
+
+    /// [`find_words`](Self::find_words) with a searcher built once for
+    /// `needle` (for a needle looked for in many texts).
+    pub fn find_words_with(&self, finder: &memchr::memmem::Finder, original: &str) -> Vec<(usize, usize)> {
+        let needle = std::str::from_utf8(finder.needle()).unwrap_or_default();
+        self.find_words_by(needle, original, |haystack| finder.find(haystack.as_bytes()))
+    }
+
+    fn find_words_by(&self, needle: &str, original: &str, find: impl Fn(&str) -> Option<usize>) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         if needle.is_empty() {
             return out;
         }
         let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
         let mut from = 0;
-        while let Some(at) = self.text[from..].find(needle) {
+        while let Some(at) = find(&self.text[from..]) {
             let start = from + at;
             let end = start + needle.len();
             let before = self.text[..start].chars().next_back();

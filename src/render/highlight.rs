@@ -52,8 +52,8 @@ impl Highlighter for ThemeHighlighter<'_> {
 /// Marks the passages of a source that statements quote, each a link to
 /// the statement.
 pub struct PassageHighlighter {
-    /// (normalised passage, statement URL, statement title)
-    passages: Vec<(String, String, String)>,
+    /// (searcher for the normalised passage, statement URL, statement title)
+    passages: Vec<(memchr::memmem::Finder<'static>, String, String)>,
 }
 
 impl PassageHighlighter {
@@ -72,6 +72,10 @@ impl PassageHighlighter {
         // Longer passages first, so they win over the phrases inside them.
         passages.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.1.cmp(&b.1)));
         passages.dedup_by(|a, b| a.0 == b.0);
+        let passages = passages
+            .into_iter()
+            .map(|(p, url, title)| (memchr::memmem::Finder::new(p.as_bytes()).into_owned(), url, title))
+            .collect();
         PassageHighlighter { passages }
     }
 }
@@ -81,7 +85,7 @@ impl Highlighter for PassageHighlighter {
         let n = Normalized::new(text);
         let mut marks: Vec<Highlight> = Vec::new();
         for (passage, url, title) in &self.passages {
-            for (start, end) in n.find_words(passage, text) {
+            for (start, end) in n.find_words_with(passage, text) {
                 if marks.iter().any(|m| start < m.end && m.start < end) {
                     continue;
                 }
