@@ -134,6 +134,193 @@ impl Memo {
 /// rendered (a country's card is in every page's legend).
 fn plan(last: &Last, site: &Site) -> Option<Plan> {
     let old = &last.site;
+    let same_notes = old.notes.len() == site.notes.len()
+        && old
+            .notes
+            .iter()
+            .zip(&site.notes)
+            .all(|(a, b)| Arc::ptr_eq(a, b) || (a.slug == b.slug && a.kind() == b.kind()));
+    if same_notes { plan_in_place(last, site) } else { plan_anew(last, site) }
+}
+
+/// The notes that name note `id` (in front matter or body), and the
+/// comparisons of the statements an actor made.
+fn named_by(site: &Site, id: NoteId) -> impl Iterator<Item = NoteId> + '_ {
+    let rel = &site.actors[id];
+    [
+        &rel.said,
+        &rel.addressed,
+        &rel.about,
+        &rel.events,
+        &rel.members,
+        &rel.comparisons,
+        &site.compared_in[id],
+        &site.event_statements[id],
+        &site.cited_by[id],
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+    .chain(site.backlinks[id].iter().filter_map(|b| b.from))
+}
+
+/// The notes that note `id` names (front matter, body and comparison
+/// points), and for a comparison the speakers of its two statements
+/// (whose pages list it).
+fn names<'a>(site: &'a Site, id: NoteId, point_links: &'a [String]) -> impl Iterator<Item = NoteId> + 'a {
+    let speakers = match &site.notes[id].meta {
+        Meta::Comparison(c) => [&c.left.value, &c.right.value]
+            .into_iter()
+            .filter_map(|slug| match &site.note(slug)?.meta {
+                Meta::Statement(s) => site.id(&s.speaker.value),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    site.notes[id]
+        .references()
+        .into_iter()
+        .chain(point_links.iter().map(String::as_str))
+        .filter_map(|slug| site.id(slug))
+        .chain(speakers)
+}
+
+/// [`plan`] when the site has the same notes as the last (same slugs, same
+/// ids; some edited): works outward from the edited notes instead of
+/// comparing every note, so that its cost follows the size of the change.
+fn plan_in_place(last: &Last, site: &Site) -> Option<Plan> {
+    let old = &last.site;
+    let n = site.notes.len();
+    let changed_ids: Vec<NoteId> = (0..n).filter(|&id| !Arc::ptr_eq(&old.notes[id], &site.notes[id])).collect();
+    let mut changed = vec![false; n];
+    for &id in &changed_ids {
+        changed[id] = true;
+    }
+    let touched: FxHashSet<&str> = changed_ids.iter().map(|&id| site.notes[id].slug.as_str()).collect();
+    let mut point_links = last.point_links.clone();
+    for &id in &changed_ids {
+        point_links[id] = self::point_links(site, id);
+    }
+    let pointing_at = |slugs: &dyn Fn(&str) -> bool| -> Vec<NoteId> {
+        site.of_kind(Kind::Comparison).filter(|&c| point_links[c].iter().any(|s| slugs(s))).collect()
+    };
+
+    // Cards and bodies to make again: of the edited notes, of the notes
+    // that name them, and of sources whose quoting statements changed.
+    let mut redo = changed.clone();
+    for &id in &changed_ids {
+        for other in named_by(site, id) {
+            redo[other] = true;
+        }
+    }
+    for c in pointing_at(&|s| touched.contains(s)) {
+        redo[c] = true;
+    }
+    let mut redo_body = redo.clone();
+    for &id in &changed_ids {
+        for s in [site, old] {
+            if let Meta::Statement(st) = &s.notes[id].meta
+                && let Some(src) = st.source.as_ref().and_then(|r| s.id(&r.value))
+            {
+                redo_body[src] = true;
+            }
+        }
+    }
+    let remake = |keep: &[Value], redo: &[bool], make: &(dyn Fn(NoteId) -> Value + Sync)| {
+        let ids: Vec<NoteId> = (0..n).filter(|&id| redo[id]).collect();
+        let made: Vec<(NoteId, Value)> = ids.into_par_iter().map(|id| (id, make(id))).collect();
+        let mut values = keep.to_vec();
+        let mut differs = vec![false; n];
+        for (id, value) in made {
+            differs[id] = value != keep[id];
+            values[id] = value;
+        }
+        (values, differs)
+    };
+    let (cards, card_changed) = remake(&last.cards, &redo, &|id| card(site, id));
+    let (bodies, body_changed) = remake(&last.bodies, &redo_body, &|id| Value::safe_string(&body_html(site, id)));
+    if last.groups.keys().any(|slug| site.id(slug).is_some_and(|id| card_changed[id])) {
+        return None;
+    }
+
+    let mut render = vec![false; n];
+    let mut mark = |id: NoteId| render[id] = true;
+    for id in 0..n {
+        if changed[id] || card_changed[id] || body_changed[id] {
+            mark(id);
+        }
+    }
+    // Pages that show a changed card; comparisons that show a changed body or own words.
+    for o in 0..n {
+        let card = card_changed[o];
+        let words = changed[o] || body_changed[o];
+        if !card && !words {
+            continue;
+        }
+        let slug = site.notes[o].slug.as_str();
+        let showing = named_by(site, o).chain(names(site, o, &point_links[o])).chain(pointing_at(&|s| s == slug));
+        for page in showing {
+            if card || site.notes[page].kind() == Kind::Comparison {
+                mark(page);
+            }
+        }
+    }
+    // Pages whose relation lists or backlinks may differ: what an edited
+    // note names now or named before, and — when its title changed — what
+    // the notes naming it link to (their link sentences show the title).
+    let mut maybe = Vec::new();
+    for &id in &changed_ids {
+        maybe.extend(names(site, id, &point_links[id]));
+        maybe.extend(names(old, id, &last.point_links[id]));
+        if old.notes[id].title != site.notes[id].title {
+            for other in named_by(site, id).collect::<Vec<_>>() {
+                maybe.extend(site.notes[other].links.iter().filter_map(|l| site.id(&l.target)));
+            }
+        }
+    }
+    if site.home != old.home {
+        for home in [&site.home, &old.home].into_iter().flatten() {
+            maybe.extend(home.links.iter().filter_map(|l| site.id(&l.target)));
+        }
+    }
+    maybe.sort_unstable();
+    maybe.dedup();
+    for id in maybe {
+        if !same_relations(site, id, old, id) {
+            mark(id);
+        }
+    }
+    let notes: Vec<NoteId> = (0..n).filter(|&id| render[id]).collect();
+
+    let mut lists = HashSet::new();
+    if card_changed.iter().any(|&c| c) {
+        lists.extend(super::pages::LIST_URLS.into_iter().filter(|&url| url != "404.html"));
+    }
+    if site.home != old.home {
+        lists.insert("");
+    }
+    if changed_ids
+        .iter()
+        .any(|&id| site.notes[id].kind() == Kind::Statement && own_words(&old.notes[id]) != own_words(&site.notes[id]))
+    {
+        lists.insert("who-said-what/");
+    }
+    if (0..n).any(|id| body_changed[id] && site.notes[id].kind() == Kind::Statement) {
+        lists.insert("atom.xml");
+    }
+    Some(Plan { cards, bodies, point_links, notes, lists, structural: false })
+}
+
+/// A statement's own words: its blockquotes.
+fn own_words(note: &crate::note::Note) -> Vec<&str> {
+    note.quotations.iter().filter(|q| q.block).map(|q| q.text.as_str()).collect()
+}
+
+/// [`plan`] for a site whose notes came or went: every note is compared
+/// with the last site's note of the same slug.
+fn plan_anew(last: &Last, site: &Site) -> Option<Plan> {
+    let old = &last.site;
     let n = site.notes.len();
     // Each note's id in the last site, if it was there as the same kind.
     let old_of: Vec<Option<NoteId>> =
@@ -218,9 +405,6 @@ fn plan(last: &Last, site: &Site) -> Option<Plan> {
     }
     if site.home != old.home {
         lists.insert("");
-    }
-    fn own_words(note: &crate::note::Note) -> Vec<&str> {
-        note.quotations.iter().filter(|q| q.block).map(|q| q.text.as_str()).collect()
     }
     if (0..n).any(|id| {
         changed[id]

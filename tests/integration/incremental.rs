@@ -118,12 +118,14 @@ fn apply(root: &Path, step: &Step) -> Vec<PathBuf> {
         Step::AppendToBody(a, b) => {
             let Some(rel) = pick(&all, a) else { return Vec::new() };
             let target = pick(&all, b).map(|r| slug_of(&r)).unwrap_or_default();
-            let addition = match b % 6 {
+            let other = pick(&all, a + b).map(|r| slug_of(&r)).unwrap_or_default();
+            let addition = match b % 7 {
                 0 => "\nMore words here.\n".to_string(),
                 1 => format!("\nSee [[{target}]] for more.\n"),
                 2 => "\n> the two sides must de-escalate tensions and keep the peace\n".to_string(),
                 3 => "\nThey said \"brought to justice\" again.\n".to_string(),
                 4 => "\nShe said \"words nobody ever said\" (not in the source).\n".to_string(),
+                5 => format!("\nBoth [[{target}]] and [[{other}]] matter here.\n"),
                 _ => format!("\nAs [[{target}|they]] put it, justice matters.\n"),
             };
             write(&rel, &(read(&rel) + &addition))
@@ -325,4 +327,30 @@ fn an_edit_undone_renders_the_original_again() {
 #[test]
 fn a_template_edit_renders_every_page() {
     check_steps(&[Step::EditTemplate(1), Step::EditTemplate(2)], false).unwrap();
+}
+
+/// Regression: a note's new title shows in the link sentences of the
+/// notes that name it, on the pages those sentences link to.
+#[test]
+fn a_new_title_reaches_the_backlink_sentences_that_show_it() {
+    let site = fixture("basic");
+    let options = BuildOptions::new(site.path());
+    let mut rebuilder = Rebuilder::default();
+    rebuilder.rebuild(&options, None).unwrap();
+    // The comparison's analysis links both statements in one sentence; that
+    // sentence is shown on alpha's page, with beta's title in it.
+    let rel = PathBuf::from("content/statements/beta.md");
+    let text = fs::read_to_string(site.path().join(&rel)).unwrap();
+    fs::write(site.path().join(&rel), text.replace("title = \"Bob's post\"", "title = \"Bob's reply\"")).unwrap();
+    let rebuilt = rebuilder.rebuild(&options, Some(&[rel])).unwrap();
+    let alpha = rebuilt.update.pages.iter().find(|p| p.path == "statements/alpha/index.html");
+    assert!(alpha.is_some_and(|p| p.content.contains("reply looks back")), "alpha's page shows the new title");
+}
+
+/// Regression: a sentence that links two notes shows the second one's
+/// title on the first one's page; retitling the second must reach it.
+#[test]
+fn a_new_title_reaches_a_sentence_that_links_two_notes() {
+    // the-call gets "Both [[freedonia]] and [[alpha]] matter here.", then alpha is retitled.
+    check_steps(&[Step::AppendToBody(5, 12), Step::Retitle(7, 3)], false).unwrap();
 }
