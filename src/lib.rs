@@ -319,7 +319,18 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
     };
 
     clock.lap("parse");
-    let (site, model_diags) = model::link_with(config, home, notes, options.drafts, &unreadable, &mut keep.quotations);
+    // After edits to bodies only, the last site is patched; otherwise (and
+    // whenever that finds a problem to report) every note is linked.
+    let relinked = match keep.pages.site() {
+        Some(last) if unreadable.is_empty() => {
+            model::relink(last, &config, &home, &notes, options.drafts, &mut keep.quotations)
+        }
+        _ => None,
+    };
+    let (site, model_diags) = match relinked {
+        Some(done) => done,
+        None => model::link_with(config, home, notes, options.drafts, &unreadable, &mut keep.quotations),
+    };
     diags.extend(model_diags.0);
 
     clock.lap("model");

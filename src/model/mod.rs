@@ -194,6 +194,125 @@ pub fn link_with(
     (site, diags)
 }
 
+/// Links the site again after edits that touched only bodies, by patching
+/// `last` (the last good site) instead of linking every note: the edited
+/// notes' links and backlinks are redone, and the quotations checked. It
+/// applies only when the notes are the same as `last`'s (no note came,
+/// went or failed to parse; home and configuration unchanged) and every
+/// edited note kept its front matter; it gives up (`None`) on anything
+/// else, and on any broken link, so that errors always come from [`link`].
+pub fn relink(
+    last: &Site,
+    config: &SiteConfig,
+    home: &Option<HomeNote>,
+    notes: &[Arc<Note>],
+    drafts: bool,
+    memo: &mut QuotationMemo,
+) -> Option<(Site, Diagnostics)> {
+    if *config != last.config || *home != last.home {
+        return None;
+    }
+    // The notes in the site's order, each where the last site had it.
+    let mut placed: Vec<Option<Arc<Note>>> = vec![None; last.notes.len()];
+    for note in notes {
+        if note.draft && !drafts {
+            match last.id(&note.slug) {
+                None => continue,
+                Some(_) => return None,
+            }
+        }
+        let id = last.id(&note.slug)?;
+        let slot = &mut placed[id];
+        if slot.is_some() || last.notes[id].kind() != note.kind() {
+            return None;
+        }
+        *slot = Some(Arc::clone(note));
+    }
+    let notes: Vec<Arc<Note>> = placed.into_iter().collect::<Option<_>>()?;
+    let edited: Vec<NoteId> = (0..notes.len()).filter(|&id| !Arc::ptr_eq(&notes[id], &last.notes[id])).collect();
+    for &id in &edited {
+        let (old, new) = (&last.notes[id], &notes[id]);
+        if old.meta != new.meta || old.title != new.title || old.date != new.date || old.draft != new.draft {
+            return None;
+        }
+    }
+    let mut site = Site { notes, ..last.clone_relations() };
+    let no_drafts = HashSet::new();
+    let checker = RefChecker { site: &site, drafts: &no_drafts, unreadable: &no_drafts };
+    let mut diags = Diagnostics::default();
+    let mut added: Vec<(NoteId, NoteId, String)> = Vec::new();
+    for &id in &edited {
+        let note = &site.notes[id];
+        for link in &note.links {
+            let target = checker.body_link(note.path.as_path(), &note.text, link, &mut diags)?;
+            added.push((target, id, link.sentence.clone()));
+        }
+        // Links into the note that name one of its headings must still find it.
+        let linking: Vec<&Note> = last.backlinks[id]
+            .iter()
+            .filter_map(|b| b.from)
+            .filter(|&from| !edited.contains(&from))
+            .map(|from| &*site.notes[from])
+            .collect();
+        for other in linking {
+            for link in other.links.iter().filter(|l| l.target == note.slug && l.heading.is_some()) {
+                checker.body_link(other.path.as_path(), &other.text, link, &mut diags)?;
+            }
+        }
+        if let Some(home) = home {
+            for link in home.links.iter().filter(|l| l.target == note.slug && l.heading.is_some()) {
+                checker.body_link(&home.path, &home.text, link, &mut diags)?;
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return None;
+    }
+    // Out with the edited notes' old backlinks, in with the new, each list
+    // kept in the order `link` gives it (by the linking note's kind and slug).
+    let mut targets: Vec<NoteId> = edited
+        .iter()
+        .flat_map(|&id| last.notes[id].links.iter().chain(&site.notes[id].links))
+        .filter_map(|l| site.id(&l.target))
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    let is_edited = |from: Option<NoteId>| from.is_some_and(|f| edited.binary_search(&f).is_ok());
+    for &t in &targets {
+        site.backlinks[t].retain(|b| !is_edited(b.from));
+    }
+    let mut seen = rustc_hash::FxHashSet::default();
+    for (target, from, sentence) in added {
+        let sentence = if sentence.contains(TITLE_MARK) { fill_titles(&sentence, &site) } else { sentence };
+        if !seen.insert((target, from, sentence.clone())) {
+            continue;
+        }
+        let key = |f: NoteId| (site.notes[f].kind(), site.notes[f].slug.as_str());
+        let list = &site.backlinks[target];
+        let at = list.partition_point(|b| b.from.is_none_or(|f| key(f) <= key(from)));
+        site.backlinks[target].insert(at, Backlink { from: Some(from), sentence });
+    }
+    check_quotations(&site, memo, &mut diags);
+    Some((site, diags))
+}
+
+impl Site {
+    /// A copy of everything but the notes (which a relink puts in).
+    fn clone_relations(&self) -> Site {
+        Site {
+            config: self.config.clone(),
+            home: self.home.clone(),
+            notes: Vec::new(),
+            by_slug: self.by_slug.clone(),
+            backlinks: self.backlinks.clone(),
+            actors: self.actors.clone(),
+            compared_in: self.compared_in.clone(),
+            event_statements: self.event_statements.clone(),
+            cited_by: self.cited_by.clone(),
+        }
+    }
+}
+
 /// Relations found while checking, applied once checking is done.
 #[derive(Default)]
 struct Relations {

@@ -69,6 +69,11 @@ struct Plan {
 }
 
 impl Memo {
+    /// The site of the last render, if any.
+    pub fn site(&self) -> Option<&Site> {
+        self.last.as_ref().map(|last| &last.site)
+    }
+
     /// Renders `site`: only the pages that differ from the last render's,
     /// unless `everything` (templates, configuration or options changed)
     /// or there is no last render. On success the memo keeps `site`; on

@@ -16,6 +16,7 @@ use crate::common::fixture;
 #[derive(Debug, Clone)]
 enum Step {
     AppendToBody(usize, usize),
+    ReplaceBody(usize, usize),
     RenameActor(usize, usize),
     Retitle(usize, usize),
     NewStatement(usize, usize),
@@ -38,6 +39,7 @@ fn step() -> impl Strategy<Value = Step> {
     let n = || 0..64usize;
     prop_oneof![
         4 => (n(), n()).prop_map(|(a, b)| Step::AppendToBody(a, b)),
+        2 => (n(), n()).prop_map(|(a, b)| Step::ReplaceBody(a, b)),
         2 => (n(), n()).prop_map(|(a, b)| Step::RenameActor(a, b)),
         2 => (n(), n()).prop_map(|(a, b)| Step::Retitle(a, b)),
         2 => (n(), n()).prop_map(|(a, b)| Step::NewStatement(a, b)),
@@ -129,6 +131,21 @@ fn apply(root: &Path, step: &Step) -> Vec<PathBuf> {
                 _ => format!("\nAs [[{target}|they]] put it, justice matters.\n"),
             };
             write(&rel, &(read(&rel) + &addition))
+        }
+        Step::ReplaceBody(a, b) => {
+            // Keeps the front matter; the body loses its links, headings and quotations.
+            let Some(rel) = pick(&all, a) else { return Vec::new() };
+            let text = read(&rel);
+            let delimiter = if text.trim_start_matches('\u{feff}').starts_with("---") { "---" } else { "+++" };
+            let Some(end) = text.match_indices(delimiter).nth(1).map(|(i, _)| i + delimiter.len()) else {
+                return Vec::new();
+            };
+            let body = match b % 3 {
+                0 => "\nA new body.\n".to_string(),
+                1 => format!("\n## Part {b}\n\nWith a heading.\n"),
+                _ => String::from("\n"),
+            };
+            write(&rel, &format!("{}{body}", &text[..end]))
         }
         Step::RenameActor(a, b) => {
             let Some(rel) = pick(&actors, a) else { return Vec::new() };
