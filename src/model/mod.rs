@@ -53,9 +53,10 @@ pub struct Site {
     /// Shared with the parse cache: a rebuild keeps the notes that did not change.
     pub notes: Vec<Arc<Note>>,
     /// Slug → note (a fast hash: slugs are looked up for every link, on every build).
-    pub by_slug: rustc_hash::FxHashMap<String, NoteId>,
+    pub by_slug: Arc<rustc_hash::FxHashMap<String, NoteId>>,
     /// Per note: the notes that link to it.
-    pub backlinks: Vec<Vec<Backlink>>,
+    /// (Each list shared: a rebuild copies the site and replaces only the lists that changed.)
+    pub backlinks: Vec<Arc<Vec<Backlink>>>,
     /// Per actor note (empty for others).
     pub actors: Vec<ActorRelations>,
     /// Per statement: the comparisons that use it.
@@ -164,8 +165,8 @@ pub fn link_with(
         config,
         home,
         notes,
-        by_slug,
-        backlinks: vec![Vec::new(); n],
+        by_slug: Arc::new(by_slug),
+        backlinks: vec![Arc::default(); n],
         actors: vec![ActorRelations::default(); n],
         compared_in: vec![Vec::new(); n],
         event_statements: vec![Vec::new(); n],
@@ -279,7 +280,7 @@ pub fn relink(
     targets.dedup();
     let is_edited = |from: Option<NoteId>| from.is_some_and(|f| edited.binary_search(&f).is_ok());
     for &t in &targets {
-        site.backlinks[t].retain(|b| !is_edited(b.from));
+        Arc::make_mut(&mut site.backlinks[t]).retain(|b| !is_edited(b.from));
     }
     let mut seen = rustc_hash::FxHashSet::default();
     for (target, from, sentence) in added {
@@ -290,7 +291,7 @@ pub fn relink(
         let key = |f: NoteId| (site.notes[f].kind(), site.notes[f].slug.as_str());
         let list = &site.backlinks[target];
         let at = list.partition_point(|b| b.from.is_none_or(|f| key(f) <= key(from)));
-        site.backlinks[target].insert(at, Backlink { from: Some(from), sentence });
+        Arc::make_mut(&mut site.backlinks[target]).insert(at, Backlink { from: Some(from), sentence });
     }
     check_quotations(&site, memo, &mut diags);
     Some((site, diags))
@@ -344,7 +345,7 @@ impl Relations {
         };
         for ((target, from, sentence), first) in backlinks.into_iter().zip(first) {
             if first {
-                site.backlinks[target].push(Backlink { from, sentence });
+                Arc::make_mut(&mut site.backlinks[target]).push(Backlink { from, sentence });
             }
         }
         for (actor, statement) in self.said {
@@ -401,7 +402,7 @@ impl Relations {
         for list in site.compared_in.iter_mut().chain(&mut site.event_statements).chain(&mut site.cited_by) {
             by_date(list);
         }
-        for list in &mut site.backlinks {
+        for list in site.backlinks.iter_mut().map(Arc::make_mut) {
             list.sort_by(|a, b| {
                 (a.from.map(|f| (notes[f].kind(), &notes[f].slug)))
                     .cmp(&b.from.map(|f| (notes[f].kind(), &notes[f].slug)))

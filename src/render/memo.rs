@@ -456,8 +456,8 @@ fn same_relations(site: &Site, id: NoteId, old: &Site, o: NoteId) -> bool {
     let (new_rel, old_rel) = (&site.actors[id], &old.actors[o]);
     let backlinks = &site.backlinks[id];
     let old_backlinks = &old.backlinks[o];
-    backlinks.len() == old_backlinks.len()
-        && backlinks.iter().zip(old_backlinks).all(|(a, b)| {
+    (Arc::ptr_eq(backlinks, old_backlinks) || backlinks.len() == old_backlinks.len())
+        && backlinks.iter().zip(old_backlinks.iter()).all(|(a, b)| {
             a.sentence == b.sentence
                 && match (a.from, b.from) {
                     (Some(x), Some(y)) => site.notes[x].slug == old.notes[y].slug,

@@ -71,14 +71,14 @@ async fn file(State(app): State<App>, request: Request) -> Response {
     let site = app.site.borrow().clone();
     let version = app.status.borrow().version;
     let head = method == Method::HEAD;
-    if let Some(f) = site.files.get(&path) {
+    if let Some(f) = site.files.get(path.as_str()) {
         if path.ends_with(".html") {
             app.served.lock().map(|mut s| s.insert(path.clone())).ok();
         }
         return send(StatusCode::OK, f.content_type, versioned(&f.bytes, f.content_type, version), head);
     }
     // `/actors/x` → `/actors/x/`, so that relative links resolve.
-    if !path.ends_with(".html") && site.files.contains_key(&format!("{path}/index.html")) {
+    if !path.ends_with(".html") && site.files.contains_key(format!("{path}/index.html").as_str()) {
         let mut r = plain(StatusCode::PERMANENT_REDIRECT, "");
         let location = format!("/{path}/");
         if let Ok(v) = HeaderValue::from_str(&location) {

@@ -24,7 +24,8 @@ pub struct File {
 /// A complete site in memory.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    pub files: HashMap<String, File>,
+    /// By path; the keys are shared, so that copying the map for a rebuild is cheap.
+    pub files: HashMap<Arc<str>, File>,
     /// The paths of the static files among them.
     statics: Vec<String>,
 }
@@ -50,28 +51,28 @@ impl Snapshot {
         let mut files = if rebuilt.update.full { HashMap::new() } else { self.files.clone() };
         if statics_changed || rebuilt.update.full {
             for path in &self.statics {
-                files.remove(path);
+                files.remove(path.as_str());
             }
             for (path, asset) in &rebuilt.assets {
                 let bytes = match asset {
                     Asset::Builtin(text) => Bytes::from_static(text.as_bytes()),
                     Asset::Copy(from) => Bytes::from(std::fs::read(from)?),
                 };
-                files.insert(path.clone(), File { bytes, content_type: content_type(path) });
+                files.insert(Arc::from(path.as_str()), File { bytes, content_type: content_type(path) });
             }
         } else {
             for (path, _) in &rebuilt.assets {
-                if let Some(file) = self.files.get(path) {
-                    files.insert(path.clone(), file.clone());
+                if let Some((key, file)) = self.files.get_key_value(path.as_str()) {
+                    files.insert(Arc::clone(key), file.clone());
                 }
             }
         }
         for path in &rebuilt.update.removed {
-            files.remove(path);
+            files.remove(path.as_str());
         }
         for page in rebuilt.update.pages {
             let content_type = content_type(&page.path);
-            files.insert(page.path, File { bytes: Bytes::from(page.content), content_type });
+            files.insert(Arc::from(page.path), File { bytes: Bytes::from(page.content), content_type });
         }
         let statics = rebuilt.assets.into_iter().map(|(path, _)| path).collect();
         Ok(Snapshot { files, statics })
