@@ -195,12 +195,14 @@ pub fn link_with(
     (site, diags)
 }
 
-/// Links the site again after edits that touched only bodies, by patching
-/// `last` (the last good site) instead of linking every note: the edited
-/// notes' links and backlinks are redone, and the quotations checked. It
-/// applies only when the notes are the same as `last`'s (no note came,
-/// went or failed to parse; home and configuration unchanged) and every
-/// edited note kept its front matter; it gives up (`None`) on anything
+/// Links the site again after edits that left its relations as they were
+/// (bodies, titles, names, roles, …), by patching `last` (the last good
+/// site) instead of linking every note: the backlinks of the edited notes,
+/// and of the notes whose link sentences show an edited title, are redone,
+/// and the quotations checked. It applies only when the notes are the same
+/// as `last`'s (no note came, went or failed to parse; home and
+/// configuration unchanged) and every edited note names the same notes in
+/// the same fields, with the same date; it gives up (`None`) on anything
 /// else, and on any broken link, so that errors always come from [`link`].
 pub fn relink(
     last: &Site,
@@ -231,23 +233,37 @@ pub fn relink(
     }
     let notes: Vec<Arc<Note>> = placed.into_iter().collect::<Option<_>>()?;
     let edited: Vec<NoteId> = (0..notes.len()).filter(|&id| !Arc::ptr_eq(&notes[id], &last.notes[id])).collect();
+    // Notes whose backlinks are redone: the edited ones, and those whose
+    // link sentences show an edited note's title.
+    let mut rewire = edited.clone();
     for &id in &edited {
         let (old, new) = (&last.notes[id], &notes[id]);
-        if old.meta != new.meta || old.title != new.title || old.date != new.date || old.draft != new.draft {
+        if relations_of(old) != relations_of(new) {
             return None;
         }
+        if old.title != new.title {
+            if home.as_ref().is_some_and(|h| h.links.iter().any(|l| l.target == new.slug)) {
+                return None;
+            }
+            rewire.extend(last.backlinks[id].iter().filter_map(|b| b.from));
+        }
     }
+    rewire.sort_unstable();
+    rewire.dedup();
     let mut site = Site { notes, ..last.clone_relations() };
     let no_drafts = HashSet::new();
     let checker = RefChecker { site: &site, drafts: &no_drafts, unreadable: &no_drafts };
     let mut diags = Diagnostics::default();
     let mut added: Vec<(NoteId, NoteId, String)> = Vec::new();
-    for &id in &edited {
+    for &id in &rewire {
         let note = &site.notes[id];
         for link in &note.links {
             let target = checker.body_link(note.path.as_path(), &note.text, link, &mut diags)?;
             added.push((target, id, link.sentence.clone()));
         }
+    }
+    for &id in &edited {
+        let note = &site.notes[id];
         // Links into the note that name one of its headings must still find it.
         let linking: Vec<&Note> = last.backlinks[id]
             .iter()
@@ -271,16 +287,16 @@ pub fn relink(
     }
     // Out with the edited notes' old backlinks, in with the new, each list
     // kept in the order `link` gives it (by the linking note's kind and slug).
-    let mut targets: Vec<NoteId> = edited
+    let mut targets: Vec<NoteId> = rewire
         .iter()
         .flat_map(|&id| last.notes[id].links.iter().chain(&site.notes[id].links))
         .filter_map(|l| site.id(&l.target))
         .collect();
     targets.sort_unstable();
     targets.dedup();
-    let is_edited = |from: Option<NoteId>| from.is_some_and(|f| edited.binary_search(&f).is_ok());
+    let is_rewired = |from: Option<NoteId>| from.is_some_and(|f| rewire.binary_search(&f).is_ok());
     for &t in &targets {
-        Arc::make_mut(&mut site.backlinks[t]).retain(|b| !is_edited(b.from));
+        Arc::make_mut(&mut site.backlinks[t]).retain(|b| !is_rewired(b.from));
     }
     let mut seen = rustc_hash::FxHashSet::default();
     for (target, from, sentence) in added {
@@ -295,6 +311,30 @@ pub fn relink(
     }
     check_quotations(&site, memo, &mut diags);
     Some((site, diags))
+}
+
+/// What of a note's front matter decides the site's relations and their
+/// order: its date, whether it is a draft, an actor's kind, and each slug
+/// it names with the field that names it.
+fn relations_of(note: &Note) -> (Option<jiff::civil::Date>, bool, Option<crate::note::ActorKind>, Vec<(u8, &str)>) {
+    fn tagged<'a>(tag: u8, refs: impl IntoIterator<Item = &'a crate::note::SlugRef>) -> Vec<(u8, &'a str)> {
+        refs.into_iter().map(|r| (tag, r.value.as_str())).collect()
+    }
+    let (actor_kind, refs) = match &note.meta {
+        Meta::Actor(a) => (Some(a.kind), tagged(0, &a.country)),
+        Meta::Statement(s) => {
+            let mut refs = tagged(1, [&s.speaker]);
+            refs.extend(tagged(2, &s.addressed_to));
+            refs.extend(tagged(3, &s.about));
+            refs.extend(tagged(4, &s.event));
+            refs.extend(tagged(5, &s.source));
+            (None, refs)
+        }
+        Meta::Event(e) => (None, tagged(6, &e.actors)),
+        Meta::Comparison(c) => (None, tagged(7, [&c.left, &c.right])),
+        Meta::Source(_) => (None, Vec::new()),
+    };
+    (note.date.as_ref().map(|d| d.value), note.draft, actor_kind, refs)
 }
 
 impl Site {

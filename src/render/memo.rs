@@ -398,6 +398,8 @@ fn plan_anew(last: &Last, site: &Site) -> Option<Plan> {
                 changed[id]
                     || card_changed[id]
                     || body_changed[id]
+                    // A point's link to a note that came or went renders differently.
+                    || point_links[id].iter().any(|s| touched.contains(s.as_str()))
                     || !same_relations(site, id, old, o)
                     || shown_notes(site, id, &point_links[id]).any(|other| shown_changed(id, other))
             }

@@ -371,3 +371,11 @@ fn a_new_title_reaches_a_sentence_that_links_two_notes() {
     // the-call gets "Both [[freedonia]] and [[alpha]] matter here.", then alpha is retitled.
     check_steps(&[Step::AppendToBody(5, 12), Step::Retitle(7, 3)], false).unwrap();
 }
+
+/// Regression: a comparison point that links a note which is then renamed
+/// (its file moved) renders the link as broken text, not as before.
+#[test]
+fn a_point_linking_a_moved_note_is_rendered_again() {
+    // A new statement (index 10) that only the point links; its file then moves.
+    check_steps(&[Step::NewStatement(0, 0), Step::LinkInPoint(10), Step::MoveFile(10, 0)], false).unwrap();
+}
