@@ -313,10 +313,13 @@ pub fn relink(
     Some((site, diags))
 }
 
+/// See [`relations_of`].
+type RelationKey<'a> = (Option<jiff::civil::Date>, bool, Option<crate::note::ActorKind>, Vec<(u8, &'a str)>);
+
 /// What of a note's front matter decides the site's relations and their
 /// order: its date, whether it is a draft, an actor's kind, and each slug
 /// it names with the field that names it.
-fn relations_of(note: &Note) -> (Option<jiff::civil::Date>, bool, Option<crate::note::ActorKind>, Vec<(u8, &str)>) {
+fn relations_of(note: &Note) -> RelationKey<'_> {
     fn tagged<'a>(tag: u8, refs: impl IntoIterator<Item = &'a crate::note::SlugRef>) -> Vec<(u8, &'a str)> {
         refs.into_iter().map(|r| (tag, r.value.as_str())).collect()
     }
