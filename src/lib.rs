@@ -152,7 +152,8 @@ impl Prepared {
 #[derive(Default)]
 pub struct Rebuilder {
     loaded: Option<load::Loaded>,
-    parsed: rustc_hash::FxHashMap<PathBuf, (Arc<str>, Parsed)>,
+    /// By path (as bytes: hashing a `Path` walks its components).
+    parsed: rustc_hash::FxHashMap<std::ffi::OsString, (Arc<str>, Parsed)>,
     /// The site's templates as read (name, text), and what they compiled to.
     templates: Option<(TemplateTexts, Arc<Templates>)>,
     quotations: model::QuotationMemo,
@@ -274,31 +275,30 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
         config.base_url = config::normalize_base_url(base);
     }
 
-    let parsed: Vec<Parsed> = files
+    // Each note's parse, and whether it was made (or its text read) anew.
+    let parsed: Vec<(Parsed, bool)> = files
         .notes
         .par_iter()
-        .map(|f| match keep.parsed.get(&f.path) {
-            Some((text, parsed)) if Arc::ptr_eq(text, &f.text) || **text == *f.text => parsed.clone(),
-            _ => parse::parse_note(f.kind, &f.slug, &f.path, Arc::clone(&f.text)).map(Arc::new),
+        .map(|f| match keep.parsed.get(f.path.as_os_str()) {
+            Some((text, parsed)) if Arc::ptr_eq(text, &f.text) => (parsed.clone(), false),
+            Some((text, parsed)) if **text == *f.text => (parsed.clone(), true),
+            _ => (parse::parse_note(f.kind, &f.slug, &f.path, Arc::clone(&f.text)).map(Arc::new), true),
         })
         .collect();
     // Entries of deleted files stay until there are many: a parse depends
     // only on the path and the text, so an old entry is never wrong.
-    if keep.parsed.len() > 2 * files.notes.len() {
+    let cleared = keep.parsed.len() > 2 * files.notes.len();
+    if cleared {
         keep.parsed.clear();
     }
-    for (f, p) in files.notes.iter().zip(&parsed) {
-        match keep.parsed.get_mut(&f.path) {
-            Some(entry) if Arc::ptr_eq(&entry.0, &f.text) => {}
-            Some(entry) => *entry = (Arc::clone(&f.text), p.clone()),
-            None => {
-                keep.parsed.insert(f.path.clone(), (Arc::clone(&f.text), p.clone()));
-            }
+    for (f, (p, fresh)) in files.notes.iter().zip(&parsed) {
+        if *fresh || cleared {
+            keep.parsed.insert(f.path.as_os_str().to_owned(), (Arc::clone(&f.text), p.clone()));
         }
     }
     let mut notes = Vec::with_capacity(parsed.len());
     let mut unreadable = std::collections::HashSet::new();
-    for (r, file) in parsed.into_iter().zip(&files.notes) {
+    for ((r, _), file) in parsed.into_iter().zip(&files.notes) {
         match r {
             Ok(n) => notes.push(n),
             Err(errors) => {
