@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark readout against Hugo on the same notes, side by side.
 
-    scripts/bench.py [--sizes 1000 10000 50000] [--runs 5] [--no-hugo] [--no-serve]
+    scripts/bench.py [--sizes 1000 10000 50000] [--runs 5] [--no-hugo] [--no-serve] [--out-dir DIR]
 
 For each size it writes a corpus with ../shared/bench/gen-corpus.py, then
 builds it with the release `readout build` and with Hugo, in alternation,
@@ -10,7 +10,9 @@ RUNS times each, and prints medians, ratios, peak memory (from
 measures a floor: reading every input file and copying the output tree.
 With serve, it times incremental rebuilds in `readout serve` for a statement
 body edit, an actor rename, a template change and a CSS change.
-Run it on a quiet machine; it prints how it measured.
+With --out-dir (e.g. a tmpfs such as /dev/shm) both tools write their
+output there instead of beside the notes: that takes a slow or busy disk
+out of the comparison. Run it on a quiet machine; it prints how it measured.
 """
 import argparse
 import os
@@ -131,11 +133,13 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-hugo", action="store_true")
     ap.add_argument("--no-serve", action="store_true")
+    ap.add_argument("--out-dir", help="write both tools' output here (e.g. a tmpfs)")
     a = ap.parse_args()
     hugo = None if a.no_hugo else shutil.which("hugo")
     subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
     os.makedirs(WORK, exist_ok=True)
     print("machine: %d cores; runs: %d each, alternating; times are wall-clock medians" % (os.cpu_count(), a.runs))
+    print("output: %s" % (a.out_dir or "beside the notes (on disk)"))
     if not hugo:
         print("hugo: not run (%s)" % ("--no-hugo" if a.no_hugo else "not installed: apt-get install hugo"))
     rows = []
@@ -143,7 +147,8 @@ def main():
         corpus = os.path.join(WORK, "corpus-%d" % n)
         subprocess.run([sys.executable, GEN, str(n), corpus], check=True, stdout=subprocess.DEVNULL)
         site = os.path.join(corpus, "readout")
-        out = os.path.join(site, "public")
+        out_base = os.path.join(a.out_dir, "corpus-%d" % n) if a.out_dir else None
+        out = os.path.join(out_base, "readout") if out_base else os.path.join(site, "public")
         md_mb = du_mb(os.path.join(site, "content"), ".md")
         r_times, r_peaks, h_times, h_peaks = [], [], [], []
         for _ in range(a.runs):
@@ -153,8 +158,9 @@ def main():
             r_peaks.append(p)
             if hugo:
                 hsite = os.path.join(corpus, "hugo")
-                shutil.rmtree(os.path.join(hsite, "public"), ignore_errors=True)
-                t, p = timed([hugo, "--quiet", "--source", hsite])
+                hout = os.path.join(out_base, "hugo") if out_base else os.path.join(hsite, "public")
+                shutil.rmtree(hout, ignore_errors=True)
+                t, p = timed([hugo, "--quiet", "--source", hsite, "--destination", hout])
                 h_times.append(t)
                 h_peaks.append(p)
         pages = count_pages(out)

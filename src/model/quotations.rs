@@ -1,7 +1,6 @@
 //! Quotations: every passage a note quotes must stand word for word in its
 //! source (a statement's `source`; for other notes, any source of the site).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{NoteId, Site};
@@ -162,7 +161,7 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
 struct PassageIndex {
     /// Hash of three words → the sources holding them (a hash collision
     /// only adds a candidate; `contains` decides).
-    trigrams: HashMap<u64, Vec<usize>>,
+    trigrams: rustc_hash::FxHashMap<u64, Vec<usize>>,
     all: Vec<usize>,
 }
 
@@ -172,7 +171,7 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 
 fn trigram_key(a: &str, b: &str, c: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = rustc_hash::FxHasher::default();
     (a, b, c).hash(&mut h);
     h.finish()
 }
@@ -180,7 +179,7 @@ fn trigram_key(a: &str, b: &str, c: &str) -> u64 {
 impl PassageIndex {
     /// Indexes the normalised sources; a source is known by its position.
     fn new(sources: &[Normalized]) -> Self {
-        let mut trigrams: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut trigrams: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
         for (pos, normalized) in sources.iter().enumerate() {
             let w: Vec<&str> = words(&normalized.text).collect();
             for t in w.windows(3) {
@@ -193,14 +192,21 @@ impl PassageIndex {
         PassageIndex { trigrams, all: (0..sources.len()).collect() }
     }
 
-    /// The sources that may hold `wanted` (normalised). The first word may
-    /// be cut, so the run after it is used; short quotations go everywhere.
+    /// The sources that may hold `wanted` (normalised): those holding the
+    /// rarest run of three of its words. The first and last words may be
+    /// cut, so runs inside them are used (a four-word quotation uses its
+    /// last three); short quotations go everywhere.
     fn candidates(&self, wanted: &str) -> Box<dyn Iterator<Item = usize> + '_> {
-        let w: Vec<&str> = words(wanted).take(4).collect();
+        let w: Vec<&str> = words(wanted).collect();
         if w.len() < 4 {
             return Box::new(self.all.iter().copied());
         }
-        Box::new(self.trigrams.get(&trigram_key(w[1], w[2], w[3])).into_iter().flatten().copied())
+        let last_start = if w.len() == 4 { 1 } else { w.len() - 4 };
+        let rarest = (1..=last_start)
+            .map(|i| self.trigrams.get(&trigram_key(w[i], w[i + 1], w[i + 2])).map_or(&[][..], Vec::as_slice))
+            .min_by_key(|list| list.len())
+            .unwrap_or(&[]);
+        Box::new(rarest.iter().copied())
     }
 }
 
@@ -209,6 +215,15 @@ impl PassageIndex {
 fn nearest_passage(wanted: &str, sources: Vec<(&Normalized, &str)>) -> (Option<String>, bool) {
     let words: Vec<&str> = wanted.split(' ').collect();
     let n = words.len().max(1);
+    // A passage is near when at least half its words are the same, so one
+    // of them is among the first `anchors` words: only the windows that
+    // line up one of those words are looked at.
+    let need = n - n / 2;
+    let anchors = (n - need + 1).min(words.len());
+    let mut anchor_at: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
+    for (k, word) in words.iter().enumerate().take(anchors) {
+        anchor_at.entry(word).or_default().push(k);
+    }
     let mut best: Option<(usize, String)> = None;
     for (normalized, original) in sources {
         // Each word of the normalised source with its byte range.
@@ -221,7 +236,17 @@ fn nearest_passage(wanted: &str, sources: Vec<(&Normalized, &str)>) -> (Option<S
         if spans.len() < n {
             continue;
         }
-        for window in spans.windows(n) {
+        let mut starts: Vec<usize> = Vec::new();
+        for (j, span) in spans.iter().enumerate() {
+            for &k in anchor_at.get(span.0).map_or(&[][..], Vec::as_slice) {
+                if j >= k && j - k + n <= spans.len() {
+                    starts.push(j - k);
+                }
+            }
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        for window in starts.into_iter().map(|start| &spans[start..start + n]) {
             let same = window.iter().zip(&words).filter(|(a, b)| a.0 == **b).count();
             if best.as_ref().is_none_or(|(s, _)| same > *s) {
                 let (start, end) = normalized.original_range(window[0].1, window[n - 1].2, original);
@@ -294,5 +319,49 @@ mod tests {
         let warned = check("words the report never had at all", QuotationCheck::Warn);
         assert!(!warned.has_errors() && !warned.is_empty());
         assert!(check("words the report never had at all", QuotationCheck::Off).is_empty());
+    }
+
+    /// Every window of every source, as the nearest passage was first found.
+    fn nearest_everywhere(wanted: &str, sources: &[(&Normalized, &str)]) -> (Option<String>, bool) {
+        let words: Vec<&str> = wanted.split(' ').collect();
+        let n = words.len().max(1);
+        let mut best: Option<(usize, String)> = None;
+        for (normalized, original) in sources {
+            let mut spans = Vec::new();
+            let mut at = 0;
+            for word in normalized.text.split(' ') {
+                spans.push((word, at, at + word.len()));
+                at += word.len() + 1;
+            }
+            for window in spans.windows(n) {
+                let same = window.iter().zip(&words).filter(|(a, b)| a.0 == **b).count();
+                if best.as_ref().is_none_or(|(s, _)| same > *s) {
+                    let (start, end) = normalized.original_range(window[0].1, window[n - 1].2, original);
+                    let passage = original[start..end].trim_matches(['“', '”', '"', ',', '.']);
+                    best = Some((same, passage.split_whitespace().collect::<Vec<_>>().join(" ")));
+                }
+            }
+        }
+        match best {
+            Some((same, passage)) if same * 2 >= n => (Some(passage), true),
+            _ => (None, false),
+        }
+    }
+
+    proptest::proptest! {
+        /// Looking only where a word lines up finds what looking everywhere finds.
+        #[test]
+        fn nearest_passage_is_the_one_a_full_scan_finds(
+            sources in proptest::collection::vec(proptest::collection::vec(0..6usize, 0..40), 1..4),
+            wanted in proptest::collection::vec(0..6usize, 1..9),
+        ) {
+            const WORDS: [&str; 6] = ["the", "peace", "must", "hold", "and", "talks"];
+            let texts: Vec<String> =
+                sources.iter().map(|s| s.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" ")).collect();
+            let normalized: Vec<Normalized> = texts.iter().map(|t| Normalized::new(t)).collect();
+            let pairs: Vec<(&Normalized, &str)> = normalized.iter().zip(&texts).map(|(n, t)| (n, t.as_str())).collect();
+            let wanted = wanted.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(nearest_passage(&wanted, pairs.clone()), nearest_everywhere(&wanted, &pairs));
+        }
     }
 }
