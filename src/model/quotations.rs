@@ -17,14 +17,22 @@ pub struct QuotationMemo {
     sources: Vec<Arc<Note>>,
     normalized: Vec<Normalized>,
     index: PassageIndex,
-    /// Per quoting note, by slug: the note checked and its misses (quotation index, normalised text).
-    misses: rustc_hash::FxHashMap<String, (Arc<Note>, Misses)>,
+    /// Per note, by id: the note checked, and for a note that quotes, the
+    /// source position it was checked against and its misses.
+    by_id: Vec<(Arc<Note>, Checked)>,
     /// The nearest passage found for a quotation (normalised) in a source (by position) or in any.
     nearest: rustc_hash::FxHashMap<(String, Option<usize>), (Option<String>, bool)>,
 }
 
 /// A note's quotations not found: each one's index and normalised text.
 type Misses = Arc<[(usize, String)]>;
+
+/// What the check of one note found: nothing to check, or the position of
+/// the source it must stand in (`None`: any) and the misses.
+type Checked = Option<(Option<usize>, Misses)>;
+
+/// In warn mode only the first few misses are shown in full, then a count.
+const SHOWN_WARNINGS: usize = 5;
 
 /// Checks that every quotation stands word for word in the note's source
 /// (a statement's `source`; for other notes, any source of the site).
@@ -46,7 +54,7 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
         memo.sources = source_ids.iter().map(|&id| Arc::clone(&site.notes[id])).collect();
         memo.normalized = memo.sources.par_iter().map(|n| Normalized::new(n.body())).collect();
         memo.index = PassageIndex::new(&memo.normalized);
-        memo.misses.clear();
+        memo.by_id.clear();
         memo.nearest.clear();
     }
     let (normalized, index) = (&memo.normalized, &memo.index);
@@ -72,47 +80,48 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
             })
             .collect()
     };
-    // Each note's quotations, and the source they must stand in.
-    let quoting: Vec<(&Arc<Note>, Option<usize>)> = site
-        .notes
-        .iter()
-        .filter_map(|note| {
-            let source = match &note.meta {
-                Meta::Statement(s) => Some(position(site.id(&s.source.as_ref()?.value)?)?),
-                Meta::Source(_) => return None,
-                _ => None,
-            };
-            (!note.quotations.is_empty()).then_some((note, source))
-        })
-        .collect();
-    // Every quotation not found, in note order (checked in parallel, or kept from the last check).
-    let checked: Vec<(Misses, bool)> = quoting
-        .par_iter()
-        .map(|&(note, source)| match memo.misses.get(&note.slug) {
-            Some((last, misses)) if Arc::ptr_eq(last, note) => (Arc::clone(misses), false),
-            _ => (misses_of(&note.quotations, source), true),
-        })
-        .collect();
-    for ((note, _), (misses, fresh)) in quoting.iter().zip(&checked) {
-        if *fresh {
-            memo.misses.insert(note.slug.clone(), (Arc::clone(note), Arc::clone(misses)));
+    // Each note's misses, in note order: kept from the last check when the
+    // note is the same one (ids stay put while the sources do), found
+    // again otherwise.
+    let check = |note: &Note| -> Checked {
+        let source = match &note.meta {
+            Meta::Statement(s) => Some(position(site.id(&s.source.as_ref()?.value)?)?),
+            Meta::Source(_) => return None,
+            _ => None,
+        };
+        (!note.quotations.is_empty()).then(|| (source, misses_of(&note.quotations, source)))
+    };
+    let n = site.notes.len();
+    if memo.by_id.len() == n {
+        let stale: Vec<NoteId> = (0..n).filter(|&id| !Arc::ptr_eq(&memo.by_id[id].0, &site.notes[id])).collect();
+        let fresh: Vec<Checked> = stale.par_iter().map(|&id| check(&site.notes[id])).collect();
+        for (id, checked) in stale.into_iter().zip(fresh) {
+            memo.by_id[id] = (Arc::clone(&site.notes[id]), checked);
         }
+    } else {
+        memo.by_id = site.notes.par_iter().map(|note| (Arc::clone(note), check(note))).collect();
     }
     let mut misses: Vec<(&std::path::Path, &str, &Quotation, Option<usize>, &str)> = Vec::new();
-    for ((note, source), (found, _)) in quoting.iter().zip(&checked) {
+    let mut count = 0;
+    for (note, checked) in &memo.by_id {
+        let Some((source, found)) = checked else { continue };
         for (i, wanted) in found.iter() {
-            misses.push((note.path.as_path(), &note.text, &note.quotations[*i], *source, wanted));
+            count += 1;
+            if mode != QuotationCheck::Warn || misses.len() < SHOWN_WARNINGS {
+                misses.push((note.path.as_path(), &note.text, &note.quotations[*i], *source, wanted));
+            }
         }
     }
     let home_misses = site.home.as_ref().map(|h| (h, misses_of(&h.quotations, None)));
     if let Some((home, found)) = &home_misses {
         for (i, wanted) in found.iter() {
-            misses.push((home.path.as_path(), &home.text, &home.quotations[*i], None, wanted));
+            count += 1;
+            if mode != QuotationCheck::Warn || misses.len() < SHOWN_WARNINGS {
+                misses.push((home.path.as_path(), &home.text, &home.quotations[*i], None, wanted));
+            }
         }
     }
-    // In warn mode only the first few are shown in full, then a count.
-    const SHOWN_WARNINGS: usize = 5;
-    let shown = if mode == QuotationCheck::Warn { SHOWN_WARNINGS.min(misses.len()) } else { misses.len() };
+    let shown = misses.len();
     let body = |pos: usize| site.notes[source_ids[pos]].body();
     for &(path, text, q, source, wanted) in &misses[..shown] {
         let candidates: Vec<(&Normalized, &str)> = match source {
@@ -143,11 +152,11 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
         }
         diags.push(d);
     }
-    if misses.len() > shown {
+    if count > shown {
         diags.push(
             Diagnostic::file_error(
                 std::path::Path::new("site.toml"),
-                format!("{} more quotations are not found in their sources", misses.len() - shown),
+                format!("{} more quotations are not found in their sources", count - shown),
             )
             .with_help("set `quotations = \"error\"` in site.toml to list them all and fail the build")
             .warning(),
