@@ -351,10 +351,12 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
         },
     };
 
-    let mut counts = BTreeMap::new();
-    for n in &site.notes {
-        *counts.entry(n.kind()).or_insert(0) += 1;
-    }
+    // Notes are sorted by kind: each kind's count is where the next begins.
+    let counts: BTreeMap<Kind, usize> = Kind::ALL
+        .iter()
+        .map(|&k| (k, site.notes.partition_point(|n| n.kind() <= k) - site.notes.partition_point(|n| n.kind() < k)))
+        .filter(|&(_, n)| n > 0)
+        .collect();
 
     if diags.has_errors() {
         diags.sort();
@@ -368,9 +370,8 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
     for s in &files.statics {
         assets.insert(s.output.clone(), Asset::Copy(s.source.clone()));
     }
-    let page_paths: std::collections::HashSet<String> = render::page_paths(&site).into_iter().collect();
     for s in &files.statics {
-        if page_paths.contains(&s.output) {
+        if render::is_page_path(&site, &s.output) {
             diags.push(
                 Diagnostic::file_error(
                     &Path::new("static").join(&s.output),

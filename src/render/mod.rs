@@ -124,6 +124,20 @@ pub fn page_paths(site: &Site) -> Vec<String> {
     paths
 }
 
+/// Whether `render` makes a page at output path `path`.
+pub fn is_page_path(site: &Site, path: &str) -> bool {
+    if FIXED_PAGES.contains(&path) {
+        return true;
+    }
+    let mut parts = path.split('/');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(segment), Some(slug), Some("index.html"), None) => {
+            site.note(slug).is_some_and(|n| n.kind().url_segment() == segment)
+        }
+        _ => false,
+    }
+}
+
 /// Renders every page of `site` into memory, sorted by path.
 pub fn render(site: &Site, templates: &Templates, options: &RenderOptions) -> Result<Vec<Page>, Diagnostics> {
     let pages = std::sync::Mutex::new(Vec::new());
@@ -300,6 +314,31 @@ mod tests {
         assert_eq!(root_of(""), "");
         assert_eq!(root_of("actors/"), "../");
         assert_eq!(root_of("actors/marco-rubio/"), "../../");
+    }
+
+    #[test]
+    fn page_paths_are_known_without_listing_them() {
+        let (site, _) = crate::model::link(
+            crate::SiteConfig::default(),
+            None,
+            vec![std::sync::Arc::new(
+                crate::parse::parse_note(
+                    Kind::Actor,
+                    "alice",
+                    std::path::Path::new("content/actors/alice.md"),
+                    "+++\nname = \"Alice\"\nkind = \"person\"\n+++\n".into(),
+                )
+                .unwrap(),
+            )],
+            false,
+            &Default::default(),
+        );
+        for path in page_paths(&site) {
+            assert!(is_page_path(&site, &path), "{path}");
+        }
+        for path in ["actors/bob/index.html", "events/alice/index.html", "actors/alice/photo.jpg", "style.css"] {
+            assert!(!is_page_path(&site, path), "{path}");
+        }
     }
 
     #[test]
