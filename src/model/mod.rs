@@ -6,7 +6,7 @@
 //! The model does no I/O; it takes parsed notes and returns the linked site
 //! and the problems found.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::config::SiteConfig;
@@ -133,25 +133,37 @@ pub fn link_with(
     let mut diags = Diagnostics::default();
     notes.sort_by(|a, b| (a.kind(), &a.slug).cmp(&(b.kind(), &b.slug)));
 
-    // Duplicate slugs across kinds.
-    let mut first_path: HashMap<&str, &std::path::Path> = HashMap::new();
-    let mut duplicate = vec![false; notes.len()];
-    let mut order: Vec<usize> = (0..notes.len()).collect();
-    order.sort_by(|&a, &b| notes[a].path.cmp(&notes[b].path));
-    for i in order {
-        let note = &notes[i];
-        if let Some(other) = first_path.get(note.slug.as_str()) {
-            diags.push(
-                Diagnostic::file_error(
-                    &note.path,
-                    format!("the slug `{}` is already used by {}", note.slug, other.display()),
-                )
-                .with_help("slugs name notes across all kinds; rename one of the two files"),
-            );
-            duplicate[i] = true;
-        } else {
-            first_path.insert(&note.slug, &note.path);
+    // Duplicate slugs across kinds: the note with the first path keeps the
+    // slug, the others are errors.
+    let mut first: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+    let mut duplicates: Vec<usize> = Vec::new();
+    for (i, note) in notes.iter().enumerate() {
+        match first.entry(note.slug.as_str()) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(i);
+            }
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                if note.path < notes[*e.get()].path {
+                    duplicates.push(e.insert(i));
+                } else {
+                    duplicates.push(i);
+                }
+            }
         }
+    }
+    duplicates.sort_by(|&a, &b| notes[a].path.cmp(&notes[b].path));
+    let mut duplicate = vec![false; notes.len()];
+    for &i in &duplicates {
+        let note = &notes[i];
+        let other = &notes[first[note.slug.as_str()]].path;
+        diags.push(
+            Diagnostic::file_error(
+                &note.path,
+                format!("the slug `{}` is already used by {}", note.slug, other.display()),
+            )
+            .with_help("slugs name notes across all kinds; rename one of the two files"),
+        );
+        duplicate[i] = true;
     }
     let draft_slugs: HashSet<String> =
         if drafts { HashSet::new() } else { notes.iter().filter(|n| n.draft).map(|n| n.slug.clone()).collect() };
@@ -175,18 +187,21 @@ pub fn link_with(
 
     let checker = RefChecker { site: &site, drafts: &draft_slugs, unreadable };
     let mut relations = Relations::default();
+    // Home's links first, then each note's in the site's order: every
+    // backlink list comes out in the order it is shown (home, then by the
+    // linking note's kind and slug), with no sorting.
+    if let Some(home) = &site.home {
+        for link in &home.links {
+            if let Some(target) = checker.body_link(&home.path, &home.text, link, &mut diags) {
+                relations.backlinks.push((target, None, link.sentence.clone()));
+            }
+        }
+    }
     for (id, note) in site.notes.iter().enumerate() {
         checker.front_matter(id, note, &mut diags, &mut relations);
         for link in &note.links {
             if let Some(target) = checker.body_link(note.path.as_path(), &note.text, link, &mut diags) {
                 relations.backlinks.push((target, Some(id), link.sentence.clone()));
-            }
-        }
-    }
-    if let Some(home) = &site.home {
-        for link in &home.links {
-            if let Some(target) = checker.body_link(&home.path, &home.text, link, &mut diags) {
-                relations.backlinks.push((target, None, link.sentence.clone()));
             }
         }
     }
@@ -444,12 +459,6 @@ impl Relations {
         }
         for list in site.compared_in.iter_mut().chain(&mut site.event_statements).chain(&mut site.cited_by) {
             by_date(list);
-        }
-        for list in site.backlinks.iter_mut().map(Arc::make_mut) {
-            list.sort_by(|a, b| {
-                (a.from.map(|f| (notes[f].kind(), &notes[f].slug)))
-                    .cmp(&b.from.map(|f| (notes[f].kind(), &notes[f].slug)))
-            });
         }
     }
 }
