@@ -176,16 +176,33 @@ def main():
             row.update({"hugo s": hm, "hugo peak MB": max(h_peaks), "readout/hugo": rm / hm})
         rows.append(row)
         print(", ".join("%s: %s" % (k, ("%.2f" % v) if isinstance(v, float) else v) for k, v in row.items()), flush=True)
-    if len(rows) >= 2:
-        by = {r["statements"]: r["readout s"] for r in rows}
-        if 10000 in by and 50000 in by:
-            print("scaling 50,000 / 10,000: %.2f×" % (by[50000] / by[10000]))
+    targets = []
+
+    def target(name, value, limit, unit=""):
+        targets.append("  %-44s %8.2f%s (target %s%s): %s" % (name, value, unit, limit, unit, "met" if value <= limit else "NOT met"))
+
+    by = {r["statements"]: r for r in rows}
+    if 10000 in by:
+        ten = by[10000]
+        if "readout/hugo" in ten:
+            target("full build, 10,000: readout / Hugo", ten["readout/hugo"], 0.5)
+        target("full build, 10,000: readout / floor", ten["readout/floor"], 1.5)
+        target("peak memory, 10,000", ten["readout peak MB"], 300, " MB")
+        if 50000 in by:
+            target("scaling, 50,000 / 10,000", by[50000]["readout s"] / ten["readout s"], 5.5, "×")
     if not a.no_serve:
         n = 10000 if 10000 in a.sizes else a.sizes[-1]
         site = os.path.join(WORK, "corpus-%d" % n, "readout")
         print("serve, %d statements: median of 5 rebuilds (from the debounced change to the new site ready)" % n)
         for what, ms, pages in serve_rebuilds(site):
             print("  %-15s %6.0f ms, %d pages rendered" % (what, ms, pages))
+            if n == 10000 and what == "statement body":
+                target("serve, 10,000: one statement's body", ms, 20, " ms")
+            if n == 10000 and what == "actor name":
+                target("serve, 10,000: one actor's name", ms, 150, " ms")
+    if targets:
+        print("targets:")
+        print("\n".join(targets))
 
 
 if __name__ == "__main__":
