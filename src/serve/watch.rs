@@ -54,9 +54,25 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
     }
 }
 
+/// Everything, as changes: what a watcher that lost track of events
+/// reports, so that the whole site is read again.
+pub fn everything() -> Vec<(Change, PathBuf)> {
+    vec![
+        (Change::Content, PathBuf::from("content")),
+        (Change::Template, PathBuf::from("templates")),
+        (Change::Static, PathBuf::from("static")),
+        (Change::Config, PathBuf::from("site.toml")),
+    ]
+}
+
 /// The changes in a batch of debounced events, with the paths they concern.
+/// Events the system dropped (a rescan) count as [`everything`]: a rebuild
+/// then reads the whole site rather than miss a change.
 pub fn changes(root: &Path, events: &DebounceEventResult) -> Vec<(Change, PathBuf)> {
     let Ok(events) = events else { return Vec::new() };
+    if events.iter().any(|e| e.event.need_rescan()) {
+        return everything();
+    }
     let mut out = Vec::new();
     for e in events {
         if matches!(e.event.kind, EventKind::Access(_)) {
@@ -177,6 +193,21 @@ mod tests {
             ]
         );
         assert!(changes(root, &Err(vec![notify::Error::generic("gone")])).is_empty());
+    }
+
+    #[test]
+    fn events_dropped_by_the_system_mean_reading_everything_again() {
+        let rescan = notify::Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
+        let events = Ok(vec![notify_debouncer_full::DebouncedEvent::new(rescan, std::time::Instant::now())]);
+        let found = changes(Path::new("/site"), &events);
+        assert_eq!(found, everything());
+        let mut loaded = crate::load::Loaded::default();
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(site.path().join("content/actors")).unwrap();
+        std::fs::write(site.path().join("content/actors/a.md"), "+++\nname = \"A\"\nkind = \"person\"\n+++\n").unwrap();
+        let paths: Vec<PathBuf> = found.into_iter().map(|(_, p)| p).collect();
+        loaded.update(site.path(), &paths);
+        assert_eq!(loaded.files.notes.len(), 1, "the whole of content/ is read");
     }
 
     #[test]
