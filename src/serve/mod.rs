@@ -34,7 +34,7 @@ const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// How long the rebuild loop waits for more changes after the last one
 /// before it rebuilds (a `git checkout` of fifty files is one rebuild).
-const QUIET: Duration = Duration::from_millis(20);
+const QUIET: Duration = Duration::from_millis(10);
 
 /// How `serve` runs.
 #[derive(Debug, Clone)]
