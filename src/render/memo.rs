@@ -99,7 +99,7 @@ impl Memo {
             lists: super::pages::LIST_URLS.into_iter().collect(),
             structural: true,
         });
-        let shared = Shared::new(&site, plan.cards, plan.bodies);
+        let shared = Shared::new(&site, plan.cards, plan.bodies.into_iter().map(Some).collect());
         let pages = std::sync::Mutex::new(Vec::new());
         let selection = Selection { notes: &plan.notes, lists: &|url| plan.lists.contains(url), groups: full };
         let result = render_pages(&site, templates, options, &shared, &selection, &|page| {
@@ -124,7 +124,7 @@ impl Memo {
         let total = super::FIXED_PAGES.len() + site.notes.len();
         let before = self.last.replace(Last {
             cards: shared.cards,
-            bodies: shared.bodies,
+            bodies: shared.bodies.into_iter().map(|b| b.expect("a memo makes every body ahead")).collect(),
             groups: shared.groups,
             point_links: plan.point_links,
             site,

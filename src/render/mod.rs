@@ -58,7 +58,10 @@ impl LinkResolver for Site {
 /// Values computed once per note and shared by every page that shows it.
 struct Shared {
     cards: Vec<Value>,
-    bodies: Vec<Value>,
+    /// Bodies made ahead of time: all of them (for `Memo`), or in a build
+    /// only those shown on more than one page; the others are made as
+    /// their page is rendered, so that a build never holds every body.
+    bodies: Vec<Option<Value>>,
     site: Value,
     /// Country slug → colour number.
     groups: BTreeMap<String, usize>,
@@ -164,7 +167,26 @@ pub fn render_each(
     options: &RenderOptions,
     sink: &(dyn Fn(Page) -> std::io::Result<()> + Sync),
 ) -> Result<usize, RenderError> {
-    let shared = Shared::new(site, all_cards(site), all_bodies(site));
+    // A statement's body is also shown by the comparisons that use it and,
+    // when recent, by the feed; every other body only on its note's page.
+    let mut shown_twice = vec![false; site.notes.len()];
+    for id in site.of_kind(Kind::Comparison) {
+        if let Meta::Comparison(c) = &site.notes[id].meta {
+            for side in [&c.left.value, &c.right.value] {
+                if let Some(sid) = site.id(side) {
+                    shown_twice[sid] = true;
+                }
+            }
+        }
+    }
+    for id in pages::feed_ids(site) {
+        shown_twice[id] = true;
+    }
+    let bodies = (0..site.notes.len())
+        .into_par_iter()
+        .map(|id| shown_twice[id].then(|| Value::safe_string(&body_html(site, id))))
+        .collect();
+    let shared = Shared::new(site, all_cards(site), bodies);
     let notes: Vec<NoteId> = (0..site.notes.len()).collect();
     render_pages(site, templates, options, &shared, &Selection { notes: &notes, lists: &|_| true, groups: true }, sink)
 }
@@ -180,7 +202,7 @@ fn all_bodies(site: &Site) -> Vec<Value> {
 }
 
 impl Shared {
-    fn new(site: &Site, cards: Vec<Value>, bodies: Vec<Value>) -> Shared {
+    fn new(site: &Site, cards: Vec<Value>, bodies: Vec<Option<Value>>) -> Shared {
         let groups = country_colours(site);
         let legend: Vec<Value> = groups
             .iter()
@@ -202,6 +224,16 @@ impl Shared {
             ]),
             groups,
             language: crate::analysis::Language::new(&site.config.language),
+        }
+    }
+}
+
+impl Shared {
+    /// The body of note `id` as HTML: made ahead, or made now.
+    fn body(&self, site: &Site, id: NoteId) -> Value {
+        match &self.bodies[id] {
+            Some(body) => body.clone(),
+            None => Value::safe_string(&body_html(site, id)),
         }
     }
 }

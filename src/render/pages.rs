@@ -43,7 +43,7 @@ pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
     let url = note.url();
     let mut c = base_context(site, shared, &url, &note.title);
     c.insert_value("note", shared.cards[id].clone());
-    c.insert_value("body", shared.bodies[id].clone());
+    c.insert_value("body", shared.body(site, id));
     c.insert(
         "headings",
         &note
@@ -119,7 +119,7 @@ pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
                 let words_html = if texts.is_empty() { String::new() } else { marked_html(texts, marks) };
                 map([
                     ("note", shared.cards[sid].clone()),
-                    ("body", shared.bodies[sid].clone()),
+                    ("body", shared.body(site, sid)),
                     ("words", Value::safe_string(&words_html)),
                     ("only", Value::from(only.iter().map(|t| Value::from(t.as_str())).collect::<Vec<_>>())),
                 ])
@@ -145,6 +145,19 @@ pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
         }
     };
     Job { url, template, context: c }
+}
+
+/// The statements in the feed: the newest first, at most `feed_limit` (0: all).
+pub(super) fn feed_ids(site: &Site) -> Vec<NoteId> {
+    let mut ids: Vec<NoteId> = site.of_kind(Kind::Statement).collect();
+    ids.sort_by(|&a, &b| {
+        (site.notes[b].date.as_ref().map(|d| d.value), &site.notes[a].slug)
+            .cmp(&(site.notes[a].date.as_ref().map(|d| d.value), &site.notes[b].slug))
+    });
+    if site.config.feed_limit > 0 {
+        ids.truncate(site.config.feed_limit);
+    }
+    ids
 }
 
 fn shared_list(w: &Wording) -> Value {
@@ -193,13 +206,6 @@ pub(super) const LIST_URLS: [&str; 8] =
 pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Vec<Job> {
     let mut jobs = Vec::new();
     let all = |kind: Kind| site.of_kind(kind).collect::<Vec<_>>();
-    let by_date_desc = |mut ids: Vec<NoteId>| {
-        ids.sort_by(|&a, &b| {
-            (site.notes[b].date.as_ref().map(|d| d.value), &site.notes[a].slug)
-                .cmp(&(site.notes[a].date.as_ref().map(|d| d.value), &site.notes[b].slug))
-        });
-        ids
-    };
     // (Sorted only when a page that shows them is wanted.)
     let statements_by_date = if ["", "who-said-what/", "statements/"].into_iter().any(wanted) {
         let mut ids = all(Kind::Statement);
@@ -307,10 +313,7 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> 
 
     if wanted("atom.xml") {
         // Feed: statements, newest first.
-        let mut feed_ids = by_date_desc(all(Kind::Statement));
-        if site.config.feed_limit > 0 {
-            feed_ids.truncate(site.config.feed_limit);
-        }
+        let feed_ids = feed_ids(site);
         let mut c = base_context(site, shared, "atom.xml", &site.config.title);
         let updated = feed_ids
             .first()
@@ -325,7 +328,7 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> 
                 map([
                     ("note", shared.cards[id].clone()),
                     ("updated", format!("{date}T00:00:00Z").into()),
-                    ("body", shared.bodies[id].clone()),
+                    ("body", shared.body(site, id)),
                 ])
             })
             .collect();
