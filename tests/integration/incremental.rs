@@ -25,6 +25,7 @@ enum Step {
     Delete(usize),
     MoveFile(usize, usize),
     Redate(usize, usize),
+    ToggleDraft(usize),
     NewSpeaker(usize, usize),
     LinkInPoint(usize),
     AddHeading(usize, usize),
@@ -48,6 +49,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => n().prop_map(Step::Delete),
         1 => (n(), n()).prop_map(|(a, b)| Step::MoveFile(a, b)),
         2 => (n(), n()).prop_map(|(a, b)| Step::Redate(a, b)),
+        1 => n().prop_map(Step::ToggleDraft),
         1 => (n(), n()).prop_map(|(a, b)| Step::NewSpeaker(a, b)),
         1 => n().prop_map(Step::LinkInPoint),
         1 => (n(), n()).prop_map(|(a, b)| Step::AddHeading(a, b)),
@@ -194,6 +196,16 @@ fn apply(root: &Path, step: &Step) -> Vec<PathBuf> {
             let Some(rel) = pick(&statements, a) else { return Vec::new() };
             write(&rel, &set_line(&read(&rel), "date", &format!("2025-0{}-{:02}", 4 + b % 3, 1 + b % 28)))
         }
+        Step::ToggleDraft(a) => {
+            let Some(rel) = pick(&statements, a) else { return Vec::new() };
+            let text = read(&rel);
+            let toggled = match text.contains("draft = true\n") {
+                true => text.replacen("draft = true\n", "", 1),
+                false if text.starts_with("+++\n") => text.replacen("+++\n", "+++\ndraft = true\n", 1),
+                false => return Vec::new(),
+            };
+            write(&rel, &toggled)
+        }
         Step::NewSpeaker(a, b) => {
             let (Some(rel), Some(actor)) = (pick(&statements, a), pick(&actors, b)) else { return Vec::new() };
             write(&rel, &set_line(&read(&rel), "speaker", &format!("\"{}\"", slug_of(&actor))))
@@ -238,10 +250,16 @@ fn by_path(pages: Vec<readout::render::Page>) -> BTreeMap<String, String> {
 /// Runs `steps` on a copy of the fixture; after each, the incremental
 /// result must equal a full build (or both must fail).
 fn check_steps(steps: &[Step], live_reload: bool) -> Result<(), TestCaseError> {
+    check_steps_with(steps, live_reload, false)
+}
+
+/// [`check_steps`], with drafts built or not.
+fn check_steps_with(steps: &[Step], live_reload: bool, drafts: bool) -> Result<(), TestCaseError> {
     let site = fixture("basic");
     let root = site.path();
     let options = BuildOptions {
         live_reload: live_reload.then(|| "<script>reload()</script>".to_string()),
+        drafts,
         ..BuildOptions::new(root)
     };
     let mut rebuilder = Rebuilder::default();
@@ -288,8 +306,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
     #[test]
-    fn incremental_rebuilds_equal_full_builds(steps in prop::collection::vec(step(), 1..12), live_reload: bool) {
-        check_steps(&steps, live_reload)?;
+    fn incremental_rebuilds_equal_full_builds(
+        steps in prop::collection::vec(step(), 1..12),
+        live_reload: bool,
+        drafts: bool,
+    ) {
+        check_steps_with(&steps, live_reload, drafts)?;
     }
 }
 
