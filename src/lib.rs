@@ -334,14 +334,16 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
     diags.extend(model_diags.0);
 
     clock.lap("model");
-    let template_texts: Vec<(String, String)> =
-        files.templates.iter().map(|t| (t.name.clone(), t.text.clone())).collect();
+    let unchanged = |texts: &TemplateTexts| {
+        texts.iter().map(|(n, t)| (n, t)).eq(files.templates.iter().map(|f| (&f.name, &f.text)))
+    };
     let templates = match &keep.templates {
-        Some((texts, compiled)) if *texts == template_texts => Some(Arc::clone(compiled)),
+        Some((texts, compiled)) if unchanged(texts) => Some(Arc::clone(compiled)),
         _ => match Templates::compile(&files.templates) {
             Ok(t) => {
                 let t = Arc::new(t);
-                keep.templates = Some((template_texts, Arc::clone(&t)));
+                let texts = files.templates.iter().map(|f| (f.name.clone(), f.text.clone())).collect();
+                keep.templates = Some((texts, Arc::clone(&t)));
                 Some(t)
             }
             Err(errors) => {

@@ -279,21 +279,17 @@ pub fn relink(
     }
     for &id in &edited {
         let note = &site.notes[id];
-        // Links into the note that name one of its headings must still find it.
-        let linking: Vec<&Note> = last.backlinks[id]
+        // Links into the note that name one of its headings must still find
+        // it: from the unedited notes that link to it, and from home.
+        let linking = last.backlinks[id]
             .iter()
             .filter_map(|b| b.from)
-            .filter(|&from| !edited.contains(&from))
-            .map(|from| &*site.notes[from])
-            .collect();
-        for other in linking {
-            for link in other.links.iter().filter(|l| l.target == note.slug && l.heading.is_some()) {
-                checker.body_link(other.path.as_path(), &other.text, link, &mut diags)?;
-            }
-        }
-        if let Some(home) = home {
-            for link in home.links.iter().filter(|l| l.target == note.slug && l.heading.is_some()) {
-                checker.body_link(&home.path, &home.text, link, &mut diags)?;
+            .filter(|from| edited.binary_search(from).is_err())
+            .map(|from| (site.notes[from].path.as_path(), &*site.notes[from].text, &site.notes[from].links))
+            .chain(home.iter().map(|h| (h.path.as_path(), &*h.text, &h.links)));
+        for (path, text, links) in linking {
+            for link in links.iter().filter(|l| l.target == note.slug && l.heading.is_some()) {
+                checker.body_link(path, text, link, &mut diags)?;
             }
         }
     }
@@ -315,7 +311,7 @@ pub fn relink(
     }
     let mut seen = rustc_hash::FxHashSet::default();
     for (target, from, sentence) in added {
-        let sentence = if sentence.contains(TITLE_MARK) { fill_titles(&sentence, &site) } else { sentence };
+        let sentence = fill_titles(sentence, &site);
         if !seen.insert((target, from, sentence.clone())) {
             continue;
         }
@@ -392,7 +388,7 @@ impl Relations {
             .backlinks
             .into_iter()
             .map(|(target, from, sentence)| {
-                let sentence = if sentence.contains(TITLE_MARK) { fill_titles(&sentence, site) } else { sentence };
+                let sentence = fill_titles(sentence, site);
                 (target, from, sentence)
             })
             .collect();
@@ -464,9 +460,12 @@ impl Relations {
 }
 
 /// Puts each linked note's title where a link's text comes from it.
-fn fill_titles(sentence: &str, site: &Site) -> String {
+fn fill_titles(sentence: String, site: &Site) -> String {
+    if !sentence.contains(TITLE_MARK) {
+        return sentence;
+    }
     let mut out = String::with_capacity(sentence.len());
-    let mut rest = sentence;
+    let mut rest = sentence.as_str();
     while let Some(start) = rest.find(TITLE_MARK) {
         out.push_str(&rest[..start]);
         let after = &rest[start + TITLE_MARK.len_utf8()..];

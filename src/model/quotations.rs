@@ -235,13 +235,7 @@ fn nearest_passage(wanted: &str, sources: Vec<(&Normalized, &str)>) -> (Option<S
     }
     let mut best: Option<(usize, String)> = None;
     for (normalized, original) in sources {
-        // Each word of the normalised source with its byte range.
-        let mut spans = Vec::new();
-        let mut at = 0;
-        for word in normalized.text.split(' ') {
-            spans.push((word, at, at + word.len()));
-            at += word.len() + 1;
-        }
+        let spans = word_spans(normalized);
         if spans.len() < n {
             continue;
         }
@@ -258,9 +252,7 @@ fn nearest_passage(wanted: &str, sources: Vec<(&Normalized, &str)>) -> (Option<S
         for window in starts.into_iter().map(|start| &spans[start..start + n]) {
             let same = window.iter().zip(&words).filter(|(a, b)| a.0 == **b).count();
             if best.as_ref().is_none_or(|(s, _)| same > *s) {
-                let (start, end) = normalized.original_range(window[0].1, window[n - 1].2, original);
-                let passage = original[start..end].trim_matches(['“', '”', '"', ',', '.']);
-                best = Some((same, passage.split_whitespace().collect::<Vec<_>>().join(" ")));
+                best = Some((same, passage(normalized, original, window)));
             }
         }
     }
@@ -268,6 +260,25 @@ fn nearest_passage(wanted: &str, sources: Vec<(&Normalized, &str)>) -> (Option<S
         Some((same, passage)) if same * 2 >= n => (Some(passage), true),
         _ => (None, false),
     }
+}
+
+/// Each word of a normalised text with its byte range.
+fn word_spans(normalized: &Normalized) -> Vec<(&str, usize, usize)> {
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for word in normalized.text.split(' ') {
+        spans.push((word, at, at + word.len()));
+        at += word.len() + 1;
+    }
+    spans
+}
+
+/// The original text of a run of words, without the quotation marks and
+/// punctuation around it, on one line.
+fn passage(normalized: &Normalized, original: &str, window: &[(&str, usize, usize)]) -> String {
+    let (start, end) = normalized.original_range(window[0].1, window[window.len() - 1].2, original);
+    let passage = original[start..end].trim_matches(['“', '”', '"', ',', '.']);
+    passage.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -335,19 +346,11 @@ mod tests {
         let words: Vec<&str> = wanted.split(' ').collect();
         let n = words.len().max(1);
         let mut best: Option<(usize, String)> = None;
-        for (normalized, original) in sources {
-            let mut spans = Vec::new();
-            let mut at = 0;
-            for word in normalized.text.split(' ') {
-                spans.push((word, at, at + word.len()));
-                at += word.len() + 1;
-            }
-            for window in spans.windows(n) {
+        for &(normalized, original) in sources {
+            for window in word_spans(normalized).windows(n) {
                 let same = window.iter().zip(&words).filter(|(a, b)| a.0 == **b).count();
                 if best.as_ref().is_none_or(|(s, _)| same > *s) {
-                    let (start, end) = normalized.original_range(window[0].1, window[n - 1].2, original);
-                    let passage = original[start..end].trim_matches(['“', '”', '"', ',', '.']);
-                    best = Some((same, passage.split_whitespace().collect::<Vec<_>>().join(" ")));
+                    best = Some((same, passage(normalized, original, window)));
                 }
             }
         }

@@ -23,7 +23,7 @@ use tera::Value;
 
 use super::markdown::{LinkResolver, inline_html};
 use super::{
-    Page, RenderError, RenderOptions, Selection, Shared, Templates, all_bodies, all_cards, body_html, card,
+    Page, RenderOptions, Selection, Shared, Templates, all_bodies, all_cards, body_html, card, collect,
     country_colours, page_paths, render_pages,
 };
 use crate::diagnostic::Diagnostics;
@@ -100,19 +100,8 @@ impl Memo {
             structural: true,
         });
         let shared = Shared::new(&site, plan.cards, plan.bodies.into_iter().map(Some).collect());
-        let pages = std::sync::Mutex::new(Vec::new());
         let selection = Selection { notes: &plan.notes, lists: &|url| plan.lists.contains(url), groups: full };
-        let result = render_pages(&site, templates, options, &shared, &selection, &|page| {
-            pages.lock().map_err(|_| std::io::Error::other("a render thread panicked"))?.push(page);
-            Ok(())
-        });
-        match result {
-            Ok(_) => {}
-            Err(RenderError::Content(d)) => return Err(d),
-            Err(RenderError::Sink(e)) => unreachable!("collecting pages in memory cannot fail: {e}"),
-        }
-        let mut pages = pages.into_inner().unwrap_or_default();
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        let pages = collect(|sink| render_pages(&site, templates, options, &shared, &selection, sink))?;
         let new_paths = (plan.structural).then(|| page_paths(&site));
         let removed = match (&self.last, &new_paths) {
             (Some(last), Some(new_paths)) => {
@@ -298,28 +287,46 @@ fn plan_in_place(last: &Last, site: &Site) -> Option<Plan> {
     }
     let notes: Vec<NoteId> = (0..n).filter(|&id| render[id]).collect();
 
+    let words_changed = changed_ids.iter().any(|&id| words_differ(Some(&old.notes[id]), &site.notes[id]));
+    let lists = list_pages(site, old, false, words_changed, &card_changed, &body_changed);
+    Some(Plan { cards, bodies, point_links, notes, lists, structural: false })
+}
+
+/// Whether `note` is a statement whose own words (its blockquotes) are not
+/// those of `before`, the same note as it was (if it was there).
+fn words_differ(before: Option<&crate::note::Note>, note: &crate::note::Note) -> bool {
+    fn own_words(note: &crate::note::Note) -> Vec<&str> {
+        note.quotations.iter().filter(|q| q.block).map(|q| q.text.as_str()).collect()
+    }
+    note.kind() == Kind::Statement && before.is_none_or(|b| own_words(b) != own_words(note))
+}
+
+/// The list pages to render again: all but the 404 page when notes came or
+/// went or a card changed (lists are made of cards); home when its own note
+/// changed; who said what when a statement's own words did; the feed when
+/// a statement's body did.
+fn list_pages(
+    site: &Site,
+    old: &Site,
+    structural: bool,
+    words_changed: bool,
+    card_changed: &[bool],
+    body_changed: &[bool],
+) -> HashSet<&'static str> {
     let mut lists = HashSet::new();
-    if card_changed.iter().any(|&c| c) {
+    if structural || card_changed.iter().any(|&c| c) {
         lists.extend(super::pages::LIST_URLS.into_iter().filter(|&url| url != "404.html"));
     }
     if site.home != old.home {
         lists.insert("");
     }
-    if changed_ids
-        .iter()
-        .any(|&id| site.notes[id].kind() == Kind::Statement && own_words(&old.notes[id]) != own_words(&site.notes[id]))
-    {
+    if words_changed {
         lists.insert("who-said-what/");
     }
-    if (0..n).any(|id| body_changed[id] && site.notes[id].kind() == Kind::Statement) {
+    if (0..site.notes.len()).any(|id| body_changed[id] && site.notes[id].kind() == Kind::Statement) {
         lists.insert("atom.xml");
     }
-    Some(Plan { cards, bodies, point_links, notes, lists, structural: false })
-}
-
-/// A statement's own words: its blockquotes.
-fn own_words(note: &crate::note::Note) -> Vec<&str> {
-    note.quotations.iter().filter(|q| q.block).map(|q| q.text.as_str()).collect()
+    lists
 }
 
 /// [`plan`] for a site whose notes came or went: every note is compared
@@ -406,47 +413,17 @@ fn plan_anew(last: &Last, site: &Site) -> Option<Plan> {
         })
         .collect();
 
-    let mut lists = HashSet::new();
-    if structural || card_changed.iter().any(|&c| c) {
-        lists.extend(super::pages::LIST_URLS.into_iter().filter(|&url| url != "404.html"));
-    }
-    if site.home != old.home {
-        lists.insert("");
-    }
-    if (0..n).any(|id| {
-        changed[id]
-            && site.notes[id].kind() == Kind::Statement
-            && old_of[id].is_none_or(|o| own_words(&old.notes[o]) != own_words(&site.notes[id]))
-    }) {
-        lists.insert("who-said-what/");
-    }
-    if (0..n).any(|id| body_changed[id] && site.notes[id].kind() == Kind::Statement) {
-        lists.insert("atom.xml");
-    }
+    let words_changed =
+        (0..n).any(|id| changed[id] && words_differ(old_of[id].map(|o| &*old.notes[o]), &site.notes[id]));
+    let lists = list_pages(site, old, structural, words_changed, &card_changed, &body_changed);
     Some(Plan { cards, bodies, point_links, notes, lists, structural })
 }
 
-/// The notes whose cards, bodies or words the page of `id` shows.
+/// The notes whose cards, bodies or words the page of `id` shows: those it
+/// names and those that name it (a superset: a comparison's page is also
+/// taken to show its statements' speakers).
 fn shown_notes<'a>(site: &'a Site, id: NoteId, point_links: &'a [String]) -> impl Iterator<Item = NoteId> + 'a {
-    let rel = &site.actors[id];
-    let lists = [
-        &rel.said,
-        &rel.addressed,
-        &rel.about,
-        &rel.events,
-        &rel.comparisons,
-        &rel.members,
-        &site.compared_in[id],
-        &site.event_statements[id],
-        &site.cited_by[id],
-    ];
-    site.notes[id]
-        .references()
-        .into_iter()
-        .chain(point_links.iter().map(String::as_str))
-        .filter_map(|slug| site.id(slug))
-        .chain(site.backlinks[id].iter().filter_map(|b| b.from))
-        .chain(lists.into_iter().flatten().copied())
+    names(site, id, point_links).chain(named_by(site, id))
 }
 
 /// True when note `id` of `site` and note `o` of `old` have the same

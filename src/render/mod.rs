@@ -143,8 +143,15 @@ pub fn is_page_path(site: &Site, path: &str) -> bool {
 
 /// Renders every page of `site` into memory, sorted by path.
 pub fn render(site: &Site, templates: &Templates, options: &RenderOptions) -> Result<Vec<Page>, Diagnostics> {
+    collect(|sink| render_each(site, templates, options, sink))
+}
+
+/// The pages that `render` hands to a sink, collected in memory and sorted by path.
+fn collect(
+    render: impl FnOnce(&(dyn Fn(Page) -> std::io::Result<()> + Sync)) -> Result<usize, RenderError>,
+) -> Result<Vec<Page>, Diagnostics> {
     let pages = std::sync::Mutex::new(Vec::new());
-    let result = render_each(site, templates, options, &|page| {
+    let result = render(&|page| {
         pages.lock().map_err(|_| std::io::Error::other("a render thread panicked"))?.push(page);
         Ok(())
     });
