@@ -133,15 +133,25 @@ struct Prepared {
 
 impl Prepared {
     fn into_generated(self, pages: Vec<Page>) -> Generated {
-        Generated {
-            config: self.site.config,
-            pages,
-            assets: self.assets,
-            counts: self.counts,
-            warnings: self.warnings,
-            stages: self.clock.laps,
-        }
+        let Prepared { site, templates, assets, counts, warnings, clock, .. } = self;
+        let generated = Generated { config: site.config.clone(), pages, assets, counts, warnings, stages: clock.laps };
+        drop_later((site, templates));
+        generated
     }
+}
+
+/// Frees `value` on another thread: a linked site is many small
+/// allocations, and a one-shot build need not wait for them.
+fn drop_later<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
+}
+
+/// [`prepare`] for a one-shot build: nothing is kept for a next one.
+fn prepare_once(options: &BuildOptions) -> Result<Prepared, BuildError> {
+    let mut keep = Rebuilder::default();
+    let prepared = prepare(options, &mut keep, None);
+    drop_later(keep);
+    prepared
 }
 
 /// What one build keeps for the next, so that a rebuild redoes only what
@@ -223,7 +233,7 @@ impl Rebuilder {
 
 /// Loads, parses, links and renders the site, all in memory.
 pub fn generate(options: &BuildOptions) -> Result<Generated, BuildError> {
-    let mut p = prepare(options, &mut Rebuilder::default(), None)?;
+    let mut p = prepare_once(options)?;
     let pages = render::render(&p.site, &p.templates, &p.render_options).map_err(BuildError::Content)?;
     p.clock.lap("render");
     Ok(p.into_generated(pages))
@@ -442,7 +452,7 @@ impl BuildReport {
 pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     // Reading and checking the site needs no lock: only writing does.
-    let mut p = prepare(options, &mut Rebuilder::default(), None)?;
+    let mut p = prepare_once(options)?;
     let output = options.output_dir(&p.site.config);
     write::check_output(&options.root, &output).map_err(BuildError::Output)?;
     let io = |path: &Path| {
@@ -476,7 +486,7 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
 /// errors are found — writing and keeping nothing. The pages of the result
 /// are empty; it counts them.
 pub fn check(options: &BuildOptions) -> Result<CheckReport, BuildError> {
-    let mut p = prepare(options, &mut Rebuilder::default(), None)?;
+    let mut p = prepare_once(options)?;
     let pages = match render::render_each(&p.site, &p.templates, &p.render_options, &|_| Ok(())) {
         Ok(n) => n,
         Err(render::RenderError::Content(d)) => return Err(BuildError::Content(d)),

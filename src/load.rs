@@ -78,8 +78,11 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
         Diagnostic::error(shown, None, pos, "the file is not valid UTF-8 text")
             .with_help("save the file with UTF-8 encoding")
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() })
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
 }
 
 /// Reads the site at `root`. Problems are collected, not fatal.

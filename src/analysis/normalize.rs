@@ -16,7 +16,6 @@ fn fold(c: char) -> Option<char> {
         '“' | '”' | '„' | '″' | '«' | '»' => '"',
         '‘' | '’' | '′' => '\'',
         '–' | '—' | '‑' | '‐' => '-',
-        c if c.is_whitespace() => ' ',
         _ => return None,
     })
 }
@@ -25,32 +24,7 @@ impl Normalized {
     pub fn new(original: &str) -> Self {
         let mut text = String::with_capacity(original.len());
         let mut origin = Vec::with_capacity(original.len());
-        let mut last_space = true;
-        for (i, c) in original.char_indices() {
-            let folded = fold(c);
-            if folded == Some(' ') {
-                if !last_space {
-                    text.push(' ');
-                    origin.push(i);
-                    last_space = true;
-                }
-                continue;
-            }
-            last_space = false;
-            let mut push = |ch: char| {
-                let before = text.len();
-                text.push(ch);
-                origin.extend(std::iter::repeat_n(i, text.len() - before));
-            };
-            match folded {
-                Some(f) => push(f),
-                None => c.to_lowercase().for_each(&mut push),
-            }
-        }
-        if text.ends_with(' ') {
-            text.pop();
-            origin.pop();
-        }
+        fold_into(original, &mut text, Some(&mut origin));
         Normalized { text, origin, original_len: original.len() }
     }
 
@@ -105,7 +79,50 @@ impl Normalized {
 
 /// The normalised form of `text`.
 pub fn normalize(text: &str) -> String {
-    Normalized::new(text).text
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out, None);
+    out
+}
+
+/// Appends the normalised form of `original` to `text` and, when asked,
+/// the original byte of each byte appended to `origin`.
+fn fold_into(original: &str, text: &mut String, mut origin: Option<&mut Vec<usize>>) {
+    let mut last_space = true;
+    for (i, c) in original.char_indices() {
+        if c.is_whitespace() {
+            if !last_space {
+                text.push(' ');
+                if let Some(o) = origin.as_deref_mut() {
+                    o.push(i);
+                }
+                last_space = true;
+            }
+            continue;
+        }
+        last_space = false;
+        // Most text is ASCII: one byte in, one byte out.
+        if c.is_ascii() {
+            text.push(c.to_ascii_lowercase());
+            if let Some(o) = origin.as_deref_mut() {
+                o.push(i);
+            }
+            continue;
+        }
+        let before = text.len();
+        match fold(c) {
+            Some(f) => text.push(f),
+            None => text.extend(c.to_lowercase()),
+        }
+        if let Some(o) = origin.as_deref_mut() {
+            o.extend(std::iter::repeat_n(i, text.len() - before));
+        }
+    }
+    if text.ends_with(' ') {
+        text.pop();
+        if let Some(o) = origin {
+            o.pop();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -125,6 +142,18 @@ mod tests {
         assert_eq!(found.len(), 1);
         let (s, e) = found[0];
         assert_eq!(&original[s..e], "De-escalate  tensions");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_alone_and_with_origins_agree(s in "[ a-zA-Z’“”—\u{a0}\u{130}\n]{0,40}") {
+            let n = Normalized::new(&s);
+            proptest::prop_assert_eq!(&n.text, &normalize(&s));
+            proptest::prop_assert_eq!(n.origin.len(), n.text.len());
+            proptest::prop_assert!(n.origin.windows(2).all(|w| w[0] <= w[1]));
+            proptest::prop_assert!(n.origin.iter().all(|&i| s.is_char_boundary(i)));
+            proptest::prop_assert!(!n.text.starts_with(' ') && !n.text.ends_with(' ') && !n.text.contains("  "));
+        }
     }
 
     #[test]

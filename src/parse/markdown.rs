@@ -183,7 +183,14 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
 
 /// Collapses runs of white space to one space and trims.
 pub fn normalize_space(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The sentence of `block` around byte offset `at`: back to the end of the
