@@ -289,12 +289,18 @@ fn render_pages(
         None
     };
     // Note pages are made and rendered one at a time per thread: their
-    // contexts are never all held at once.
-    let mut errors: Vec<Diagnostic> =
-        selection.notes.par_iter().filter_map(|&id| render_job(note_job(site, shared, id))).collect();
-    let lists = list_jobs(site, shared, selection.lists);
-    let mut count = selection.notes.len() + lists.len();
-    errors.extend(lists.into_par_iter().filter_map(render_job).collect::<Vec<_>>());
+    // contexts are never all held at once. The list pages, few but large,
+    // are made alongside, so that neither waits for the other.
+    let (mut errors, (list_errors, lists)) = rayon::join(
+        || selection.notes.par_iter().filter_map(|&id| render_job(note_job(site, shared, id))).collect::<Vec<_>>(),
+        || {
+            let lists = list_jobs(site, shared, selection.lists);
+            let count = lists.len();
+            (lists.into_par_iter().filter_map(render_job).collect::<Vec<_>>(), count)
+        },
+    );
+    errors.extend(list_errors);
+    let mut count = selection.notes.len() + lists;
     if selection.groups {
         give(Page { path: "groups.css".into(), content: groups_css(&shared.groups) });
         count += 1;
