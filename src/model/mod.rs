@@ -6,6 +6,7 @@
 //! The model does no I/O; it takes parsed notes and returns the linked site
 //! and the problems found.
 
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -197,14 +198,34 @@ pub fn link_with(
             }
         }
     }
-    for (id, note) in site.notes.iter().enumerate() {
-        checker.front_matter(id, note, &mut diags, &mut relations);
-        for link in &note.links {
-            if let Some(target) = checker.body_link(note.path.as_path(), &note.text, link, &mut diags) {
-                relations.backlinks.push((target, Some(id), link.sentence.clone()));
-            }
-        }
-    }
+    // Notes are checked in parallel; each part's findings are appended in
+    // the site's order, so the result is the same as one pass in order.
+    let (note_diags, note_relations) = site
+        .notes
+        .par_iter()
+        .enumerate()
+        .fold(
+            || (Diagnostics::default(), Relations::default()),
+            |(mut diags, mut relations), (id, note)| {
+                checker.front_matter(id, note, &mut diags, &mut relations);
+                for link in &note.links {
+                    if let Some(target) = checker.body_link(note.path.as_path(), &note.text, link, &mut diags) {
+                        relations.backlinks.push((target, Some(id), link.sentence.clone()));
+                    }
+                }
+                (diags, relations)
+            },
+        )
+        .reduce(
+            || (Diagnostics::default(), Relations::default()),
+            |(mut diags, mut relations), (more_diags, more)| {
+                diags.extend(more_diags.0);
+                relations.append(more);
+                (diags, relations)
+            },
+        );
+    diags.extend(note_diags.0);
+    relations.append(note_relations);
     relations.apply(&mut site);
     check_quotations(&site, memo, &mut diags);
     (site, diags)
@@ -383,6 +404,23 @@ struct Relations {
 }
 
 impl Relations {
+    /// Appends `other`'s relations after these.
+    fn append(&mut self, mut other: Relations) {
+        self.backlinks.append(&mut other.backlinks);
+        for (mine, theirs) in [
+            (&mut self.said, &mut other.said),
+            (&mut self.addressed, &mut other.addressed),
+            (&mut self.about, &mut other.about),
+            (&mut self.events, &mut other.events),
+            (&mut self.members, &mut other.members),
+            (&mut self.compared, &mut other.compared),
+            (&mut self.event_statements, &mut other.event_statements),
+            (&mut self.cited, &mut other.cited),
+        ] {
+            mine.append(theirs);
+        }
+    }
+
     fn apply(self, site: &mut Site) {
         let backlinks: Vec<(NoteId, Option<NoteId>, String)> = self
             .backlinks
@@ -392,10 +430,22 @@ impl Relations {
                 (target, from, sentence)
             })
             .collect();
-        // The same link sentence twice from one note is shown once.
+        // The same link sentence twice from one note is shown once. A
+        // note's links are next to each other, so each note's are compared
+        // only among themselves.
         let first: Vec<bool> = {
             let mut seen = rustc_hash::FxHashSet::default();
-            backlinks.iter().map(|(target, from, sentence)| seen.insert((*target, *from, sentence.as_str()))).collect()
+            let mut note = None;
+            backlinks
+                .iter()
+                .map(|(target, from, sentence)| {
+                    if note != Some(*from) {
+                        seen.clear();
+                        note = Some(*from);
+                    }
+                    seen.insert((*target, sentence.as_str()))
+                })
+                .collect()
         };
         for ((target, from, sentence), first) in backlinks.into_iter().zip(first) {
             if first {

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::{NoteId, Site};
 use crate::analysis::normalize::{Normalized, normalize};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -38,7 +40,6 @@ const SHOWN_WARNINGS: usize = 5;
 /// (a statement's `source`; for other notes, any source of the site).
 pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mut Diagnostics) {
     use crate::config::QuotationCheck;
-    use rayon::prelude::*;
     let mode = site.config.quotations;
     if mode == QuotationCheck::Off {
         return;
@@ -123,16 +124,24 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
     }
     let shown = misses.len();
     let body = |pos: usize| site.notes[source_ids[pos]].body();
-    for &(path, text, q, source, wanted) in &misses[..shown] {
-        let candidates: Vec<(&Normalized, &str)> = match source {
-            Some(pos) => vec![(&normalized[pos], body(pos))],
-            None => (0..source_ids.len()).map(|pos| (&normalized[pos], body(pos))).collect(),
-        };
-        let (near, in_source) = memo
-            .nearest
-            .entry((wanted.to_string(), source))
-            .or_insert_with(|| nearest_passage(wanted, candidates))
-            .clone();
+    // The nearest passage to each quotation shown, found in parallel.
+    let nearest: Vec<(Option<String>, bool)> = misses
+        .par_iter()
+        .map(|&(_, _, _, source, wanted)| {
+            if let Some(known) = memo.nearest.get(&(wanted.to_string(), source)) {
+                return known.clone();
+            }
+            let candidates: Vec<(&Normalized, &str)> = match source {
+                Some(pos) => vec![(&normalized[pos], body(pos))],
+                None => (0..source_ids.len()).map(|pos| (&normalized[pos], body(pos))).collect(),
+            };
+            nearest_passage(wanted, candidates)
+        })
+        .collect();
+    for (&(_, _, _, source, wanted), found) in misses.iter().zip(&nearest) {
+        memo.nearest.entry((wanted.to_string(), source)).or_insert_with(|| found.clone());
+    }
+    for (&(path, text, q, source, _), (near, in_source)) in misses.iter().zip(nearest) {
         let source_name = source.map_or_else(
             || "any source note".to_string(),
             |pos| format!("its source `{}`", site.notes[source_ids[pos]].slug),
@@ -233,11 +242,12 @@ fn nearest_passage(wanted: &str, sources: Vec<(&Normalized, &str)>) -> (Option<S
     for (k, word) in words.iter().enumerate().take(anchors) {
         anchor_at.entry(word).or_default().push(k);
     }
-    let mut best: Option<(usize, String)> = None;
-    for (normalized, original) in sources {
+    // Each source's best window (the first with the most words the same),
+    // then the best of all (the first source's on a tie).
+    let best_in = |normalized: &Normalized| -> Option<(usize, usize)> {
         let spans = word_spans(normalized);
         if spans.len() < n {
-            continue;
+            return None;
         }
         let mut starts: Vec<usize> = Vec::new();
         for (j, span) in spans.iter().enumerate() {
@@ -249,15 +259,26 @@ fn nearest_passage(wanted: &str, sources: Vec<(&Normalized, &str)>) -> (Option<S
         }
         starts.sort_unstable();
         starts.dedup();
-        for window in starts.into_iter().map(|start| &spans[start..start + n]) {
-            let same = window.iter().zip(&words).filter(|(a, b)| a.0 == **b).count();
-            if best.as_ref().is_none_or(|(s, _)| same > *s) {
-                best = Some((same, passage(normalized, original, window)));
+        let mut best: Option<(usize, usize)> = None;
+        for start in starts {
+            let same = spans[start..start + n].iter().zip(&words).filter(|(a, b)| a.0 == **b).count();
+            if best.is_none_or(|(s, _)| same > s) {
+                best = Some((same, start));
             }
         }
-    }
+        best
+    };
+    let best = sources
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, (normalized, _))| best_in(normalized).map(|(same, start)| (same, i, start)))
+        .reduce_with(|a, b| if b.0 > a.0 || (b.0 == a.0 && b.1 < a.1) { b } else { a });
     match best {
-        Some((same, passage)) if same * 2 >= n => (Some(passage), true),
+        Some((same, i, start)) if same * 2 >= n => {
+            let (normalized, original) = sources[i];
+            let spans = word_spans(normalized);
+            (Some(passage(normalized, original, &spans[start..start + n])), true)
+        }
         _ => (None, false),
     }
 }
