@@ -16,6 +16,9 @@ pub struct ThemeHit {
 
 /// Every occurrence of every theme's words in `text`, in text order.
 pub fn find_themes(themes: &[Theme], text: &str) -> Vec<ThemeHit> {
+    if themes.is_empty() {
+        return Vec::new();
+    }
     let n = Normalized::new(text);
     let mut hits = Vec::new();
     for (index, theme) in themes.iter().enumerate() {
