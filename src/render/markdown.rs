@@ -5,12 +5,12 @@ use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd, html};
 
-use crate::note::Heading;
+use crate::note::{Heading, Note};
 use crate::parse::markdown::{link_target, options};
 
-/// Resolves a link to a note into `(url from the site root, title)`.
+/// Finds the note a link names (`None` when there is none of that kind).
 pub trait LinkResolver {
-    fn resolve(&self, slug: &str, kind: Option<crate::note::Kind>) -> Option<(String, String)>;
+    fn resolve(&self, slug: &str, kind: Option<crate::note::Kind>) -> Option<&Note>;
 }
 
 /// A highlight to put around part of a run of text.
@@ -40,27 +40,33 @@ impl Highlighter for NoHighlights {
 
 /// Renders `body` to HTML. Links to notes become `root` + the page URL;
 /// `note_path` is the file the body is from (for relative `.md` links).
-pub fn to_html(body: &str, note_path: &Path, headings: &[Heading], root: &str, links: &dyn LinkResolver) -> String {
+pub fn to_html<'a>(
+    body: &'a str,
+    note_path: &Path,
+    headings: &[Heading],
+    root: &str,
+    links: &'a dyn LinkResolver,
+) -> String {
     to_html_highlighted(body, note_path, headings, root, links, &mut NoHighlights)
 }
 
 /// [`to_html`], with `highlighter` marking parts of the text.
-pub fn to_html_highlighted(
-    body: &str,
+pub fn to_html_highlighted<'a>(
+    body: &'a str,
     note_path: &Path,
     headings: &[Heading],
     root: &str,
-    links: &dyn LinkResolver,
+    links: &'a dyn LinkResolver,
     highlighter: &mut dyn Highlighter,
 ) -> String {
-    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut events: Vec<Event<'a>> = Vec::new();
     let mut heading_index = 0;
     // Inside a wikilink written without text: its text is dropped, the title stands in.
     let mut replacing = 0usize;
     let mut quote_depth = 0usize;
     let mut link_depth = 0usize;
     let mut run = String::new();
-    let flush = |run: &mut String, events: &mut Vec<Event<'_>>, highlighter: &mut dyn Highlighter, in_quote: bool| {
+    let flush = |run: &mut String, events: &mut Vec<Event<'a>>, highlighter: &mut dyn Highlighter, in_quote: bool| {
         if run.is_empty() {
             return;
         }
@@ -115,18 +121,19 @@ pub fn to_html_highlighted(
                 link_depth += 1;
                 let resolved = link_target(link_type, &dest_url, note_path)
                     .and_then(|t| links.resolve(&t.slug, t.kind).map(|r| (t, r)));
-                let Some((target, (url, note_title))) = resolved else {
+                let Some((target, note)) = resolved else {
                     events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
                     continue;
                 };
+                let (segment, slug) = (note.kind().url_segment(), &note.slug);
                 let href = match &target.heading {
-                    Some(h) => format!("{root}{url}#{h}"),
-                    None => format!("{root}{url}"),
+                    Some(h) => format!("{root}{segment}/{slug}/#{h}"),
+                    None => format!("{root}{segment}/{slug}/"),
                 };
                 events.push(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url: href.into(), title, id }));
                 if let LinkType::WikiLink { has_pothole: false } = link_type {
                     replacing += 1;
-                    events.push(Event::Text(note_title.into()));
+                    events.push(Event::Text(CowStr::Borrowed(note.title.as_str())));
                 }
             }
             Event::End(TagEnd::Link) => {
@@ -151,7 +158,7 @@ pub fn escape_into(out: &mut String, text: &str) {
 
 /// Renders a short piece of Markdown (a comparison point) without the
 /// wrapping paragraph when it is a single one.
-pub fn inline_html(text: &str, note_path: &Path, root: &str, links: &dyn LinkResolver) -> String {
+pub fn inline_html<'a>(text: &'a str, note_path: &Path, root: &str, links: &'a dyn LinkResolver) -> String {
     let html = to_html(text, note_path, &[], root, links);
     let trimmed = html.trim_end();
     match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {

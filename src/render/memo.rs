@@ -481,7 +481,7 @@ struct Recorder<'a> {
 }
 
 impl LinkResolver for Recorder<'_> {
-    fn resolve(&self, slug: &str, kind: Option<Kind>) -> Option<(String, String)> {
+    fn resolve(&self, slug: &str, kind: Option<Kind>) -> Option<&crate::note::Note> {
         self.slugs.borrow_mut().push(slug.to_string());
         self.site.resolve(slug, kind)
     }

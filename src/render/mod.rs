@@ -46,12 +46,8 @@ pub fn root_of(url: &str) -> String {
 }
 
 impl LinkResolver for Site {
-    fn resolve(&self, slug: &str, kind: Option<Kind>) -> Option<(String, String)> {
-        let note = self.note(slug)?;
-        if kind.is_some_and(|k| k != note.kind()) {
-            return None;
-        }
-        Some((note.url(), note.title.clone()))
+    fn resolve(&self, slug: &str, kind: Option<Kind>) -> Option<&crate::note::Note> {
+        self.note(slug).filter(|note| kind.is_none_or(|k| k == note.kind()))
     }
 }
 
