@@ -7,7 +7,8 @@ For each size it writes a corpus with ../shared/bench/gen-corpus.py, then
 builds it with the release `readout build` and with Hugo, in alternation,
 RUNS times each, and prints medians, ratios, peak memory (from
 /usr/bin/time -v), pages per second and MB of Markdown per second. It also
-measures a floor: reading every input file and copying the output tree.
+measures a floor in each round: reading every input file and copying the
+output tree.
 With serve, it times incremental rebuilds in `readout serve` for a statement
 body edit, an actor rename, a template change and a CSS change.
 With --out-dir (e.g. a tmpfs such as /dev/shm) both tools write their
@@ -150,21 +151,40 @@ def main():
         out_base = os.path.join(a.out_dir, "corpus-%d" % n) if a.out_dir else None
         out = os.path.join(out_base, "readout") if out_base else os.path.join(site, "public")
         md_mb = du_mb(os.path.join(site, "content"), ".md")
-        r_times, r_peaks, h_times, h_peaks = [], [], [], []
-        for _ in range(a.runs):
+        r_times, r_peaks, h_times, h_peaks, f_times = [], [], [], [], []
+        hsite = os.path.join(corpus, "hugo")
+        hout = os.path.join(out_base, "hugo") if out_base else os.path.join(hsite, "public")
+
+        def run_readout():
             shutil.rmtree(out, ignore_errors=True)
             t, p = timed([READOUT, "build", "-q", "--root", site, "--output", out])
             r_times.append(t)
             r_peaks.append(p)
-            if hugo:
-                hsite = os.path.join(corpus, "hugo")
-                hout = os.path.join(out_base, "hugo") if out_base else os.path.join(hsite, "public")
-                shutil.rmtree(hout, ignore_errors=True)
-                t, p = timed([hugo, "--quiet", "--source", hsite, "--destination", hout])
-                h_times.append(t)
-                h_peaks.append(p)
+
+        def run_hugo():
+            shutil.rmtree(hout, ignore_errors=True)
+            t, p = timed([hugo, "--quiet", "--source", hsite, "--destination", hout])
+            h_times.append(t)
+            h_peaks.append(p)
+
+        def run_floor():
+            if not os.path.exists(out):
+                run_readout_untimed()
+            f_times.append(floor(site, out))
+
+        def run_readout_untimed():
+            subprocess.run([READOUT, "build", "-q", "--root", site, "--output", out], check=True)
+
+        # Each round measures readout, Hugo and the floor one after the
+        # other, in an order that turns by one each round: each meets the
+        # same machine conditions (a large build leaves the machine busy
+        # for a moment after it ends).
+        steps = [run_readout, run_hugo, run_floor] if hugo else [run_readout, run_floor]
+        for i in range(a.runs):
+            for step in steps[i % len(steps):] + steps[: i % len(steps)]:
+                step()
         pages = count_pages(out)
-        fl = statistics.median(floor(site, out) for _ in range(3))
+        fl = statistics.median(f_times)
         rm = statistics.median(r_times)
         row = {
             "statements": n, "pages": pages, "markdown MB": md_mb, "readout s": rm,
