@@ -112,9 +112,13 @@ def serve_rebuilds(site):
         ("template", template, lambda t, i: builtin_template + "{#- edit %d -#}\n" % i),
         ("CSS", css, lambda t, i: builtin_css + "/* edit %d */\n" % i),
     ]
+    # Put every file back as it was afterwards, so that later full builds
+    # of this corpus use the built-in templates and stylesheet.
+    created = [d for d in (os.path.dirname(template), os.path.dirname(css)) if not os.listdir(d)]
+    originals = {path: (open(path).read() if os.path.exists(path) else None) for _, path, _ in edits}
     for what, path, change in edits:
         times, pages = [], 0
-        text = open(path).read() if os.path.exists(path) else ""
+        text = originals[path] or ""
         for i in range(5):
             with open(path, "w") as f:
                 f.write(change(text, i))
@@ -125,6 +129,14 @@ def serve_rebuilds(site):
         results.append((what, statistics.median(times), pages))
     proc.terminate()
     proc.wait()
+    for path, text in originals.items():
+        if text is None:
+            os.remove(path)
+        else:
+            with open(path, "w") as f:
+                f.write(text)
+    for d in created:
+        shutil.rmtree(d, ignore_errors=True)
     return results
 
 
