@@ -192,40 +192,34 @@ pub fn link_with(
     // backlink list comes out in the order it is shown (home, then by the
     // linking note's kind and slug), with no sorting.
     if let Some(home) = &site.home {
-        for link in &home.links {
+        for (i, link) in home.links.iter().enumerate() {
             if let Some(target) = checker.body_link(&home.path, &home.text, link, &mut diags) {
-                relations.backlinks.push((target, None, link.sentence.clone()));
+                relations.backlinks.push((target, None, i));
             }
         }
     }
-    // Notes are checked in parallel; each part's findings are appended in
+    // Notes are checked in parallel; their findings are then appended in
     // the site's order, so the result is the same as one pass in order.
-    let (note_diags, note_relations) = site
+    let found: Vec<(Diagnostics, Relations)> = site
         .notes
         .par_iter()
         .enumerate()
-        .fold(
-            || (Diagnostics::default(), Relations::default()),
-            |(mut diags, mut relations), (id, note)| {
-                checker.front_matter(id, note, &mut diags, &mut relations);
-                for link in &note.links {
-                    if let Some(target) = checker.body_link(note.path.as_path(), &note.text, link, &mut diags) {
-                        relations.backlinks.push((target, Some(id), link.sentence.clone()));
-                    }
+        .map(|(id, note)| {
+            let (mut diags, mut relations) = (Diagnostics::default(), Relations::default());
+            checker.front_matter(id, note, &mut diags, &mut relations);
+            for (i, link) in note.links.iter().enumerate() {
+                if let Some(target) = checker.body_link(note.path.as_path(), &note.text, link, &mut diags) {
+                    relations.backlinks.push((target, Some(id), i));
                 }
-                (diags, relations)
-            },
-        )
-        .reduce(
-            || (Diagnostics::default(), Relations::default()),
-            |(mut diags, mut relations), (more_diags, more)| {
-                diags.extend(more_diags.0);
-                relations.append(more);
-                (diags, relations)
-            },
-        );
-    diags.extend(note_diags.0);
-    relations.append(note_relations);
+            }
+            (diags, relations)
+        })
+        .collect();
+    relations.backlinks.reserve(found.iter().map(|(_, r)| r.backlinks.len()).sum());
+    for (note_diags, note_relations) in found {
+        diags.extend(note_diags.0);
+        relations.append(note_relations);
+    }
     relations.apply(&mut site);
     check_quotations(&site, memo, &mut diags);
     (site, diags)
@@ -332,7 +326,7 @@ pub fn relink(
     }
     let mut seen = rustc_hash::FxHashSet::default();
     for (target, from, sentence) in added {
-        let sentence = fill_titles(sentence, &site);
+        let sentence = fill_titles(&sentence, &site);
         if !seen.insert((target, from, sentence.clone())) {
             continue;
         }
@@ -392,7 +386,8 @@ impl Site {
 /// Relations found while checking, applied once checking is done.
 #[derive(Default)]
 struct Relations {
-    backlinks: Vec<(NoteId, Option<NoteId>, String)>,
+    /// (target, linking note (`None`: home), the link's index in its note's links).
+    backlinks: Vec<(NoteId, Option<NoteId>, usize)>,
     said: Vec<(NoteId, NoteId)>,
     addressed: Vec<(NoteId, NoteId)>,
     about: Vec<(NoteId, NoteId)>,
@@ -422,12 +417,17 @@ impl Relations {
     }
 
     fn apply(self, site: &mut Site) {
+        let site_ref = &*site;
         let backlinks: Vec<(NoteId, Option<NoteId>, String)> = self
             .backlinks
-            .into_iter()
-            .map(|(target, from, sentence)| {
-                let sentence = fill_titles(sentence, site);
-                (target, from, sentence)
+            .par_iter()
+            .map(|&(target, from, i)| {
+                let links = match (from, &site_ref.home) {
+                    (Some(from), _) => &site_ref.notes[from].links,
+                    (None, Some(home)) => &home.links,
+                    (None, None) => unreachable!("a link from home without a home note"),
+                };
+                (target, from, fill_titles(&links[i].sentence, site_ref))
             })
             .collect();
         // The same link sentence twice from one note is shown once. A
@@ -510,12 +510,12 @@ impl Relations {
 }
 
 /// Puts each linked note's title where a link's text comes from it.
-fn fill_titles(sentence: String, site: &Site) -> String {
+fn fill_titles(sentence: &str, site: &Site) -> String {
     if !sentence.contains(TITLE_MARK) {
-        return sentence;
+        return sentence.to_string();
     }
     let mut out = String::with_capacity(sentence.len());
-    let mut rest = sentence.as_str();
+    let mut rest = sentence;
     while let Some(start) = rest.find(TITLE_MARK) {
         out.push_str(&rest[..start]);
         let after = &rest[start + TITLE_MARK.len_utf8()..];
