@@ -218,7 +218,7 @@ pub struct Link {
     pub pos: Position,
     /// The sentence the link stands in, as plain text; link text that must
     /// come from a title is marked (see `parse::markdown::TITLE_MARK`).
-    pub sentence: String,
+    pub sentence: Arc<str>,
 }
 
 /// A heading in a body, with the id its anchor gets.

@@ -30,7 +30,7 @@ pub struct Backlink {
     /// `None` for the home page.
     pub from: Option<NoteId>,
     /// The sentence around the link, as plain text.
-    pub sentence: String,
+    pub sentence: Arc<str>,
 }
 
 /// Everything that concerns one actor.
@@ -284,7 +284,7 @@ pub fn relink(
     let no_drafts = HashSet::new();
     let checker = RefChecker { site: &site, drafts: &no_drafts, unreadable: &no_drafts };
     let mut diags = Diagnostics::default();
-    let mut added: Vec<(NoteId, NoteId, String)> = Vec::new();
+    let mut added: Vec<(NoteId, NoteId, Arc<str>)> = Vec::new();
     for &id in &rewire {
         let note = &site.notes[id];
         for link in &note.links {
@@ -418,7 +418,7 @@ impl Relations {
 
     fn apply(self, site: &mut Site) {
         let site_ref = &*site;
-        let backlinks: Vec<(NoteId, Option<NoteId>, String)> = self
+        let backlinks: Vec<(NoteId, Option<NoteId>, Arc<str>)> = self
             .backlinks
             .par_iter()
             .map(|&(target, from, i)| {
@@ -443,7 +443,7 @@ impl Relations {
                         seen.clear();
                         note = Some(*from);
                     }
-                    seen.insert((*target, sentence.as_str()))
+                    seen.insert((*target, &**sentence))
                 })
                 .collect()
         };
@@ -510,12 +510,12 @@ impl Relations {
 }
 
 /// Puts each linked note's title where a link's text comes from it.
-fn fill_titles(sentence: &str, site: &Site) -> String {
+fn fill_titles(sentence: &Arc<str>, site: &Site) -> Arc<str> {
     if !sentence.contains(TITLE_MARK) {
-        return sentence.to_string();
+        return Arc::clone(sentence);
     }
     let mut out = String::with_capacity(sentence.len());
-    let mut rest = sentence;
+    let mut rest: &str = sentence;
     while let Some(start) = rest.find(TITLE_MARK) {
         out.push_str(&rest[..start]);
         let after = &rest[start + TITLE_MARK.len_utf8()..];
@@ -525,7 +525,7 @@ fn fill_titles(sentence: &str, site: &Site) -> String {
         rest = after.get(end + TITLE_END.len_utf8()..).unwrap_or("");
     }
     out.push_str(rest);
-    out
+    Arc::from(out)
 }
 
 #[cfg(test)]
@@ -592,7 +592,7 @@ mod tests {
         let backlinks = &site.backlinks[jaishankar];
         assert_eq!(backlinks.len(), 1);
         assert_eq!(backlinks[0].from, site.id("readout"));
-        assert_eq!(backlinks[0].sentence, "Rubio called S. Jaishankar on Wednesday.");
+        assert_eq!(&*backlinks[0].sentence, "Rubio called S. Jaishankar on Wednesday.");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
@@ -103,7 +104,7 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
 
     let flush = |block: &mut String, pending: &mut Vec<(usize, usize)>, links: &mut Vec<Link>| {
         for (index, at) in pending.drain(..) {
-            links[index].sentence = sentence_around(block, at);
+            links[index].sentence = Arc::from(sentence_around(block, at));
         }
         block.clear();
     };
@@ -160,7 +161,7 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
                         target_kind: target.kind,
                         heading: target.heading,
                         pos,
-                        sentence: String::new(),
+                        sentence: Arc::from(""),
                     });
                 }
             }
@@ -276,7 +277,7 @@ mod tests {
         assert_eq!(s.links[0].target, "marco-rubio");
         assert_eq!(s.links[0].pos.line, 3);
         assert_eq!(s.links[0].pos.col, 22);
-        assert_eq!(s.links[0].sentence, "Then \u{1}marco-rubio\u{2} called the minister today.");
+        assert_eq!(&*s.links[0].sentence, "Then \u{1}marco-rubio\u{2} called the minister today.");
         assert_eq!(s.links[1].target, "s-jaishankar");
     }
 
@@ -287,7 +288,7 @@ mod tests {
         let body = "See [[a]]. ".repeat(20_000);
         let s = scan_str(&body);
         assert_eq!(s.links.len(), 20_000);
-        assert!(s.links.iter().all(|l| l.sentence == "See \u{1}a\u{2}."), "{:?}", &s.links[0].sentence);
+        assert!(s.links.iter().all(|l| &*l.sentence == "See \u{1}a\u{2}."), "{:?}", &s.links[0].sentence);
         assert_eq!(s.links[19_999].pos.col, 19_999 * 11 + 5);
     }
 

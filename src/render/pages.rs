@@ -59,7 +59,7 @@ pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
                 Some(f) => shared.cards[f].clone(),
                 None => map([("title", "Home".into()), ("url", "".into()), ("kind", "home".into())]),
             };
-            map([("from", from), ("sentence", b.sentence.as_str().into())])
+            map([("from", from), ("sentence", (&*b.sentence).into())])
         })
         .collect();
     c.insert_value("backlinks", Value::from(backlinks));
