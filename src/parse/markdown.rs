@@ -194,12 +194,63 @@ pub fn normalize_space(text: &str) -> String {
     out
 }
 
+/// How far a backlink sentence reaches each way, in characters.
+const REACH: usize = 300;
+
 /// The sentence of `block` around byte offset `at`: back to the end of the
 /// previous sentence and on to the end of this one, at most 300 characters
 /// each way (so that a paragraph of many links stays linear).
 fn sentence_around(block: &str, at: usize) -> String {
-    const REACH: usize = 300;
     let at = at.min(block.len());
+    let (start, cut_start, end, cut_end) = match sentence_bounds_ascii(block, at) {
+        Some(bounds) => bounds,
+        None => sentence_bounds(block, at),
+    };
+    let mut text = normalize_space(&block[start..end]);
+    if cut_start {
+        text.insert_str(0, "… ");
+    }
+    if cut_end && end < block.len() {
+        text.push_str(" …");
+    }
+    text
+}
+
+/// Whether the `.`, `!` or `?` at byte `i` of `block` ends a sentence: it is
+/// followed by white space or by nothing.
+fn ends_sentence_at(block: &str, i: usize) -> bool {
+    matches!(block.as_bytes()[i], b'.' | b'!' | b'?') && block[i + 1..].chars().next().is_none_or(char::is_whitespace)
+}
+
+/// [`sentence_bounds`] for the common case of plain ASCII around `at`, where
+/// a character is a byte: sentence ends are found with `memchr` instead of
+/// character by character. `None` when the text there is not ASCII.
+fn sentence_bounds_ascii(block: &str, at: usize) -> Option<(usize, bool, usize, bool)> {
+    let bytes = block.as_bytes();
+    // Backwards, the character at REACH (one past the reach) is looked at too.
+    let lo = at.saturating_sub(REACH + 1);
+    let hi = (at + REACH).min(bytes.len());
+    if !bytes[lo..hi].is_ascii() {
+        return None;
+    }
+    let (start, cut_start) =
+        match memchr::memrchr3_iter(b'.', b'!', b'?', &bytes[lo..at]).find(|&i| ends_sentence_at(block, lo + i)) {
+            Some(i) => (lo + i + 1, false),
+            None if at > REACH => (at - REACH, true),
+            None => (0, false),
+        };
+    let (end, cut_end) =
+        match memchr::memchr3_iter(b'.', b'!', b'?', &bytes[at..hi]).find(|&i| ends_sentence_at(block, at + i)) {
+            Some(i) => (at + i + 1, false),
+            None if bytes.len() - at > REACH => (at + REACH, true),
+            None => (bytes.len(), false),
+        };
+    Some((start, cut_start, end, cut_end))
+}
+
+/// The bounds of the sentence around `at`, character by character: (start,
+/// whether the reach cut it there, end, whether the reach cut it there).
+fn sentence_bounds(block: &str, at: usize) -> (usize, bool, usize, bool) {
     let ends_sentence = |i: usize, c: char| {
         matches!(c, '.' | '!' | '?') && block[i + c.len_utf8()..].chars().next().is_none_or(char::is_whitespace)
     };
@@ -229,14 +280,7 @@ fn sentence_around(block: &str, at: usize) -> String {
             break;
         }
     }
-    let mut text = normalize_space(&block[start..end]);
-    if cut_start {
-        text.insert_str(0, "… ");
-    }
-    if cut_end && end < block.len() {
-        text.push_str(" …");
-    }
-    text
+    (start, cut_start, end, cut_end)
 }
 
 /// Passages between curly or straight double quotation marks.
@@ -298,6 +342,28 @@ mod tests {
         let s = scan_str(&body);
         assert!(s.links[0].sentence.starts_with("… ") && s.links[0].sentence.ends_with(" …"));
         assert!(s.links[0].sentence.chars().count() < 700);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sentence_bounds_in_ascii_are_those_found_char_by_char(
+            // Sentences long enough to be cut, and now and then a character
+            // that is not ASCII, where the fast way gives up.
+            words in proptest::collection::vec(
+                proptest::prop_oneof![300 => "[a-z]{1,6}", 4 => "[a-z]{1,6}[.!?,]", 1 => "é|\u{a0}"],
+                0..400,
+            ),
+            at in 0usize..4000,
+        ) {
+            let block = words.join(" ");
+            let mut at = at.min(block.len());
+            while !block.is_char_boundary(at) {
+                at -= 1;
+            }
+            if let Some(fast) = sentence_bounds_ascii(&block, at) {
+                proptest::prop_assert_eq!(fast, sentence_bounds(&block, at));
+            }
+        }
     }
 
     #[test]
