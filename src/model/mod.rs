@@ -6,9 +6,10 @@
 //! The model does no I/O; it takes parsed notes and returns the linked site
 //! and the problems found.
 
-use rayon::prelude::*;
 use std::collections::HashSet;
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Diagnostics};
