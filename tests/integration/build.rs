@@ -242,6 +242,26 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
+fn a_template_looping_over_a_note_gets_its_fields_in_one_order() {
+    // A map's entries come out in the order they were put in (by name), not
+    // in a hash order that changes from one run to the next.
+    let site = fixture("basic");
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(
+        site.path().join("templates/event.html"),
+        "{% extends \"base.html\" %}{% block main %}<p id=\"fields\">{% for k, v in note %}{{ k }} {% endfor %}</p>{% endblock main %}",
+    )
+    .unwrap();
+    let out = build(site.path());
+    let fields = texts(&page(&out, "events/the-call/"), "#fields").join("");
+    let fields: Vec<&str> = fields.split_whitespace().collect();
+    let mut sorted = fields.clone();
+    sorted.sort_unstable();
+    assert!(fields.len() > 5, "{fields:?}");
+    assert_eq!(fields, sorted);
+}
+
+#[test]
 fn failed_build_leaves_previous_output_untouched() {
     let site = fixture("basic");
     let out = build(site.path());
