@@ -2,8 +2,6 @@
 //! note page, and the list pages (home, actors, statements, timeline, who
 //! said what, 404, feed, sitemap).
 
-use std::collections::BTreeMap;
-
 use rayon::prelude::*;
 use tera::{Context, Value};
 
@@ -26,13 +24,13 @@ pub(super) struct Job {
 fn base_context(site: &Site, shared: &Shared, url: &str, title: &str) -> Context {
     let mut c = Context::new();
     c.insert_value("site", shared.site.clone());
-    c.insert("root", &root_of(url));
-    c.insert(
+    c.insert_value("root", root_of(url).into());
+    c.insert_value(
         "page",
-        &BTreeMap::from([
-            ("url", url.to_string()),
-            ("title", title.to_string()),
-            ("canonical", format!("{}{}", site.config.base_url, url)),
+        map([
+            ("url", url.into()),
+            ("title", title.into()),
+            ("canonical", format!("{}{}", site.config.base_url, url).into()),
         ]),
     );
     c
@@ -44,13 +42,16 @@ pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
     let mut c = base_context(site, shared, &url, &note.title);
     c.insert_value("note", shared.cards[id].clone());
     c.insert_value("body", shared.body(site, id));
-    c.insert(
+    c.insert_value(
         "headings",
-        &note
-            .headings
-            .iter()
-            .map(|h| map([("level", h.level.into()), ("text", h.text.as_str().into()), ("id", h.id.as_str().into())]))
-            .collect::<Vec<_>>(),
+        Value::from(
+            note.headings
+                .iter()
+                .map(|h| {
+                    map([("level", h.level.into()), ("text", h.text.as_str().into()), ("id", h.id.as_str().into())])
+                })
+                .collect::<Vec<_>>(),
+        ),
     );
     let backlinks: Vec<Value> = site.backlinks[id]
         .iter()
