@@ -141,8 +141,8 @@ impl Prepared {
 }
 
 /// Frees `value` on another thread: a linked site is many small
-/// allocations, and a one-shot build need not wait for them.
-fn drop_later<T: Send + 'static>(value: T) {
+/// allocations, and neither a one-shot build nor a rebuild need wait for them.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
     std::thread::spawn(move || drop(value));
 }
 
@@ -363,12 +363,10 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
         },
     };
 
-    // Notes are sorted by kind: each kind's count is where the next begins.
-    let counts: BTreeMap<Kind, usize> = Kind::ALL
-        .iter()
-        .map(|&k| (k, site.notes.partition_point(|n| n.kind() <= k) - site.notes.partition_point(|n| n.kind() < k)))
-        .filter(|&(_, n)| n > 0)
-        .collect();
+    let mut counts = BTreeMap::new();
+    for n in &site.notes {
+        *counts.entry(n.kind()).or_insert(0) += 1;
+    }
 
     if diags.has_errors() {
         diags.sort();

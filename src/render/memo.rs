@@ -14,11 +14,10 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
-
-use rustc_hash::FxHashSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use tera::Value;
 
 use super::markdown::{LinkResolver, inline_html};
@@ -118,8 +117,7 @@ impl Memo {
             point_links: plan.point_links,
             site,
         });
-        // Freeing the last site takes a while at scale; the rebuild need not wait for it.
-        std::thread::spawn(move || drop(before));
+        crate::drop_later(before);
         Ok(Update { pages, removed, total, full })
     }
 }
@@ -435,7 +433,7 @@ fn same_relations(site: &Site, id: NoteId, old: &Site, o: NoteId) -> bool {
     let (new_rel, old_rel) = (&site.actors[id], &old.actors[o]);
     let backlinks = &site.backlinks[id];
     let old_backlinks = &old.backlinks[o];
-    (Arc::ptr_eq(backlinks, old_backlinks) || backlinks.len() == old_backlinks.len())
+    backlinks.len() == old_backlinks.len()
         && backlinks.iter().zip(old_backlinks.iter()).all(|(a, b)| {
             a.sentence == b.sentence
                 && match (a.from, b.from) {
