@@ -290,7 +290,7 @@ pub fn relink(
         let note = &site.notes[id];
         for link in &note.links {
             let target = checker.body_link(note.path.as_path(), &note.text, link, &mut diags)?;
-            added.push((target, id, link.sentence.clone()));
+            added.push((target, id, fill_titles(&link.sentence, &site)));
         }
     }
     for &id in &edited {
@@ -325,10 +325,9 @@ pub fn relink(
     for &t in &targets {
         Arc::make_mut(&mut site.backlinks[t]).retain(|b| !is_rewired(b.from));
     }
-    let mut seen = rustc_hash::FxHashSet::default();
-    for (target, from, sentence) in added {
-        let sentence = fill_titles(&sentence, &site);
-        if !seen.insert((target, from, sentence.clone())) {
+    let first = first_of_each(added.iter().map(|(target, from, sentence)| (*target, *from, &**sentence)));
+    for ((target, from, sentence), first) in added.into_iter().zip(first) {
+        if !first {
             continue;
         }
         let key = |f: NoteId| (site.notes[f].kind(), site.notes[f].slug.as_str());
@@ -431,23 +430,7 @@ impl Relations {
                 (target, from, fill_titles(&links[i].sentence, site_ref))
             })
             .collect();
-        // The same link sentence twice from one note is shown once. A
-        // note's links are next to each other, so each note's are compared
-        // only among themselves.
-        let first: Vec<bool> = {
-            let mut seen = rustc_hash::FxHashSet::default();
-            let mut note = None;
-            backlinks
-                .iter()
-                .map(|(target, from, sentence)| {
-                    if note != Some(*from) {
-                        seen.clear();
-                        note = Some(*from);
-                    }
-                    seen.insert((*target, &**sentence))
-                })
-                .collect()
-        };
+        let first = first_of_each(backlinks.iter().map(|(target, from, sentence)| (*target, *from, &**sentence)));
         for ((target, from, sentence), first) in backlinks.into_iter().zip(first) {
             if first {
                 Arc::make_mut(&mut site.backlinks[target]).push(Backlink { from, sentence });
@@ -508,6 +491,24 @@ impl Relations {
             by_date(list);
         }
     }
+}
+
+/// For each backlink (target, linking note, sentence), whether it is the
+/// first of its kind: the same sentence linking the same note twice from
+/// one note is shown once. A note's links come next to each other, so each
+/// note's are compared only among themselves.
+fn first_of_each<'a, F: PartialEq + Copy>(backlinks: impl Iterator<Item = (NoteId, F, &'a str)>) -> Vec<bool> {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut note = None;
+    backlinks
+        .map(|(target, from, sentence)| {
+            if note != Some(from) {
+                seen.clear();
+                note = Some(from);
+            }
+            seen.insert((target, sentence))
+        })
+        .collect()
 }
 
 /// Puts each linked note's title where a link's text comes from it.
