@@ -268,7 +268,12 @@ impl Note {
 
     /// The page's path from the site root, e.g. `actors/marco-rubio/`.
     pub fn url(&self) -> String {
-        format!("{}/{}/", self.kind().url_segment(), self.slug)
+        self.url_from("")
+    }
+
+    /// The page's path after `root`, a prefix such as `../../` (one string made).
+    pub fn url_from(&self, root: &str) -> String {
+        format!("{root}{}/{}/", self.kind().url_segment(), self.slug)
     }
 
     /// Every slug this note names: in its front matter and in its body's links.

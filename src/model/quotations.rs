@@ -100,23 +100,24 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
     } else {
         memo.by_id = site.notes.par_iter().map(|note| (Arc::clone(note), check(note))).collect();
     }
+    // Every note's misses in note order, then home's: (path, text, quotations, source, misses).
+    let home_misses = site.home.as_ref().map(|h| misses_of(&h.quotations, None));
+    let notes = memo.by_id.iter().filter_map(|(note, checked)| {
+        let (source, found) = checked.as_ref()?;
+        Some((note.path.as_path(), &*note.text, &note.quotations, *source, found))
+    });
+    let home = site
+        .home
+        .as_ref()
+        .zip(home_misses.as_ref())
+        .map(|(h, found)| (h.path.as_path(), &*h.text, &h.quotations, None, found));
     let mut misses: Vec<(&std::path::Path, &str, &Quotation, Option<usize>, &str)> = Vec::new();
     let mut count = 0;
-    for (note, checked) in &memo.by_id {
-        let Some((source, found)) = checked else { continue };
+    for (path, text, quotations, source, found) in notes.chain(home) {
         for (i, wanted) in found.iter() {
             count += 1;
             if mode != QuotationCheck::Warn || misses.len() < SHOWN_WARNINGS {
-                misses.push((note.path.as_path(), &note.text, &note.quotations[*i], *source, wanted));
-            }
-        }
-    }
-    let home_misses = site.home.as_ref().map(|h| (h, misses_of(&h.quotations, None)));
-    if let Some((home, found)) = &home_misses {
-        for (i, wanted) in found.iter() {
-            count += 1;
-            if mode != QuotationCheck::Warn || misses.len() < SHOWN_WARNINGS {
-                misses.push((home.path.as_path(), &home.text, &home.quotations[*i], None, wanted));
+                misses.push((path, text, &quotations[*i], source, wanted));
             }
         }
     }
@@ -296,8 +297,7 @@ fn word_spans(normalized: &Normalized) -> Vec<(&str, usize, usize)> {
 /// punctuation around it, on one line.
 fn passage(normalized: &Normalized, original: &str, window: &[(&str, usize, usize)]) -> String {
     let (start, end) = normalized.original_range(window[0].1, window[window.len() - 1].2, original);
-    let passage = original[start..end].trim_matches(['“', '”', '"', ',', '.']);
-    passage.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::parse::markdown::normalize_space(original[start..end].trim_matches(['“', '”', '"', ',', '.']))
 }
 
 #[cfg(test)]

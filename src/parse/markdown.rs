@@ -216,8 +216,8 @@ fn sentence_around(block: &str, at: usize) -> String {
     text
 }
 
-/// Whether the `.`, `!` or `?` at byte `i` of `block` ends a sentence: it is
-/// followed by white space or by nothing.
+/// Whether the character at byte `i` of `block` ends a sentence: a `.`, `!`
+/// or `?` followed by white space or by nothing.
 fn ends_sentence_at(block: &str, i: usize) -> bool {
     matches!(block.as_bytes()[i], b'.' | b'!' | b'?') && block[i + 1..].chars().next().is_none_or(char::is_whitespace)
 }
@@ -251,14 +251,11 @@ fn sentence_bounds_ascii(block: &str, at: usize) -> Option<(usize, bool, usize, 
 /// The bounds of the sentence around `at`, character by character: (start,
 /// whether the reach cut it there, end, whether the reach cut it there).
 fn sentence_bounds(block: &str, at: usize) -> (usize, bool, usize, bool) {
-    let ends_sentence = |i: usize, c: char| {
-        matches!(c, '.' | '!' | '?') && block[i + c.len_utf8()..].chars().next().is_none_or(char::is_whitespace)
-    };
     // Backwards: stop after a sentence end.
     let mut start = at;
     let mut cut_start = false;
-    for (n, (i, c)) in block[..at].char_indices().rev().enumerate() {
-        if ends_sentence(i, c) {
+    for (n, (i, _)) in block[..at].char_indices().rev().enumerate() {
+        if ends_sentence_at(block, i) {
             break;
         }
         if n == REACH {
@@ -276,7 +273,7 @@ fn sentence_bounds(block: &str, at: usize) -> (usize, bool, usize, bool) {
             break;
         }
         end = at + i + c.len_utf8();
-        if ends_sentence(at + i, c) {
+        if ends_sentence_at(block, at + i) {
             break;
         }
     }

@@ -125,11 +125,11 @@ pub fn to_html_highlighted<'a>(
                     events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
                     continue;
                 };
-                let (segment, slug) = (note.kind().url_segment(), &note.slug);
-                let href = match &target.heading {
-                    Some(h) => format!("{root}{segment}/{slug}/#{h}"),
-                    None => format!("{root}{segment}/{slug}/"),
-                };
+                let mut href = note.url_from(root);
+                if let Some(h) = &target.heading {
+                    href.push('#');
+                    href.push_str(h);
+                }
                 events.push(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url: href.into(), title, id }));
                 if let LinkType::WikiLink { has_pothole: false } = link_type {
                     replacing += 1;
