@@ -62,6 +62,8 @@ struct Shared {
     /// Country slug → colour number.
     groups: BTreeMap<String, usize>,
     language: crate::analysis::Language,
+    /// The feed's statements, found once when first asked for.
+    feed: std::sync::OnceLock<Vec<NoteId>>,
 }
 
 /// How many colours the built-in style has for countries.
@@ -182,7 +184,8 @@ pub fn render_each(
             }
         }
     }
-    for id in pages::feed_ids(site) {
+    let feed = pages::feed_ids(site);
+    for &id in &feed {
         shown_twice[id] = true;
     }
     let bodies = (0..site.notes.len())
@@ -190,6 +193,7 @@ pub fn render_each(
         .map(|id| shown_twice[id].then(|| Value::safe_string(&body_html(site, id))))
         .collect();
     let shared = Shared::new(site, all_cards(site), bodies);
+    shared.feed.get_or_init(|| feed);
     let notes: Vec<NoteId> = (0..site.notes.len()).collect();
     render_pages(site, templates, options, &shared, &Selection { notes: &notes, lists: &|_| true, groups: true }, sink)
 }
@@ -227,6 +231,7 @@ impl Shared {
             ]),
             groups,
             language: crate::analysis::Language::new(&site.config.language),
+            feed: std::sync::OnceLock::new(),
         }
     }
 }
@@ -238,6 +243,11 @@ impl Shared {
             Some(body) => body.clone(),
             None => Value::safe_string(&body_html(site, id)),
         }
+    }
+
+    /// The statements in the feed, newest first.
+    fn feed(&self, site: &Site) -> &[NoteId] {
+        self.feed.get_or_init(|| pages::feed_ids(site))
     }
 }
 

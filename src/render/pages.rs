@@ -314,7 +314,7 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> 
 
     if wanted("atom.xml") {
         // Feed: statements, newest first.
-        let feed_ids = feed_ids(site);
+        let feed_ids = shared.feed(site);
         let mut c = base_context(site, shared, "atom.xml", &site.config.title);
         let updated = feed_ids
             .first()
