@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use readout::{BuildOptions, Rebuilder};
+use readout::{BuildOptions, Rebuilder, Rebuilt};
 
 use crate::common::fixture;
 
@@ -315,18 +315,24 @@ proptest! {
     }
 }
 
-/// A body edit renders its own page and the few that show it, not the site.
-#[test]
-fn a_body_edit_renders_only_the_pages_that_show_it() {
+/// Builds the fixture, edits the file at `rel` with `edit` and rebuilds:
+/// the first build and the rebuild.
+fn rebuilt_after_edit(rel: &str, edit: impl FnOnce(String) -> String) -> (Rebuilt, Rebuilt) {
     let site = fixture("basic");
     let options = BuildOptions::new(site.path());
     let mut rebuilder = Rebuilder::default();
     let first = rebuilder.rebuild(&options, None).unwrap();
+    let path = site.path().join(rel);
+    fs::write(&path, edit(fs::read_to_string(&path).unwrap())).unwrap();
+    let rebuilt = rebuilder.rebuild(&options, Some(&[PathBuf::from(rel)])).unwrap();
+    (first, rebuilt)
+}
+
+/// A body edit renders its own page and the few that show it, not the site.
+#[test]
+fn a_body_edit_renders_only_the_pages_that_show_it() {
+    let (first, rebuilt) = rebuilt_after_edit("content/events/the-call.md", |text| text + "\nA line more.\n");
     assert!(first.update.full);
-    let rel = PathBuf::from("content/events/the-call.md");
-    let text = fs::read_to_string(site.path().join(&rel)).unwrap();
-    fs::write(site.path().join(&rel), text + "\nA line more.\n").unwrap();
-    let rebuilt = rebuilder.rebuild(&options, Some(&[rel])).unwrap();
     let paths: Vec<&str> = rebuilt.update.pages.iter().map(|p| p.path.as_str()).collect();
     assert!(!rebuilt.update.full);
     assert_eq!(paths, ["events/the-call/index.html"], "only the event's page shows its body");
@@ -336,14 +342,8 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
 /// Renaming an actor renders the pages that show the name, and keeps the rest.
 #[test]
 fn an_actor_rename_renders_the_pages_that_name_the_actor() {
-    let site = fixture("basic");
-    let options = BuildOptions::new(site.path());
-    let mut rebuilder = Rebuilder::default();
-    rebuilder.rebuild(&options, None).unwrap();
-    let rel = PathBuf::from("content/actors/bob.md");
-    let text = fs::read_to_string(site.path().join(&rel)).unwrap();
-    fs::write(site.path().join(&rel), text.replace("name: Bob Sample", "name: Robert Sample")).unwrap();
-    let rebuilt = rebuilder.rebuild(&options, Some(&[rel])).unwrap();
+    let (_, rebuilt) =
+        rebuilt_after_edit("content/actors/bob.md", |text| text.replace("name: Bob Sample", "name: Robert Sample"));
     let paths: Vec<&str> = rebuilt.update.pages.iter().map(|p| p.path.as_str()).collect();
     for shown in ["actors/bob/index.html", "statements/beta/index.html", "events/the-call/index.html", "index.html"] {
         assert!(paths.contains(&shown), "{shown} names Bob: {paths:?}");
@@ -372,16 +372,11 @@ fn a_template_edit_renders_every_page() {
 /// notes that name it, on the pages those sentences link to.
 #[test]
 fn a_new_title_reaches_the_backlink_sentences_that_show_it() {
-    let site = fixture("basic");
-    let options = BuildOptions::new(site.path());
-    let mut rebuilder = Rebuilder::default();
-    rebuilder.rebuild(&options, None).unwrap();
     // The comparison's analysis links both statements in one sentence; that
     // sentence is shown on alpha's page, with beta's title in it.
-    let rel = PathBuf::from("content/statements/beta.md");
-    let text = fs::read_to_string(site.path().join(&rel)).unwrap();
-    fs::write(site.path().join(&rel), text.replace("title = \"Bob's post\"", "title = \"Bob's reply\"")).unwrap();
-    let rebuilt = rebuilder.rebuild(&options, Some(&[rel])).unwrap();
+    let (_, rebuilt) = rebuilt_after_edit("content/statements/beta.md", |text| {
+        text.replace("title = \"Bob's post\"", "title = \"Bob's reply\"")
+    });
     let alpha = rebuilt.update.pages.iter().find(|p| p.path == "statements/alpha/index.html");
     assert!(alpha.is_some_and(|p| p.content.contains("reply looks back")), "alpha's page shows the new title");
 }
