@@ -47,11 +47,10 @@ impl Normalized {
         self.find_words_by(needle, original, |haystack| haystack.find(needle))
     }
 
-    /// [`find_words`](Self::find_words) with a searcher built once for
-    /// `needle` (for a needle looked for in many texts).
-    pub fn find_words_with(&self, finder: &memchr::memmem::Finder, original: &str) -> Vec<(usize, usize)> {
-        let needle = std::str::from_utf8(finder.needle()).unwrap_or_default();
-        self.find_words_by(needle, original, |haystack| finder.find(haystack.as_bytes()))
+    /// [`find_words`](Self::find_words) with a [`Needle`] made once (for
+    /// a passage looked for in many texts).
+    pub fn find_words_with(&self, needle: &Needle, original: &str) -> Vec<(usize, usize)> {
+        self.find_words_by(needle.as_str(), original, |haystack| needle.find(haystack))
     }
 
     fn find_words_by(&self, needle: &str, original: &str, find: impl Fn(&str) -> Option<usize>) -> Vec<(usize, usize)> {
@@ -74,6 +73,40 @@ impl Normalized {
             from = start + needle.chars().next().map_or(1, char::len_utf8);
         }
         out
+    }
+}
+
+/// A normalised passage to look for. The searcher is made for the
+/// passage's first bytes only — making one for a whole passage costs more
+/// than most searches, and most passages are looked for in one or a few
+/// texts — and each place those bytes stand is checked for the rest.
+pub struct Needle {
+    whole: String,
+    head: memchr::memmem::Finder<'static>,
+}
+
+impl Needle {
+    /// How many bytes of the passage the searcher is made for.
+    const HEAD: usize = 16;
+
+    pub fn new(whole: impl Into<String>) -> Self {
+        let whole = whole.into();
+        let head = memchr::memmem::Finder::new(&whole.as_bytes()[..whole.len().min(Self::HEAD)]).into_owned();
+        Needle { whole, head }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.whole
+    }
+
+    /// The byte offset of the passage's first place in `text`.
+    pub fn find(&self, text: &str) -> Option<usize> {
+        let bytes = text.as_bytes();
+        self.head.find_iter(bytes).find(|&at| bytes[at..].starts_with(self.whole.as_bytes()))
+    }
+
+    pub fn is_in(&self, text: &str) -> bool {
+        self.find(text).is_some()
     }
 }
 
@@ -145,6 +178,26 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Searching by the first bytes and checking the rest finds the
+        /// place a whole-passage search finds (a short alphabet: many near misses).
+        #[test]
+        fn a_needle_is_found_where_a_whole_search_finds_it(
+            text in "[ab ]{0,80}",
+            start in 0..80usize,
+            len in 0..40usize,
+            changed in proptest::option::of(0..40usize),
+        ) {
+            // A piece of the text, or a piece with one byte changed: found, or nearly.
+            let start = start.min(text.len());
+            let mut wanted = text.as_bytes()[start..(start + len).min(text.len())].to_vec();
+            if let Some(at) = changed.filter(|&at| at < wanted.len()) {
+                wanted[at] = if wanted[at] == b'a' { b'b' } else { b'a' };
+            }
+            let wanted = String::from_utf8(wanted).expect("ASCII");
+            let whole = memchr::memmem::find(text.as_bytes(), wanted.as_bytes());
+            proptest::prop_assert_eq!(Needle::new(wanted.as_str()).find(&text), whole);
+        }
+
         #[test]
         fn text_alone_and_with_origins_agree(s in "[ a-zA-Z’“”—\u{a0}\u{130}\n]{0,40}") {
             let n = Normalized::new(&s);

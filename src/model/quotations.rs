@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{NoteId, Site};
-use crate::analysis::normalize::{Normalized, normalize};
+use crate::analysis::normalize::{Needle, Normalized, normalize};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::note::{Kind, Meta, Note, Quotation};
 
@@ -169,30 +169,6 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
             .with_help("set `quotations = \"error\"` in site.toml to list them all and fail the build")
             .warning(),
         );
-    }
-}
-
-/// A quotation to look for, word for word. Most quotations are looked for
-/// once, in one source, so the searcher is made for the quotation's first
-/// bytes only (making one for a whole passage costs more than the search)
-/// and each place those bytes stand is checked for the rest.
-struct Needle<'a> {
-    whole: &'a [u8],
-    head: memchr::memmem::Finder<'a>,
-}
-
-impl<'a> Needle<'a> {
-    /// How many bytes of the quotation the searcher is made for.
-    const HEAD: usize = 16;
-
-    fn new(wanted: &'a str) -> Self {
-        let whole = wanted.as_bytes();
-        Needle { whole, head: memchr::memmem::Finder::new(&whole[..whole.len().min(Self::HEAD)]) }
-    }
-
-    fn is_in(&self, text: &str) -> bool {
-        let text = text.as_bytes();
-        self.head.find_iter(text).any(|at| text[at..].starts_with(self.whole))
     }
 }
 
@@ -404,26 +380,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Searching by the first bytes and checking the rest finds what a
-        /// whole-needle search finds (short alphabet: many near misses).
-        #[test]
-        fn a_needle_is_found_where_a_whole_search_finds_it(
-            text in "[ab ]{0,80}",
-            start in 0..80usize,
-            len in 0..40usize,
-            changed in proptest::option::of(0..40usize),
-        ) {
-            // A piece of the text, or a piece with one byte changed: found, or nearly.
-            let start = start.min(text.len());
-            let mut wanted = text.as_bytes()[start..(start + len).min(text.len())].to_vec();
-            if let Some(at) = changed.filter(|&at| at < wanted.len()) {
-                wanted[at] = if wanted[at] == b'a' { b'b' } else { b'a' };
-            }
-            let wanted = String::from_utf8(wanted).expect("ASCII");
-            let whole = memchr::memmem::find(text.as_bytes(), wanted.as_bytes()).is_some();
-            proptest::prop_assert_eq!(Needle::new(&wanted).is_in(&text), whole);
-        }
-
         /// Looking only where a word lines up finds what looking everywhere finds.
         #[test]
         fn nearest_passage_is_the_one_a_full_scan_finds(

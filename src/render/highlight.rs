@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::analysis::normalize::{Normalized, normalize};
+use crate::analysis::normalize::{Needle, Normalized, normalize};
 use crate::analysis::themes::find_themes;
 use crate::analysis::wording::Mark;
 use crate::config::Theme;
@@ -52,8 +52,8 @@ impl Highlighter for ThemeHighlighter<'_> {
 /// Marks the passages of a source that statements quote, each a link to
 /// the statement.
 pub struct PassageHighlighter {
-    /// (searcher for the normalised passage, statement URL, statement title)
-    passages: Vec<(memchr::memmem::Finder<'static>, String, String)>,
+    /// (the normalised passage, statement URL, statement title)
+    passages: Vec<(Needle, String, String)>,
 }
 
 impl PassageHighlighter {
@@ -72,10 +72,7 @@ impl PassageHighlighter {
         // Longer passages first, so they win over the phrases inside them.
         passages.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.1.cmp(&b.1)));
         passages.dedup_by(|a, b| a.0 == b.0);
-        let passages = passages
-            .into_iter()
-            .map(|(p, url, title)| (memchr::memmem::Finder::new(p.as_bytes()).into_owned(), url, title))
-            .collect();
+        let passages = passages.into_iter().map(|(p, url, title)| (Needle::new(p), url, title)).collect();
         PassageHighlighter { passages }
     }
 }
