@@ -123,7 +123,9 @@ pub fn toml_document(path: &Path, text: &str) -> Result<Vec<Field>, Vec<Diagnost
 }
 
 fn toml_fields(path: &Path, text: &str, block: &str, base: usize) -> Result<Vec<Field>, Vec<Diagnostic>> {
-    let at = |offset: usize| Position::of_offset(text, base + offset);
+    // Lines of the text up to the block's end: every field's position, one scan.
+    let lines = crate::diagnostic::LineIndex::new(&text[..base + block.len()]);
+    let at = |offset: usize| lines.position(base + offset);
     let table = toml::de::DeTable::parse(block).map_err(|e| {
         let pos = at(e.span().map_or(0, |s| s.start));
         let message = e.message().trim().trim_end_matches('.').to_string();

@@ -284,8 +284,7 @@ fn sentence_bounds(block: &str, at: usize) -> (usize, bool, usize, bool) {
 fn quoted_passages(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(open) = rest.find(['“', '"']) {
-        let open_char = rest[open..].chars().next().unwrap_or('"');
+    while let Some((open, open_char)) = find_open_quote(rest) {
         let close_char = if open_char == '“' { '”' } else { '"' };
         let after = &rest[open + open_char.len_utf8()..];
         let Some(close) = after.find(close_char) else {
@@ -298,6 +297,25 @@ fn quoted_passages(text: &str) -> Vec<String> {
         rest = &after[close + close_char.len_utf8()..];
     }
     out
+}
+
+/// The first `"` or `“` of `text`, by bytes: `“` is the only opening
+/// quote that starts with byte E2, so only those places are looked at twice.
+fn find_open_quote(text: &str) -> Option<(usize, char)> {
+    const CURLY: &[u8] = "“".as_bytes();
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr2(b'"', CURLY[0], &bytes[from..]) {
+        let at = from + i;
+        if bytes[at] == b'"' {
+            return Some((at, '"'));
+        }
+        if bytes[at..].starts_with(CURLY) {
+            return Some((at, '“'));
+        }
+        from = at + 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -342,6 +360,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Looking for opening quotes by bytes finds what a search by
+        /// characters finds, among other characters that start with E2.
+        #[test]
+        fn an_opening_quote_is_found_by_bytes_as_by_chars(
+            parts in proptest::collection::vec(proptest::sample::select(vec!["a", " ", "\"", "“", "”", "’", "—", "é"]), 0..30),
+        ) {
+            let text = parts.concat();
+            let by_chars = text.find(['“', '"']).map(|at| (at, text[at..].chars().next().unwrap_or('"')));
+            proptest::prop_assert_eq!(find_open_quote(&text), by_chars);
+        }
+
         #[test]
         fn sentence_bounds_in_ascii_are_those_found_char_by_char(
             // Sentences long enough to be cut, and now and then a character
