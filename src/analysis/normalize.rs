@@ -119,7 +119,51 @@ pub fn normalize(text: &str) -> String {
 
 /// Appends the normalised form of `original` to `text` and, when asked,
 /// the original byte of each byte appended to `origin`.
-fn fold_into(original: &str, text: &mut String, mut origin: Option<&mut Vec<usize>>) {
+fn fold_into(original: &str, text: &mut String, origin: Option<&mut Vec<usize>>) {
+    if original.is_ascii() {
+        fold_ascii_into(original, text, origin);
+    } else {
+        fold_chars_into(original, text, origin);
+    }
+}
+
+/// The byte ranges of the words of ASCII `text`: the runs between the
+/// characters `char::is_whitespace` takes for space (vertical tab too).
+pub fn ascii_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let is_space = |b: &u8| b.is_ascii_whitespace() || *b == 0x0B;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + bytes[at..].iter().position(|b| !is_space(b))?;
+        let end = bytes[start..].iter().position(is_space).map_or(bytes.len(), |n| start + n);
+        at = end;
+        Some(start..end)
+    })
+}
+
+/// [`fold_into`] for ASCII text, a word at a time: each word lowercased,
+/// one space between words, coming from the first space after the word.
+fn fold_ascii_into(original: &str, text: &mut String, mut origin: Option<&mut Vec<usize>>) {
+    let mut after_word = None;
+    for word in ascii_words(original) {
+        if let Some(space) = after_word {
+            text.push(' ');
+            if let Some(o) = origin.as_deref_mut() {
+                o.push(space);
+            }
+        }
+        let from = text.len();
+        text.push_str(&original[word.clone()]);
+        text[from..].make_ascii_lowercase();
+        if let Some(o) = origin.as_deref_mut() {
+            o.extend(word.clone());
+        }
+        after_word = Some(word.end);
+    }
+}
+
+/// [`fold_into`] a character at a time.
+fn fold_chars_into(original: &str, text: &mut String, mut origin: Option<&mut Vec<usize>>) {
     let mut last_space = true;
     for (i, c) in original.char_indices() {
         if c.is_whitespace() {
@@ -196,6 +240,17 @@ mod tests {
             let wanted = String::from_utf8(wanted).expect("ASCII");
             let whole = memchr::memmem::find(text.as_bytes(), wanted.as_bytes());
             proptest::prop_assert_eq!(Needle::new(wanted.as_str()).find(&text), whole);
+        }
+
+        /// Word by word in ASCII text is character by character.
+        #[test]
+        fn ascii_text_folds_as_it_does_char_by_char(s in "[ a-zA-Z.\t\n\r\x0b\x0c]{0,40}") {
+            let (mut fast, mut fast_origin) = (String::new(), Vec::new());
+            fold_ascii_into(&s, &mut fast, Some(&mut fast_origin));
+            let (mut slow, mut slow_origin) = (String::new(), Vec::new());
+            fold_chars_into(&s, &mut slow, Some(&mut slow_origin));
+            proptest::prop_assert_eq!(fast, slow);
+            proptest::prop_assert_eq!(fast_origin, slow_origin);
         }
 
         #[test]

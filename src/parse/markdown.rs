@@ -185,6 +185,15 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
 /// Collapses runs of white space to one space and trims.
 pub fn normalize_space(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    if text.is_ascii() {
+        for word in crate::analysis::normalize::ascii_words(text) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&text[word]);
+        }
+        return out;
+    }
     for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
@@ -360,6 +369,12 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Word by word in ASCII text is what splitting at any white space gives.
+        #[test]
+        fn ascii_space_is_collapsed_as_any_white_space_is(s in "[ ab.\t\n\r\x0b\x0c]{0,40}") {
+            proptest::prop_assert_eq!(normalize_space(&s), s.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+
         /// Looking for opening quotes by bytes finds what a search by
         /// characters finds, among other characters that start with E2.
         #[test]
