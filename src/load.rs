@@ -329,7 +329,6 @@ fn walk(root: &Path, dir: &str, canonical_root: &Path, errors: &mut Vec<Diagnost
     }
     let mut out = Vec::new();
     let walker = WalkDir::new(&base)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_none_or(is_ignored));
     for entry in walker {
@@ -379,6 +378,9 @@ fn walk(root: &Path, dir: &str, canonical_root: &Path, errors: &mut Vec<Diagnost
         }
         out.push((entry.path().to_path_buf(), rel));
     }
+    // Sorted once at the end, by path component: the order a walk sorted
+    // by file name gives, without the walk's repeated file-name lookups.
+    out.sort_unstable_by(|a, b| a.1.cmp(&b.1));
     out
 }
 
@@ -394,5 +396,27 @@ mod tests {
         for name in ["x.md", "style.css", "2025-report.md"] {
             assert!(!is_ignored(name), "{name}");
         }
+    }
+
+    #[test]
+    fn a_walk_lists_files_by_path_component_not_by_bytes() {
+        // By bytes `a-b/x.md` comes before `a/y.md` ('-' < '/'); a folder's
+        // files come right after the folder's own name, as in a sorted walk.
+        let root = tempfile::tempdir().expect("temp dir");
+        for file in ["content/a.md", "content/a-b/x.md", "content/a/y.md", "content/a/b/z.md"] {
+            let path = root.path().join(file);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+            std::fs::write(&path, "").expect("file");
+        }
+        let canonical = root.path().canonicalize().expect("canonical");
+        let mut errors = Vec::new();
+        let found: Vec<PathBuf> =
+            walk(root.path(), "content", &canonical, &mut errors).into_iter().map(|(_, rel)| rel).collect();
+        assert!(errors.is_empty());
+        let expected: Vec<PathBuf> = ["content/a/b/z.md", "content/a/y.md", "content/a-b/x.md", "content/a.md"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(found, expected);
     }
 }
