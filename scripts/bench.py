@@ -204,6 +204,8 @@ def main():
             row.update({"hugo s": hm, "hugo peak MB": max(h_peaks), "readout/hugo": rm / hm})
         rows.append(row)
         print(", ".join("%s: %s" % (k, ("%.2f" % v) if isinstance(v, float) else v) for k, v in row.items()), flush=True)
+        runs = [("readout", r_times), ("floor", f_times)] + ([("hugo", h_times)] if hugo else [])
+        print("  each run, in order: " + "; ".join("%s %s" % (name, " ".join("%.2f" % t for t in ts)) for name, ts in runs))
     targets = []
 
     def target(name, value, limit, unit=""):

@@ -163,7 +163,7 @@ fn prepare_once(options: &BuildOptions) -> Result<Prepared, BuildError> {
 pub struct Rebuilder {
     loaded: Option<load::Loaded>,
     /// By path (as bytes: hashing a `Path` walks its components).
-    parsed: rustc_hash::FxHashMap<std::ffi::OsString, (Arc<str>, Parsed)>,
+    parsed: rustc_hash::FxHashMap<std::ffi::OsString, (Arc<str>, parse::BodyHtml, Parsed)>,
     /// The site's templates as read (name, text), and what they compiled to.
     templates: Option<(TemplateTexts, Arc<Templates>)>,
     quotations: model::QuotationMemo,
@@ -285,14 +285,23 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
         config.base_url = config::normalize_base_url(base);
     }
 
+    // A body's HTML is made while it is parsed unless its page marks words
+    // in it: a statement's, when the site has themes.
+    let html_for = |kind: Kind| match kind {
+        Kind::Statement if !config.themes.is_empty() => parse::BodyHtml::Skip,
+        _ => parse::BodyHtml::Make,
+    };
     // Each note's parse, and whether it was made (or its text read) anew.
     let parsed: Vec<(Parsed, bool)> = files
         .notes
         .par_iter()
-        .map(|f| match keep.parsed.get(f.path.as_os_str()) {
-            Some((text, parsed)) if Arc::ptr_eq(text, &f.text) => (parsed.clone(), false),
-            Some((text, parsed)) if **text == *f.text => (parsed.clone(), true),
-            _ => (parse::parse_note(f.kind, &f.slug, &f.path, Arc::clone(&f.text)).map(Arc::new), true),
+        .map(|f| {
+            let html = html_for(f.kind);
+            match keep.parsed.get(f.path.as_os_str()) {
+                Some((text, made, parsed)) if *made == html && Arc::ptr_eq(text, &f.text) => (parsed.clone(), false),
+                Some((text, made, parsed)) if *made == html && **text == *f.text => (parsed.clone(), true),
+                _ => (parse::parse_note_with(f.kind, &f.slug, &f.path, Arc::clone(&f.text), html).map(Arc::new), true),
+            }
         })
         .collect();
     // Entries of deleted files stay until there are many: a parse depends
@@ -303,7 +312,7 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
     }
     for (f, (p, fresh)) in files.notes.iter().zip(&parsed) {
         if *fresh || cleared {
-            keep.parsed.insert(f.path.as_os_str().to_owned(), (Arc::clone(&f.text), p.clone()));
+            keep.parsed.insert(f.path.as_os_str().to_owned(), (Arc::clone(&f.text), html_for(f.kind), p.clone()));
         }
     }
     let mut notes = Vec::with_capacity(parsed.len());

@@ -238,6 +238,37 @@ pub struct Quotation {
     pub block: bool,
 }
 
+/// A body's HTML, made while the body was parsed (so that its Markdown is
+/// read once), for pages that mark nothing in it. Each internal link is
+/// left as a hole: its URL and, for a wikilink without text, its text are
+/// known only once every note is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedHtml {
+    /// The HTML, holes taken out.
+    pub html: String,
+    /// The holes, in order of their place in `html`.
+    pub holes: Vec<Hole>,
+}
+
+/// A place in [`PreparedHtml`] where a link's part goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hole {
+    /// The byte offset in the HTML.
+    pub at: usize,
+    /// The link, as an index into the note's `links`.
+    pub link: usize,
+    pub part: LinkPart,
+}
+
+/// What fills a [`Hole`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkPart {
+    /// The link's opening tag, with the title it was written with (often empty).
+    Start { title: String },
+    /// The linked note's title, as the text of a wikilink written without any.
+    Title,
+}
+
 /// One parsed note.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Note {
@@ -255,6 +286,9 @@ pub struct Note {
     pub links: Vec<Link>,
     pub headings: Vec<Heading>,
     pub quotations: Vec<Quotation>,
+    /// The body's HTML made at parse time, when it was asked for and the
+    /// body allows it (see [`PreparedHtml`]).
+    pub html: Option<PreparedHtml>,
 }
 
 impl Note {

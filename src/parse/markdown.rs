@@ -2,17 +2,20 @@
 //! other notes (wikilinks and relative `.md` links) with the sentence around
 //! each, the headings with their anchor ids, and the quoted passages.
 //!
-//! Rendering the body to HTML happens later, in `render::markdown`, with the
-//! same parser options, so ids and links agree.
+//! When asked, the same reading also makes the body's HTML with its
+//! internal links left open ([`PreparedHtml`]), so that a page that marks
+//! nothing in the body needs no second reading; `render::markdown` fills
+//! the links in, or renders the body anew (with the same parser options,
+//! so ids and links agree) when it marks passages.
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 use crate::diagnostic::LineIndex;
-use crate::note::{Heading, Kind, Link, LinkStyle, Quotation};
+use crate::note::{Heading, Hole, Kind, Link, LinkPart, LinkStyle, PreparedHtml, Quotation};
 use crate::parse::slug::heading_id;
 
 /// In a backlink sentence, `TITLE_MARK` + slug + `TITLE_END` stands for link
@@ -35,6 +38,8 @@ pub struct BodyScan {
     pub links: Vec<Link>,
     pub headings: Vec<Heading>,
     pub quotations: Vec<Quotation>,
+    /// The body's HTML, when asked for and the body allows it.
+    pub html: Option<PreparedHtml>,
 }
 
 /// Where an internal link points, as written.
@@ -90,7 +95,24 @@ fn split_heading(dest: &str) -> (&str, Option<String>) {
 }
 
 /// Reads `body` (which starts at `body_offset` of the file indexed by `lines`).
-pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &Path) -> BodyScan {
+/// With `with_html`, the body's HTML is made too (see [`PreparedHtml`]).
+pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &Path, with_html: bool) -> BodyScan {
+    let events: Vec<(Event<'_>, std::ops::Range<usize>)> =
+        Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut scan = read_events(&events, body_offset, lines, note_path);
+    if with_html {
+        scan.html = prepare_html(body, events.into_iter().map(|(e, _)| e), &scan.headings, note_path);
+    }
+    scan
+}
+
+/// The links, headings and quotations of a body's events.
+fn read_events(
+    events: &[(Event<'_>, std::ops::Range<usize>)],
+    body_offset: usize,
+    lines: &LineIndex<'_>,
+    note_path: &Path,
+) -> BodyScan {
     let mut scan = BodyScan::default();
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut block = String::new();
@@ -109,7 +131,7 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
         block.clear();
     };
 
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (event, range) in events {
         match event {
             Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell) => {
                 flush(&mut block, &mut pending, &mut scan.links);
@@ -117,7 +139,7 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
             }
             Event::Start(Tag::Heading { level, .. }) => {
                 flush(&mut block, &mut pending, &mut scan.links);
-                heading = Some((level as u8, String::new()));
+                heading = Some((*level as u8, String::new()));
             }
             Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
             Event::End(TagEnd::BlockQuote(_)) => quote_depth -= 1,
@@ -146,10 +168,10 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
                 flush(&mut block, &mut pending, &mut scan.links);
             }
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
-                if let Some(target) = link_target(link_type, &dest_url, note_path) {
+                if let Some(target) = link_target(*link_type, dest_url, note_path) {
                     let pos = lines.position(body_offset + range.start);
                     pending.push((scan.links.len(), block.len()));
-                    if let LinkType::WikiLink { has_pothole: false } = link_type {
+                    if let LinkType::WikiLink { has_pothole: false } = *link_type {
                         block.push(TITLE_MARK);
                         block.push_str(&target.slug);
                         block.push(TITLE_END);
@@ -168,10 +190,10 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
             Event::End(TagEnd::Link) if skip_text > 0 => skip_text -= 1,
             Event::Text(text) | Event::Code(text) => {
                 if let Some((_, h)) = heading.as_mut() {
-                    h.push_str(&text);
+                    h.push_str(text);
                 }
                 if skip_text == 0 {
-                    block.push_str(&text);
+                    block.push_str(text);
                 }
             }
             Event::SoftBreak | Event::HardBreak => block.push(' '),
@@ -180,6 +202,68 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
     }
     flush(&mut block, &mut pending, &mut scan.links);
     scan
+}
+
+/// The HTML of a body's events as `render::markdown` makes it for a page
+/// that marks nothing, with each internal link's opening tag (and, for a
+/// wikilink without text, its text) left as a hole. `None` when the body
+/// holds an image (its text is written raw, where a hole would be lost)
+/// or a NUL character (which marks the holes while writing).
+fn prepare_html<'a>(
+    body: &str,
+    events: impl Iterator<Item = Event<'a>>,
+    headings: &[Heading],
+    note_path: &Path,
+) -> Option<PreparedHtml> {
+    const HOLE: char = '\0';
+    if body.contains(HOLE) {
+        return None;
+    }
+    let mut parts: Vec<(usize, LinkPart)> = Vec::new();
+    let mut kept: Vec<Event<'a>> = Vec::new();
+    let (mut heading_index, mut links, mut replacing) = (0, 0, 0usize);
+    for event in events {
+        match event {
+            Event::Start(Tag::Image { .. }) => return None,
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                let id = headings.get(heading_index).map(|h| CowStr::from(h.id.clone())).or(id);
+                heading_index += 1;
+                kept.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, .. })
+                if link_target(link_type, &dest_url, note_path).is_some() =>
+            {
+                kept.push(Event::InlineHtml(CowStr::Borrowed("\0")));
+                parts.push((links, LinkPart::Start { title: title.to_string() }));
+                if let LinkType::WikiLink { has_pothole: false } = link_type {
+                    replacing += 1;
+                    kept.push(Event::InlineHtml(CowStr::Borrowed("\0")));
+                    parts.push((links, LinkPart::Title));
+                }
+                links += 1;
+            }
+            Event::End(TagEnd::Link) => {
+                replacing = replacing.saturating_sub(1);
+                kept.push(Event::End(TagEnd::Link));
+            }
+            Event::Text(_) | Event::Code(_) if replacing > 0 => {}
+            other => kept.push(other),
+        }
+    }
+    let mut written = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut written, kept.into_iter());
+    // Take the holes' marks out, noting where each was.
+    let mut html = String::with_capacity(written.len());
+    let mut holes = Vec::with_capacity(parts.len());
+    let mut parts = parts.into_iter();
+    for (i, piece) in written.split(HOLE).enumerate() {
+        if i > 0 {
+            let (link, part) = parts.next()?;
+            holes.push(Hole { at: html.len(), link, part });
+        }
+        html.push_str(piece);
+    }
+    parts.next().is_none().then_some(PreparedHtml { html, holes })
 }
 
 /// Collapses runs of white space to one space and trims.
@@ -336,7 +420,7 @@ mod tests {
 
     fn scan_str(body: &str) -> BodyScan {
         let index = LineIndex::new(body);
-        scan(body, 0, &index, Path::new("content/statements/a.md"))
+        scan(body, 0, &index, Path::new("content/statements/a.md"), false)
     }
 
     #[test]

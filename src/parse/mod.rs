@@ -50,8 +50,28 @@ pub fn fields_of(kind: Kind) -> &'static [&'static str] {
     }
 }
 
-/// Parses the note at `path` (relative to the site root) of the given kind.
+/// Whether parsing a note also makes its body's HTML ([`crate::note::PreparedHtml`]):
+/// worth it only when its page shows the body with nothing marked in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyHtml {
+    Make,
+    Skip,
+}
+
+/// Parses the note at `path` (relative to the site root) of the given
+/// kind, making its body's HTML too.
 pub fn parse_note(kind: Kind, slug: &str, path: &Path, text: Arc<str>) -> Result<Note, Vec<Diagnostic>> {
+    parse_note_with(kind, slug, path, text, BodyHtml::Make)
+}
+
+/// Parses a note, making its body's HTML when `html` says so.
+pub fn parse_note_with(
+    kind: Kind,
+    slug: &str,
+    path: &Path,
+    text: Arc<str>,
+    html: BodyHtml,
+) -> Result<Note, Vec<Diagnostic>> {
     let fm = frontmatter::parse(path, &text)?;
     if fm.format.is_none() {
         let help = match kind {
@@ -159,7 +179,7 @@ pub fn parse_note(kind: Kind, slug: &str, path: &Path, text: Arc<str>) -> Result
         actor.name = title.value.clone();
     }
     let lines = LineIndex::new(&text);
-    let scan = markdown::scan(&text[fm.body_offset..], fm.body_offset, &lines, path);
+    let scan = markdown::scan(&text[fm.body_offset..], fm.body_offset, &lines, path, html == BodyHtml::Make);
     Ok(Note {
         slug: slug.to_string(),
         path: path.to_path_buf(),
@@ -171,6 +191,7 @@ pub fn parse_note(kind: Kind, slug: &str, path: &Path, text: Arc<str>) -> Result
         links: scan.links,
         headings: scan.headings,
         quotations: scan.quotations,
+        html: scan.html,
         text,
     })
 }
@@ -184,7 +205,7 @@ pub fn parse_home(path: &Path, text: Arc<str>) -> Result<HomeNote, Vec<Diagnosti
         return Err(r.errors);
     }
     let lines = LineIndex::new(&text);
-    let scan = markdown::scan(&text[fm.body_offset..], fm.body_offset, &lines, path);
+    let scan = markdown::scan(&text[fm.body_offset..], fm.body_offset, &lines, path, false);
     Ok(HomeNote {
         path: path.to_path_buf(),
         body_offset: fm.body_offset,

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd, html};
 
-use crate::note::{Heading, Note};
+use crate::note::{Heading, Link, LinkPart, Note, PreparedHtml};
 use crate::parse::markdown::{link_target, options};
 
 /// Finds the note a link names (`None` when there is none of that kind).
@@ -149,6 +149,40 @@ pub fn to_html_highlighted<'a>(
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out
+}
+
+/// The HTML of a body prepared at parse time, its links filled in as
+/// [`to_html`] writes them: the same HTML. `None` when a link names no
+/// note (the body is then rendered anew, links as written).
+pub fn fill(prepared: &PreparedHtml, links: &[Link], root: &str, resolver: &dyn LinkResolver) -> Option<String> {
+    let mut out = String::with_capacity(prepared.html.len() + prepared.holes.len() * 64);
+    let mut at = 0;
+    for hole in &prepared.holes {
+        out.push_str(&prepared.html[at..hole.at]);
+        at = hole.at;
+        let link = links.get(hole.link)?;
+        let note = resolver.resolve(&link.target, link.target_kind)?;
+        // The writer that wrote the rest writes the part: the same escaping.
+        match &hole.part {
+            LinkPart::Start { title } => {
+                let mut href = note.url_from(root);
+                if let Some(h) = &link.heading {
+                    href.push('#');
+                    href.push_str(h);
+                }
+                let start = Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url: href.into(),
+                    title: CowStr::Borrowed(title),
+                    id: CowStr::Borrowed(""),
+                };
+                html::push_html(&mut out, std::iter::once(Event::Start(start)));
+            }
+            LinkPart::Title => html::push_html(&mut out, std::iter::once(Event::Text(CowStr::Borrowed(&note.title)))),
+        }
+    }
+    out.push_str(&prepared.html[at..]);
+    Some(out)
 }
 
 /// Escapes `text` for HTML into `out`.

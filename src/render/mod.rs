@@ -91,7 +91,11 @@ fn body_html(site: &Site, id: NoteId) -> String {
             let mut h = PassageHighlighter::for_source(site, id);
             markdown::to_html_highlighted(n.body(), &n.path, &n.headings, "../../", site, &mut h)
         }
-        _ => to_html(n.body(), &n.path, &n.headings, "../../", site),
+        _ => n
+            .html
+            .as_ref()
+            .and_then(|prepared| markdown::fill(prepared, &n.links, "../../", site))
+            .unwrap_or_else(|| to_html(n.body(), &n.path, &n.headings, "../../", site)),
     }
 }
 
@@ -390,6 +394,70 @@ mod tests {
         for path in ["actors/bob/index.html", "events/alice/index.html", "actors/alice/photo.jpg", "style.css"] {
             assert!(!is_page_path(&site, path), "{path}");
         }
+    }
+
+    /// Pieces of Markdown that bodies are made of in the test below: links
+    /// of each kind in each place, and what the HTML writer keeps state for.
+    const PIECES: [&str; 22] = [
+        "Text with [[alice]] in it.",
+        "[[alice|her own words]]",
+        "[[alice#who-she-is]]",
+        "[the actor](../actors/alice.md \"A \\\"title\\\" & <more>\")",
+        "[anchor](../actors/alice.md#who-she-is)",
+        "*em [[alice]] `code` **strong***",
+        "## A heading with [[alice]]",
+        "## A heading",
+        "| a | b |\n|---|---|\n| [[alice]] | x & y |",
+        "> Quote with “smart” quotes -- and [[alice]].",
+        "Footnote[^1] here.\n\n[^1]: The note, with [[alice]].",
+        "[external](https://example.org) and <b>raw</b> html &amp; <>&",
+        "[ref link][r]\n\n[r]: ../actors/alice.md",
+        "- item [[alice]]\n- item two\n  - nested [[alice|A]]",
+        "```\n[[alice]] in code\n```",
+        "    indented [[alice]]",
+        "1. one\n2. [[alice]]",
+        "~~struck [[alice]]~~",
+        "[[alice]][[alice]]",
+        "Line one\nline two\\\nline three",
+        "<div>\n[[alice]] in a block\n</div>",
+        "---",
+    ];
+
+    fn site_with_statement(body: &str) -> crate::model::Site {
+        let note = |kind: Kind, slug: &str, text: String| {
+            let path = format!("content/{}/{slug}.md", kind.folder());
+            std::sync::Arc::new(crate::parse::parse_note(kind, slug, std::path::Path::new(&path), text.into()).unwrap())
+        };
+        let alice = "+++\nname = \"Alice & <Bob>\"\nkind = \"person\"\n+++\n## Who she is\n".to_string();
+        let statement =
+            format!("+++\ntitle = \"S\"\nspeaker = \"alice\"\ndate = 2025-01-01\nmedium = \"post\"\n+++\n{body}\n");
+        let notes = vec![note(Kind::Actor, "alice", alice), note(Kind::Statement, "s", statement)];
+        let (site, diags) = crate::model::link(crate::SiteConfig::default(), None, notes, false, &Default::default());
+        assert!(!diags.has_errors(), "{diags:?}");
+        site
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// A body's HTML made at parse time, links filled in, is the HTML
+        /// of rendering the body anew.
+        #[test]
+        fn prepared_html_filled_in_is_the_html_of_a_fresh_render(
+            picks in proptest::collection::vec((0..PIECES.len(), 0..3usize), 1..8),
+        ) {
+            let body: String = picks.iter().map(|&(i, sep)| format!("{}{}", PIECES[i], ["\n\n", "\n", " "][sep])).collect();
+            let site = site_with_statement(&body);
+            let s = site.note("s").expect("the statement");
+            let prepared = s.html.as_ref().expect("HTML made at parse time");
+            let filled = markdown::fill(prepared, &s.links, "../../", &site).expect("every link names a note");
+            proptest::prop_assert_eq!(filled, to_html(s.body(), &s.path, &s.headings, "../../", &site));
+        }
+    }
+
+    #[test]
+    fn a_body_with_an_image_is_rendered_anew() {
+        let site = site_with_statement("![a *picture*](photo.png) and [[alice]]");
+        assert!(site.note("s").expect("the statement").html.is_none());
     }
 
     #[test]
