@@ -17,12 +17,27 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`, mimalloc.h).
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// For a one-shot command: memory freed during the build is kept for reuse
-/// instead of being handed back to the system, which would only fault it
-/// in again (the process ends soon after). `serve` keeps the default.
-fn keep_freed_memory() {
+/// For a one-shot command (`build`, `check`; `serve` keeps the defaults):
+/// - memory freed during the build is kept for reuse instead of being
+///   handed back to the system, which would only fault it in again (the
+///   process ends soon after);
+/// - no transparent huge pages. Each is faulted in whole; on a virtual
+///   machine that hands freed memory back to its host, backing one again
+///   costs milliseconds, far more than the small pages a build touches
+///   (measured on the benchmark machine: 180 MB touched right after a large
+///   process ended took 390–415 ms in huge pages, 65 ms in small ones; the
+///   10,000-statement build needed 10% less CPU and 25 MB less memory).
+fn tune_for_one_shot() {
     // SAFETY: sets a plain integer option; mimalloc reads options atomically.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) }
+    no_huge_pages();
+}
+
+/// Turns transparent huge pages off for this process (Linux; a kernel
+/// without the setting builds as before, so there is nothing to report).
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
 
 /// readout builds explainer sites — who said what, and two statements side by side —
@@ -145,7 +160,7 @@ fn main() -> ExitCode {
         1
     };
     if matches!(cli.command, Command::Build(_) | Command::Check(_)) {
-        keep_freed_memory();
+        tune_for_one_shot();
     }
     match cli.command {
         Command::Build(args) => {
@@ -250,5 +265,12 @@ mod tests {
         // wrong option number would read some other option's default.
         // SAFETY: reads a plain integer option.
         assert_eq!(unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }, 1000);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn huge_pages_are_turned_off() {
+        no_huge_pages();
+        assert_eq!(rustix::thread::transparent_huge_pages_are_disabled().ok(), Some(true));
     }
 }
