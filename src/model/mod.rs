@@ -475,7 +475,7 @@ impl Relations {
             });
             ids.dedup();
         };
-        for rel in &mut site.actors {
+        site.actors.par_iter_mut().for_each(|rel| {
             for list in [
                 &mut rel.said,
                 &mut rel.addressed,
@@ -486,10 +486,8 @@ impl Relations {
             ] {
                 by_date(list);
             }
-        }
-        for list in site.compared_in.iter_mut().chain(&mut site.event_statements).chain(&mut site.cited_by) {
-            by_date(list);
-        }
+        });
+        site.compared_in.par_iter_mut().chain(&mut site.event_statements).chain(&mut site.cited_by).for_each(by_date);
     }
 }
 
@@ -498,15 +496,30 @@ impl Relations {
 /// one note is shown once. A note's links come next to each other, so each
 /// note's are compared only among themselves.
 fn first_of_each<'a, F: PartialEq + Copy>(backlinks: impl Iterator<Item = (NoteId, F, &'a str)>) -> Vec<bool> {
-    let mut seen = rustc_hash::FxHashSet::default();
+    // A note has few links: its earlier ones are looked through (a sentence
+    // compared only when the target is the same) until there are so many
+    // that a set of them is cheaper.
+    const LOOK_THROUGH: usize = 32;
+    let mut seen: rustc_hash::FxHashSet<(NoteId, &str)> = rustc_hash::FxHashSet::default();
+    let mut earlier: Vec<(NoteId, &str)> = Vec::new();
     let mut note = None;
     backlinks
         .map(|(target, from, sentence)| {
             if note != Some(from) {
                 seen.clear();
+                earlier.clear();
                 note = Some(from);
             }
-            seen.insert((target, sentence))
+            if earlier.len() < LOOK_THROUGH {
+                let first = !earlier.iter().any(|&(t, s)| t == target && s == sentence);
+                earlier.push((target, sentence));
+                if earlier.len() == LOOK_THROUGH {
+                    seen.extend(earlier.iter().copied());
+                }
+                first
+            } else {
+                seen.insert((target, sentence))
+            }
         })
         .collect()
 }
@@ -648,5 +661,32 @@ mod tests {
         let mut sorted = dates.clone();
         sorted.sort();
         assert_eq!(dates, sorted);
+    }
+
+    proptest::proptest! {
+        /// Looking through a note's earlier links (and, past a few dozen,
+        /// a set of them) marks the same firsts as one set per note.
+        #[test]
+        fn first_of_each_is_what_one_set_per_note_gives(
+            // Runs of links from the same note, long enough to pass the look-through limit.
+            links in proptest::collection::vec((0..3usize, 0..4usize, 0..2usize), 0..200),
+        ) {
+            const SENTENCES: [&str; 2] = ["one sentence", "another"];
+            let mut sorted = links.clone();
+            sorted.sort_by_key(|&(from, _, _)| from);
+            let items: Vec<(NoteId, usize, &str)> =
+                sorted.iter().map(|&(from, target, s)| (target, from, SENTENCES[s])).collect();
+            let mut expected = Vec::new();
+            let mut seen = HashSet::new();
+            let mut note = None;
+            for &(target, from, sentence) in &items {
+                if note != Some(from) {
+                    seen.clear();
+                    note = Some(from);
+                }
+                expected.push(seen.insert((target, sentence)));
+            }
+            proptest::prop_assert_eq!(first_of_each(items.iter().copied()), expected);
+        }
     }
 }

@@ -196,11 +196,18 @@ fn trigram_key(a: &str, b: &str, c: &str) -> u64 {
 impl PassageIndex {
     /// Indexes the normalised sources; a source is known by its position.
     fn new(sources: &[Normalized]) -> Self {
+        // Each source's runs, found in parallel; then gathered in source order.
+        let keys: Vec<Vec<u64>> = sources
+            .par_iter()
+            .map(|normalized| {
+                let w: Vec<&str> = words(&normalized.text).collect();
+                w.windows(3).map(|t| trigram_key(t[0], t[1], t[2])).collect()
+            })
+            .collect();
         let mut trigrams: rustc_hash::FxHashMap<u64, Vec<usize>> = rustc_hash::FxHashMap::default();
-        for (pos, normalized) in sources.iter().enumerate() {
-            let w: Vec<&str> = words(&normalized.text).collect();
-            for t in w.windows(3) {
-                let list = trigrams.entry(trigram_key(t[0], t[1], t[2])).or_default();
+        for (pos, keys) in keys.into_iter().enumerate() {
+            for key in keys {
+                let list = trigrams.entry(key).or_default();
                 if list.last() != Some(&pos) {
                     list.push(pos);
                 }
@@ -284,11 +291,12 @@ fn nearest_passage(wanted: &str, sources: Vec<(&Normalized, &str)>) -> (Option<S
 
 /// Each word of a normalised text with its byte range.
 fn word_spans(normalized: &Normalized) -> Vec<(&str, usize, usize)> {
-    let mut spans = Vec::new();
+    let text = &normalized.text;
+    let mut spans = Vec::with_capacity(text.len() / 4);
     let mut at = 0;
-    for word in normalized.text.split(' ') {
-        spans.push((word, at, at + word.len()));
-        at += word.len() + 1;
+    for space in memchr::memchr_iter(b' ', text.as_bytes()).chain([text.len()]) {
+        spans.push((&text[at..space], at, space));
+        at = space + 1;
     }
     spans
 }
