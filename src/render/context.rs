@@ -29,8 +29,33 @@ pub fn display_date(date: jiff::civil::Date) -> String {
     date.strftime("%-d %B %Y").to_string()
 }
 
+/// What a card shows of another note it names (a statement's speaker, an
+/// actor's country, …): its slug, title, URL and colour group.
+pub fn link_map(site: &Site, n: &Note) -> Value {
+    map([
+        ("slug", n.slug.as_str().into()),
+        ("title", n.title.as_str().into()),
+        ("url", n.url().into()),
+        ("group", group_of(site, n).into()),
+    ])
+}
+
 /// The small value that stands for note `id` wherever it is listed.
 pub fn card(site: &Site, id: NoteId) -> Value {
+    card_linking(site, id, &|slug| site.note(slug).map_or_else(Value::none, |n| link_map(site, n)))
+}
+
+/// Every note's card. Each note's link map is made once, for all the
+/// cards that name the note.
+pub fn all_cards(site: &Site) -> Vec<Value> {
+    use rayon::prelude::*;
+    let links: Vec<Value> = site.notes.par_iter().map(|n| link_map(site, n)).collect();
+    let link = |slug: &str| site.id(slug).map_or_else(Value::none, |id| links[id].clone());
+    (0..site.notes.len()).into_par_iter().map(|id| card_linking(site, id, &link)).collect()
+}
+
+/// [`card`], with `link` giving the link map of a named note (or none).
+fn card_linking(site: &Site, id: NoteId, link: &(dyn Fn(&str) -> Value + Sync)) -> Value {
     let note = &site.notes[id];
     let date = note.date.as_ref().map(|d| d.value);
     let mut m: BTreeMap<&'static str, Value> = BTreeMap::new();
@@ -41,17 +66,6 @@ pub fn card(site: &Site, id: NoteId) -> Value {
     m.insert("date", opt(date.map(|d| d.to_string()).as_deref()));
     m.insert("date_display", opt(date.map(display_date).as_deref()));
     m.insert("draft", note.draft.into());
-    let link = |slug: &str| -> Value {
-        match site.note(slug) {
-            Some(n) => map([
-                ("slug", n.slug.as_str().into()),
-                ("title", n.title.as_str().into()),
-                ("url", n.url().into()),
-                ("group", group_of(site, n).into()),
-            ]),
-            None => Value::none(),
-        }
-    };
     match &note.meta {
         Meta::Actor(a) => {
             m.insert("name", a.name.as_str().into());

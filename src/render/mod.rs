@@ -18,7 +18,7 @@ use tera::Value;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{NoteId, Site};
 use crate::note::{Kind, Meta};
-use context::{card, map};
+use context::{all_cards, card, map};
 use highlight::{PassageHighlighter, ThemeHighlighter};
 use markdown::{LinkResolver, to_html};
 pub use memo::{Memo, Update};
@@ -200,11 +200,6 @@ pub fn render_each(
     shared.feed.get_or_init(|| feed);
     let notes: Vec<NoteId> = (0..site.notes.len()).collect();
     render_pages(site, templates, options, &shared, &Selection { notes: &notes, lists: &|_| true, groups: true }, sink)
-}
-
-/// Every note's card.
-fn all_cards(site: &Site) -> Vec<Value> {
-    (0..site.notes.len()).into_par_iter().map(|id| card(site, id)).collect()
 }
 
 /// Every note's body as HTML.
