@@ -307,7 +307,16 @@ impl Note {
 
     /// The page's path after `root`, a prefix such as `../../` (one string made).
     pub fn url_from(&self, root: &str) -> String {
-        format!("{root}{}/{}/", self.kind().url_segment(), self.slug)
+        let mut url = String::with_capacity(root.len() + self.slug.len() + 16);
+        self.push_url(root, &mut url);
+        url
+    }
+
+    /// Appends [`url_from`](Self::url_from) to `out`.
+    pub fn push_url(&self, root: &str, out: &mut String) {
+        for part in [root, self.kind().url_segment(), "/", &self.slug, "/"] {
+            out.push_str(part);
+        }
     }
 
     /// Every slug this note names: in its front matter and in its body's links.

@@ -423,7 +423,8 @@ mod tests {
             let path = format!("content/{}/{slug}.md", kind.folder());
             std::sync::Arc::new(crate::parse::parse_note(kind, slug, std::path::Path::new(&path), text.into()).unwrap())
         };
-        let alice = "+++\nname = \"Alice & <Bob>\"\nkind = \"person\"\n+++\n## Who she is\n".to_string();
+        // A name with every character the two escapings treat apart.
+        let alice = "+++\nname = 'Alice \"Al\" O’Neil & <Bob>'\nkind = \"person\"\n+++\n## Who she is\n".to_string();
         let statement =
             format!("+++\ntitle = \"S\"\nspeaker = \"alice\"\ndate = 2025-01-01\nmedium = \"post\"\n+++\n{body}\n");
         let notes = vec![note(Kind::Actor, "alice", alice), note(Kind::Statement, "s", statement)];
