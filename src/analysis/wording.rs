@@ -25,6 +25,8 @@ pub struct Token {
 /// Splits texts into words; hyphenated words stay one word.
 pub fn tokenize(texts: &[String], language: &Language) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::new();
+    // Words come back again and again: each one is stemmed once.
+    let mut stems: rustc_hash::FxHashMap<String, String> = rustc_hash::FxHashMap::default();
     for (t, text) in texts.iter().enumerate() {
         let first = tokens.len();
         for (start, word) in text.unicode_word_indices() {
@@ -40,7 +42,7 @@ pub fn tokenize(texts: &[String], language: &Language) -> Vec<Token> {
             }
             let plain = normalize(word);
             let stop = language.stops.contains(plain.as_str()) || plain.chars().all(|c| c.is_ascii_digit());
-            let norm = if stop { plain } else { language.stem(&plain) };
+            let norm = if stop { plain } else { stems.entry(plain).or_insert_with_key(|p| language.stem(p)).clone() };
             tokens.push(Token { text: t, start, end, norm, stop });
         }
     }
