@@ -92,13 +92,10 @@ impl Site {
             .filter(|(_, n)| matches!(n.kind(), Kind::Statement | Kind::Event) && n.date.is_some())
             .map(|(i, _)| i)
             .collect();
-        ids.sort_by(|&a, &b| {
-            let (na, nb) = (&self.notes[a], &self.notes[b]);
-            (na.date.as_ref().map(|d| d.value), na.kind() == Kind::Statement, &na.slug).cmp(&(
-                nb.date.as_ref().map(|d| d.value),
-                nb.kind() == Kind::Statement,
-                &nb.slug,
-            ))
+        // Each note's key found once, not twice per comparison.
+        ids.sort_by_cached_key(|&id| {
+            let n = &self.notes[id];
+            (n.date.as_ref().map(|d| d.value), n.kind() == Kind::Statement, n.slug.as_str())
         });
         ids
     }
