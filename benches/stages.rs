@@ -69,7 +69,7 @@ fn config() -> SiteConfig {
 
 fn stages(c: &mut Criterion) {
     let text: Arc<str> = Arc::from(statement_text(1));
-    c.bench_function("parse: one statement (front matter and body scan)", |b| {
+    c.bench_function("parse: one statement (front matter, body scan and the body's HTML)", |b| {
         b.iter(|| {
             readout::parse::parse_note(
                 Kind::Statement,
@@ -87,6 +87,10 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             readout::render::markdown::to_html(black_box(note.body()), &note.path, &note.headings, "../../", &site)
         })
+    });
+    let prepared = note.html.as_ref().expect("the body's HTML, made at parse time");
+    c.bench_function("render: one body, its prepared HTML's links filled in", |b| {
+        b.iter(|| readout::render::markdown::fill(black_box(prepared), &note.links, "../../", &site))
     });
 
     c.bench_function("model: link 1,100 notes", |b| {
