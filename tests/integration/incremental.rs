@@ -31,6 +31,9 @@ enum Step {
     AddHeading(usize, usize),
     EditHome(usize),
     EditConfig(usize),
+    /// Takes the themes out of `site.toml`, or puts them back: statements'
+    /// bodies are then made at parse time, or rendered with their theme words marked.
+    ToggleThemes,
     EditTemplate(usize),
     EditStyle(usize),
     Nothing,
@@ -55,6 +58,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (n(), n()).prop_map(|(a, b)| Step::AddHeading(a, b)),
         1 => n().prop_map(Step::EditHome),
         1 => n().prop_map(Step::EditConfig),
+        1 => Just(Step::ToggleThemes),
         1 => n().prop_map(Step::EditTemplate),
         1 => n().prop_map(Step::EditStyle),
         1 => Just(Step::Nothing),
@@ -232,6 +236,15 @@ fn apply(root: &Path, step: &Step) -> Vec<PathBuf> {
         Step::EditConfig(a) => {
             let rel = Path::new("site.toml");
             write(rel, &set_line(&read(rel), "title", &format!("\"Explainer {a}\"")))
+        }
+        Step::ToggleThemes => {
+            let rel = Path::new("site.toml");
+            let text = read(rel);
+            let toggled = match text.find("[themes]") {
+                Some(at) => text[..at].to_string(),
+                None => format!("{text}\n[themes]\njustice = [\"justice\"]\nsolidarity = [\"solidarity\"]\n"),
+            };
+            write(rel, &toggled)
         }
         Step::EditTemplate(a) => {
             let builtin = fs::read_to_string(crate::common::repo_root().join("templates/event.html")).unwrap();
