@@ -428,10 +428,21 @@ impl Relations {
             })
             .collect();
         let first = first_of_each(backlinks.iter().map(|(target, from, sentence)| (*target, *from, &**sentence)));
-        for ((target, from, sentence), first) in backlinks.into_iter().zip(first) {
-            if first {
-                Arc::make_mut(&mut site.backlinks[target]).push(Backlink { from, sentence });
+        let mut kept: Vec<(NoteId, Backlink)> = backlinks
+            .into_iter()
+            .zip(first)
+            .filter_map(|((target, from, sentence), first)| first.then_some((target, Backlink { from, sentence })))
+            .collect();
+        // Grouped by target; the sort is stable, so each target's backlinks
+        // stay in the order they are shown. Then one list per target.
+        kept.par_sort_by_key(|(target, _)| *target);
+        let mut kept = kept.into_iter().peekable();
+        while let Some((target, first)) = kept.next() {
+            let mut list = vec![first];
+            while let Some((_, b)) = kept.next_if(|(t, _)| *t == target) {
+                list.push(b);
             }
+            Arc::make_mut(&mut site.backlinks[target]).append(&mut list);
         }
         for (actor, statement) in self.said {
             site.actors[actor].said.push(statement);
