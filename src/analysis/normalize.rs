@@ -110,6 +110,23 @@ impl Needle {
     }
 }
 
+/// `text` with its runs of white space collapsed to one space, and none at
+/// either end (case and punctuation as they are).
+pub fn normalize_space(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    if text.is_ascii() {
+        collapse_ascii_into(text, &mut out, None);
+        return out;
+    }
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// The normalised form of `text`.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -129,7 +146,7 @@ fn fold_into(original: &str, text: &mut String, origin: Option<&mut Vec<usize>>)
 
 /// The byte ranges of the words of ASCII `text`: the runs between the
 /// characters `char::is_whitespace` takes for space (vertical tab too).
-pub fn ascii_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+fn ascii_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let is_space = |b: &u8| b.is_ascii_whitespace() || *b == 0x0B;
     let bytes = text.as_bytes();
     let mut at = 0;
@@ -144,20 +161,20 @@ pub fn ascii_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> +
 /// Whether `text` is ASCII with its words already one space apart: no
 /// other white space, no space at either end, no two spaces together.
 /// Most sentences are; collapsing their space changes nothing.
-pub fn single_spaced_ascii(text: &str) -> bool {
+fn single_spaced_ascii(text: &str) -> bool {
     let bytes = text.as_bytes();
     // No early exit: the loop is one vector pass.
     let odd = bytes.iter().fold(false, |odd, &b| odd | (b >= 0x80) | (b.wrapping_sub(0x09) < 5));
     !odd && bytes.first() != Some(&b' ') && bytes.last() != Some(&b' ') && memchr::memmem::find(bytes, b"  ").is_none()
 }
 
-/// [`fold_into`] for ASCII text, a word at a time: each word lowercased,
-/// one space between words, coming from the first space after the word.
-fn fold_ascii_into(original: &str, text: &mut String, mut origin: Option<&mut Vec<usize>>) {
+/// Appends ASCII `original` to `text` with its white space collapsed, a
+/// word at a time (the whole text when it is single-spaced already), and
+/// when asked the original byte of each byte appended: a space comes from
+/// the first space after the word before it.
+fn collapse_ascii_into(original: &str, text: &mut String, mut origin: Option<&mut Vec<usize>>) {
     if single_spaced_ascii(original) {
-        let from = text.len();
         text.push_str(original);
-        text[from..].make_ascii_lowercase();
         if let Some(o) = origin {
             o.extend(0..original.len());
         }
@@ -171,14 +188,19 @@ fn fold_ascii_into(original: &str, text: &mut String, mut origin: Option<&mut Ve
                 o.push(space);
             }
         }
-        let from = text.len();
         text.push_str(&original[word.clone()]);
-        text[from..].make_ascii_lowercase();
         if let Some(o) = origin.as_deref_mut() {
             o.extend(word.clone());
         }
         after_word = Some(word.end);
     }
+}
+
+/// [`fold_into`] for ASCII text: its space collapsed, then lowercased.
+fn fold_ascii_into(original: &str, text: &mut String, origin: Option<&mut Vec<usize>>) {
+    let from = text.len();
+    collapse_ascii_into(original, text, origin);
+    text[from..].make_ascii_lowercase();
 }
 
 /// [`fold_into`] a character at a time.
@@ -259,6 +281,14 @@ mod tests {
             let wanted = String::from_utf8(wanted).expect("ASCII");
             let whole = memchr::memmem::find(text.as_bytes(), wanted.as_bytes());
             proptest::prop_assert_eq!(Needle::new(wanted.as_str()).find(&text), whole);
+        }
+
+        /// Word by word in ASCII text is what splitting at any white space gives.
+        #[test]
+        fn ascii_space_is_collapsed_as_any_white_space_is(
+            s in proptest::prop_oneof!["[ ab.\t\n\r\x0b\x0c]{0,40}", "[ab.]{1,4}( [ab.]{1,4}){0,8}"],
+        ) {
+            proptest::prop_assert_eq!(normalize_space(&s), s.split_whitespace().collect::<Vec<_>>().join(" "));
         }
 
         /// Word by word in ASCII text is character by character.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{NoteId, Site};
-use crate::analysis::normalize::{Needle, Normalized, normalize};
+use crate::analysis::normalize::{Needle, Normalized, normalize, normalize_space};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::note::{Kind, Meta, Note, Quotation};
 
@@ -305,7 +305,7 @@ fn word_spans(normalized: &Normalized) -> Vec<(&str, usize, usize)> {
 /// punctuation around it, on one line.
 fn passage(normalized: &Normalized, original: &str, window: &[(&str, usize, usize)]) -> String {
     let (start, end) = normalized.original_range(window[0].1, window[window.len() - 1].2, original);
-    crate::parse::markdown::normalize_space(original[start..end].trim_matches(['“', '”', '"', ',', '.']))
+    normalize_space(original[start..end].trim_matches(['“', '”', '"', ',', '.']))
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
+use crate::analysis::normalize::normalize_space;
 use crate::diagnostic::LineIndex;
 use crate::note::{Heading, Hole, Kind, Link, LinkPart, LinkStyle, PreparedHtml, Quotation};
 use crate::parse::slug::heading_id;
@@ -266,30 +267,6 @@ fn prepare_html<'a>(
     parts.next().is_none().then_some(PreparedHtml { html, holes })
 }
 
-/// Collapses runs of white space to one space and trims.
-pub fn normalize_space(text: &str) -> String {
-    if crate::analysis::normalize::single_spaced_ascii(text) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    if text.is_ascii() {
-        for word in crate::analysis::normalize::ascii_words(text) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(&text[word]);
-        }
-        return out;
-    }
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
 /// How far a backlink sentence reaches each way, in characters.
 const REACH: usize = 300;
 
@@ -456,14 +433,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Word by word in ASCII text is what splitting at any white space gives.
-        #[test]
-        fn ascii_space_is_collapsed_as_any_white_space_is(
-            s in proptest::prop_oneof!["[ ab.\t\n\r\x0b\x0c]{0,40}", "[ab.]{1,4}( [ab.]{1,4}){0,8}"],
-        ) {
-            proptest::prop_assert_eq!(normalize_space(&s), s.split_whitespace().collect::<Vec<_>>().join(" "));
-        }
-
         /// Looking for opening quotes by bytes finds what a search by
         /// characters finds, among other characters that start with E2.
         #[test]
