@@ -302,17 +302,12 @@ impl Note {
 
     /// The page's path from the site root, e.g. `actors/marco-rubio/`.
     pub fn url(&self) -> String {
-        self.url_from("")
-    }
-
-    /// The page's path after `root`, a prefix such as `../../` (one string made).
-    pub fn url_from(&self, root: &str) -> String {
-        let mut url = String::with_capacity(root.len() + self.slug.len() + 16);
-        self.push_url(root, &mut url);
+        let mut url = String::with_capacity(self.slug.len() + 16);
+        self.push_url("", &mut url);
         url
     }
 
-    /// Appends [`url_from`](Self::url_from) to `out`.
+    /// Appends the page's path after `root`, a prefix such as `../../`, to `out`.
     pub fn push_url(&self, root: &str, out: &mut String) {
         for part in [root, self.kind().url_segment(), "/", &self.slug, "/"] {
             out.push_str(part);

@@ -205,6 +205,12 @@ fn read_events(
     scan
 }
 
+/// The id of a body's `index`-th heading in HTML: the one the scan gave it
+/// (see [`BodyScan::headings`]), or the one written, if any.
+pub fn heading_anchor<'a>(headings: &[Heading], index: usize, written: Option<CowStr<'a>>) -> Option<CowStr<'a>> {
+    headings.get(index).map(|h| CowStr::from(h.id.clone())).or(written)
+}
+
 /// The HTML of a body's events as `render::markdown` makes it for a page
 /// that marks nothing, with each internal link's opening tag (and, for a
 /// wikilink without text, its text) left as a hole. `None` when the body
@@ -227,7 +233,7 @@ fn prepare_html<'a>(
         match event {
             Event::Start(Tag::Image { .. }) => return None,
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                let id = headings.get(heading_index).map(|h| CowStr::from(h.id.clone())).or(id);
+                let id = heading_anchor(headings, heading_index, id);
                 heading_index += 1;
                 kept.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }

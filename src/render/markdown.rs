@@ -6,7 +6,7 @@ use std::path::Path;
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd, html};
 
 use crate::note::{Heading, Link, LinkPart, Note, PreparedHtml};
-use crate::parse::markdown::{link_target, options};
+use crate::parse::markdown::{heading_anchor, link_target, options};
 
 /// Finds the note a link names (`None` when there is none of that kind).
 pub trait LinkResolver {
@@ -113,7 +113,7 @@ pub fn to_html_highlighted<'a>(
                 events.push(Event::End(TagEnd::BlockQuote(kind)));
             }
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                let id = headings.get(heading_index).map(|h| CowStr::from(h.id.clone())).or(id);
+                let id = heading_anchor(headings, heading_index, id);
                 heading_index += 1;
                 events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
@@ -125,11 +125,8 @@ pub fn to_html_highlighted<'a>(
                     events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
                     continue;
                 };
-                let mut href = note.url_from(root);
-                if let Some(h) = &target.heading {
-                    href.push('#');
-                    href.push_str(h);
-                }
+                let mut href = String::new();
+                push_href(note, root, target.heading.as_deref(), &mut href);
                 events.push(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url: href.into(), title, id }));
                 if let LinkType::WikiLink { has_pothole: false } = link_type {
                     replacing += 1;
@@ -169,11 +166,7 @@ pub fn fill(prepared: &PreparedHtml, links: &[Link], root: &str, resolver: &dyn 
         match &hole.part {
             LinkPart::Start { title } => {
                 href.clear();
-                note.push_url(root, &mut href);
-                if let Some(h) = &link.heading {
-                    href.push('#');
-                    href.push_str(h);
-                }
+                push_href(note, root, link.heading.as_deref(), &mut href);
                 out.push_str("<a href=\"");
                 escape_href(&mut out, &href).ok()?;
                 if !title.is_empty() {
@@ -187,6 +180,16 @@ pub fn fill(prepared: &PreparedHtml, links: &[Link], root: &str, resolver: &dyn 
     }
     out.push_str(&prepared.html[at..]);
     Some(out)
+}
+
+/// Appends the address a link to `note` goes to: its page after `root`,
+/// and the `#heading` the link names.
+fn push_href(note: &Note, root: &str, heading: Option<&str>, out: &mut String) {
+    note.push_url(root, out);
+    if let Some(h) = heading {
+        out.push('#');
+        out.push_str(h);
+    }
 }
 
 /// Escapes `text` for HTML into `out`.
