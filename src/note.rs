@@ -300,6 +300,12 @@ impl Note {
         &self.text[self.body_offset..]
     }
 
+    /// What notes listed by date are sorted by: the date (undated first),
+    /// then the slug.
+    pub fn date_key(&self) -> (Option<Date>, &str) {
+        (self.date.as_ref().map(|d| d.value), &self.slug)
+    }
+
     /// The page's path from the site root, e.g. `actors/marco-rubio/`.
     pub fn url(&self) -> String {
         let mut url = String::with_capacity(self.slug.len() + 16);

@@ -95,7 +95,8 @@ impl Site {
         // Each note's key found once, not twice per comparison.
         ids.sort_by_cached_key(|&id| {
             let n = &self.notes[id];
-            (n.date.as_ref().map(|d| d.value), n.kind() == Kind::Statement, n.slug.as_str())
+            let (date, slug) = n.date_key();
+            (date, n.kind() == Kind::Statement, slug)
         });
         ids
     }
@@ -442,7 +443,7 @@ impl Relations {
             while let Some((_, b)) = kept.next_if(|(t, _)| *t == target) {
                 list.push(b);
             }
-            Arc::make_mut(&mut site.backlinks[target]).append(&mut list);
+            site.backlinks[target] = Arc::new(list);
         }
         for (actor, statement) in self.said {
             site.actors[actor].said.push(statement);
@@ -477,10 +478,7 @@ impl Relations {
         }
         let notes = &site.notes;
         let by_date = |ids: &mut Vec<NoteId>| {
-            ids.sort_by(|&a, &b| {
-                (notes[a].date.as_ref().map(|d| d.value), &notes[a].slug)
-                    .cmp(&(notes[b].date.as_ref().map(|d| d.value), &notes[b].slug))
-            });
+            ids.sort_by_key(|&id| notes[id].date_key());
             ids.dedup();
         };
         site.actors.par_iter_mut().for_each(|rel| {

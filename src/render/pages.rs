@@ -153,7 +153,8 @@ pub(super) fn feed_ids(site: &Site) -> Vec<NoteId> {
     let mut ids: Vec<NoteId> = site.of_kind(Kind::Statement).collect();
     // Newest first, then by slug; each note's key found once.
     ids.sort_by_cached_key(|&id| {
-        (std::cmp::Reverse(site.notes[id].date.as_ref().map(|d| d.value)), site.notes[id].slug.as_str())
+        let (date, slug) = site.notes[id].date_key();
+        (std::cmp::Reverse(date), slug)
     });
     if site.config.feed_limit > 0 {
         ids.truncate(site.config.feed_limit);
@@ -211,7 +212,7 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> 
     let statements_by_date = if ["", "who-said-what/", "statements/"].into_iter().any(wanted) {
         let mut ids = all(Kind::Statement);
         // Each note's key found once, not twice per comparison.
-        ids.sort_by_cached_key(|&id| (site.notes[id].date.as_ref().map(|d| d.value), site.notes[id].slug.as_str()));
+        ids.sort_by_cached_key(|&id| site.notes[id].date_key());
         ids
     } else {
         Vec::new()
