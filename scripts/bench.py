@@ -12,10 +12,19 @@ output tree.
 With serve, it times incremental rebuilds in `readout serve` for a statement
 body edit, an actor rename, a template change and a CSS change.
 With --out-dir (e.g. a tmpfs such as /dev/shm) both tools write their
-output there instead of beside the notes: that takes a slow or busy disk
+output there instead of target/bench/out: that takes a slow or busy disk
 out of the comparison. Run it on a quiet machine; it prints how it measured.
+
+Each run writes into a folder of its own that did not exist before, and
+nothing is deleted until every run is over; a corpus is generated again
+only when it is missing or the generator changed. On ext4 without a
+journal the kernel skips inodes freed in the last one to six minutes
+when it makes new files, so a build just after a large delete spends
+seconds in the kernel: deleting between runs would time the deletes.
 """
 import argparse
+import glob
+import hashlib
 import os
 import re
 import shutil
@@ -55,19 +64,29 @@ def count_pages(path):
     return sum(1 for _, _, files in os.walk(path) for f in files if f.endswith(".html"))
 
 
-def floor(site, out):
-    """Reading every input file, then copying the output tree."""
+def floor(site, out, copy):
+    """Reading every input file, then copying the output tree to copy."""
     start = time.perf_counter()
     for d, _, files in os.walk(os.path.join(site, "content")):
         for f in files:
             with open(os.path.join(d, f), "rb") as fh:
                 fh.read()
-    copy = out + ".floor"
-    shutil.rmtree(copy, ignore_errors=True)
     subprocess.run(["cp", "-r", out, copy], check=True)
-    elapsed = time.perf_counter() - start
-    shutil.rmtree(copy, ignore_errors=True)
-    return elapsed
+    return time.perf_counter() - start
+
+
+def corpus_for(n):
+    """The corpus of n statements, generated unless it is there already
+    from the same generator (a new one would delete the old one's files)."""
+    corpus = os.path.join(WORK, "corpus-%d" % n)
+    with open(GEN, "rb") as f:
+        stamp = "%s %d\n" % (hashlib.sha256(f.read()).hexdigest(), n)
+    stamp_file = os.path.join(corpus, ".bench-stamp")
+    if not (os.path.exists(stamp_file) and open(stamp_file).read() == stamp):
+        subprocess.run([sys.executable, GEN, str(n), corpus], check=True, stdout=subprocess.DEVNULL)
+        with open(stamp_file, "w") as f:
+            f.write(stamp)
+    return corpus
 
 
 def free_port():
@@ -152,60 +171,74 @@ def main():
     subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
     os.makedirs(WORK, exist_ok=True)
     print("machine: %d cores; runs: %d each, alternating; times are wall-clock medians" % (os.cpu_count(), a.runs))
-    print("output: %s" % (a.out_dir or "beside the notes (on disk)"))
+    print("output: %s, a new folder for each run" % (a.out_dir or os.path.join(WORK, "out")))
     if not hugo:
         print("hugo: not run (%s)" % ("--no-hugo" if a.no_hugo else "not installed: apt-get install hugo"))
+    out_root = os.path.join(a.out_dir or os.path.join(WORK, "out"), "run-%d" % os.getpid())
+    # Outputs left by an earlier benchmark that was stopped.
+    for old in glob.glob(os.path.join(os.path.dirname(out_root), "run-*")):
+        shutil.rmtree(old, ignore_errors=True)
     rows = []
-    for n in a.sizes:
-        corpus = os.path.join(WORK, "corpus-%d" % n)
-        subprocess.run([sys.executable, GEN, str(n), corpus], check=True, stdout=subprocess.DEVNULL)
-        site = os.path.join(corpus, "readout")
-        out_base = os.path.join(a.out_dir, "corpus-%d" % n) if a.out_dir else None
-        out = os.path.join(out_base, "readout") if out_base else os.path.join(site, "public")
-        md_mb = du_mb(os.path.join(site, "content"), ".md")
-        r_times, r_peaks, h_times, h_peaks, f_times = [], [], [], [], []
-        hsite = os.path.join(corpus, "hugo")
-        hout = os.path.join(out_base, "hugo") if out_base else os.path.join(hsite, "public")
+    try:
+        for n in a.sizes:
+            rows.append(measure(n, a.runs, hugo, os.path.join(out_root, "corpus-%d" % n)))
+        report(a, rows)
+    finally:
+        shutil.rmtree(out_root, ignore_errors=True)
 
-        def run_readout():
-            shutil.rmtree(out, ignore_errors=True)
-            t, p = timed([READOUT, "build", "-q", "--root", site, "--output", out])
-            r_times.append(t)
-            r_peaks.append(p)
 
-        def run_hugo():
-            shutil.rmtree(hout, ignore_errors=True)
-            t, p = timed([hugo, "--quiet", "--source", hsite, "--destination", hout])
-            h_times.append(t)
-            h_peaks.append(p)
+def measure(n, runs, hugo, out_base):
+    """Builds the corpus of n statements RUNS times with each tool; returns the row."""
+    corpus = corpus_for(n)
+    site = os.path.join(corpus, "readout")
+    hsite = os.path.join(corpus, "hugo")
+    md_mb = du_mb(os.path.join(site, "content"), ".md")
+    r_times, r_peaks, h_times, h_peaks, f_times = [], [], [], [], []
+    outs = []
 
-        def run_floor():
-            # readout's output from this or the last round (the first round starts with readout).
-            f_times.append(floor(site, out))
+    def run_readout():
+        out = os.path.join(out_base, "readout-%d" % len(r_times))
+        t, p = timed([READOUT, "build", "-q", "--root", site, "--output", out])
+        r_times.append(t)
+        r_peaks.append(p)
+        outs.append(out)
 
-        # Each round measures readout, Hugo and the floor one after the
-        # other, in an order that turns by one each round: each meets the
-        # same machine conditions (a large build leaves the machine busy
-        # for a moment after it ends).
-        steps = [run_readout, run_hugo, run_floor] if hugo else [run_readout, run_floor]
-        for i in range(a.runs):
-            for step in steps[i % len(steps):] + steps[: i % len(steps)]:
-                step()
-        pages = count_pages(out)
-        fl = statistics.median(f_times)
-        rm = statistics.median(r_times)
-        row = {
-            "statements": n, "pages": pages, "markdown MB": md_mb, "readout s": rm,
-            "readout peak MB": max(r_peaks), "pages/s": pages / rm, "MB/s": md_mb / rm,
-            "floor s": fl, "readout/floor": rm / fl,
-        }
-        if hugo:
-            hm = statistics.median(h_times)
-            row.update({"hugo s": hm, "hugo peak MB": max(h_peaks), "readout/hugo": rm / hm})
-        rows.append(row)
-        print(", ".join("%s: %s" % (k, ("%.2f" % v) if isinstance(v, float) else v) for k, v in row.items()), flush=True)
-        runs = [("readout", r_times), ("floor", f_times)] + ([("hugo", h_times)] if hugo else [])
-        print("  each run, in order: " + "; ".join("%s %s" % (name, " ".join("%.2f" % t for t in ts)) for name, ts in runs))
+    def run_hugo():
+        t, p = timed([hugo, "--quiet", "--source", hsite, "--destination", os.path.join(out_base, "hugo-%d" % len(h_times))])
+        h_times.append(t)
+        h_peaks.append(p)
+
+    def run_floor():
+        # readout's output from this or the last round (the first round starts with readout).
+        f_times.append(floor(site, outs[-1], os.path.join(out_base, "floor-%d" % len(f_times))))
+
+    # Each round measures readout, Hugo and the floor one after the other,
+    # in an order that turns by one each round: each meets the same machine
+    # conditions (a large build leaves the machine busy for a moment after
+    # it ends).
+    steps = [run_readout, run_hugo, run_floor] if hugo else [run_readout, run_floor]
+    for i in range(runs):
+        for step in steps[i % len(steps):] + steps[: i % len(steps)]:
+            step()
+    pages = count_pages(outs[-1])
+    fl = statistics.median(f_times)
+    rm = statistics.median(r_times)
+    row = {
+        "statements": n, "pages": pages, "markdown MB": md_mb, "readout s": rm,
+        "readout peak MB": max(r_peaks), "pages/s": pages / rm, "MB/s": md_mb / rm,
+        "floor s": fl, "readout/floor": rm / fl,
+    }
+    if hugo:
+        hm = statistics.median(h_times)
+        row.update({"hugo s": hm, "hugo peak MB": max(h_peaks), "readout/hugo": rm / hm})
+    print(", ".join("%s: %s" % (k, ("%.2f" % v) if isinstance(v, float) else v) for k, v in row.items()), flush=True)
+    each = [("readout", r_times), ("floor", f_times)] + ([("hugo", h_times)] if hugo else [])
+    print("  each run, in order: " + "; ".join("%s %s" % (name, " ".join("%.2f" % t for t in ts)) for name, ts in each), flush=True)
+    return row
+
+
+def report(a, rows):
+    """Prints the serve rebuilds and which targets are met."""
     targets = []
 
     def target(name, value, limit, unit=""):
