@@ -15,12 +15,14 @@ With --out-dir (e.g. a tmpfs such as /dev/shm) both tools write their
 output there instead of target/bench/out: that takes a slow or busy disk
 out of the comparison. Run it on a quiet machine; it prints how it measured.
 
-Each run writes into a folder of its own that did not exist before, and
-nothing is deleted until every run is over; a corpus is generated again
-only when it is missing or the generator changed. On ext4 without a
-journal the kernel skips inodes freed in the last one to six minutes
-when it makes new files, so a build just after a large delete spends
-seconds in the kernel: deleting between runs would time the deletes.
+Each run writes into a folder that does not exist yet. On a disk nothing
+is deleted until every run is over, and a corpus is generated again only
+when it is missing or the generator changed: on ext4 without a journal
+the kernel skips inodes freed in the last one to six minutes when it
+makes new files, so a build just after a large delete spends seconds in
+the kernel, and deleting between runs would time the deletes. On a tmpfs
+each output is deleted before the next run instead, so that the runs do
+not fill the memory.
 """
 import argparse
 import glob
@@ -73,6 +75,14 @@ def floor(site, out, copy):
                 fh.read()
     subprocess.run(["cp", "-r", out, copy], check=True)
     return time.perf_counter() - start
+
+
+def on_tmpfs(path):
+    """Whether path (or the folder it will be made in) is on a tmpfs."""
+    while not os.path.exists(path):
+        path = os.path.dirname(path)
+    r = subprocess.run(["stat", "-f", "-c", "%T", path], capture_output=True, text=True)
+    return r.stdout.strip() == "tmpfs"
 
 
 def corpus_for(n):
@@ -195,22 +205,29 @@ def measure(n, runs, hugo, out_base):
     md_mb = du_mb(os.path.join(site, "content"), ".md")
     r_times, r_peaks, h_times, h_peaks, f_times = [], [], [], [], []
     outs = []
+    delete = on_tmpfs(out_base)
+
+    def fresh(name, i):
+        """The output folder of run i of name, which does not exist."""
+        path = os.path.join(out_base, name if delete else "%s-%d" % (name, i))
+        shutil.rmtree(path, ignore_errors=True)
+        return path
 
     def run_readout():
-        out = os.path.join(out_base, "readout-%d" % len(r_times))
+        out = fresh("readout", len(r_times))
         t, p = timed([READOUT, "build", "-q", "--root", site, "--output", out])
         r_times.append(t)
         r_peaks.append(p)
         outs.append(out)
 
     def run_hugo():
-        t, p = timed([hugo, "--quiet", "--source", hsite, "--destination", os.path.join(out_base, "hugo-%d" % len(h_times))])
+        t, p = timed([hugo, "--quiet", "--source", hsite, "--destination", fresh("hugo", len(h_times))])
         h_times.append(t)
         h_peaks.append(p)
 
     def run_floor():
         # readout's output from this or the last round (the first round starts with readout).
-        f_times.append(floor(site, outs[-1], os.path.join(out_base, "floor-%d" % len(f_times))))
+        f_times.append(floor(site, outs[-1], fresh("floor", len(f_times))))
 
     # Each round measures readout, Hugo and the floor one after the other,
     # in an order that turns by one each round: each meets the same machine
