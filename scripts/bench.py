@@ -15,14 +15,17 @@ With --out-dir (e.g. a tmpfs such as /dev/shm) both tools write their
 output there instead of target/bench/out: that takes a slow or busy disk
 out of the comparison. Run it on a quiet machine; it prints how it measured.
 
-Each run writes into a folder that does not exist yet. On a disk nothing
+Each run writes into a folder that does not exist yet, after the last
+run's output has been written out to the disk (sync). On a disk nothing
 is deleted until every run is over, and a corpus is generated again only
 when it is missing or the generator changed: on ext4 without a journal
-the kernel skips inodes freed in the last one to six minutes when it
-makes new files, so a build just after a large delete spends seconds in
-the kernel, and deleting between runs would time the deletes. On a tmpfs
-each output is deleted before the next run instead, so that the runs do
-not fill the memory.
+the kernel skips inodes freed in the last minute (six, while their inode
+table is not yet written out) when it makes new files, so a build just
+after a large delete spends seconds in the kernel. So after any delete
+(of an older benchmark's outputs, or of a corpus being made again) the
+script syncs and waits until a minute has passed before it times
+anything. On a tmpfs each output is deleted before the tool's next run
+instead, so that the runs do not fill the memory.
 """
 import argparse
 import glob
@@ -85,14 +88,40 @@ def on_tmpfs(path):
     return r.stdout.strip() == "tmpfs"
 
 
+# When the benchmark last deleted files on the disk, kept across runs of it.
+DELETED_AT = os.path.join(WORK, ".deleted-at")
+SETTLE_SECONDS = 65
+
+
+def deleted():
+    """Notes that files were just deleted on the disk."""
+    with open(DELETED_AT, "w") as f:
+        f.write("%f\n" % time.time())
+
+
+def settle():
+    """Waits until the last delete on the disk is a minute old, its inode
+    table written out, so that it does not slow the runs that follow."""
+    os.sync()
+    try:
+        wait = float(open(DELETED_AT).read()) + SETTLE_SECONDS - time.time()
+    except (OSError, ValueError):
+        return
+    if wait > 0:
+        print("waiting %.0f s: files were just deleted, and new ones would be slow to make" % wait, flush=True)
+        time.sleep(wait)
+
+
 def corpus_for(n):
     """The corpus of n statements, generated unless it is there already
-    from the same generator (a new one would delete the old one's files)."""
+    from the same generator (a new one deletes the old one's files)."""
     corpus = os.path.join(WORK, "corpus-%d" % n)
     with open(GEN, "rb") as f:
         stamp = "%s %d\n" % (hashlib.sha256(f.read()).hexdigest(), n)
     stamp_file = os.path.join(corpus, ".bench-stamp")
     if not (os.path.exists(stamp_file) and open(stamp_file).read() == stamp):
+        if os.path.exists(corpus):
+            deleted()
         subprocess.run([sys.executable, GEN, str(n), corpus], check=True, stdout=subprocess.DEVNULL)
         with open(stamp_file, "w") as f:
             f.write(stamp)
@@ -185,21 +214,29 @@ def main():
     if not hugo:
         print("hugo: not run (%s)" % ("--no-hugo" if a.no_hugo else "not installed: apt-get install hugo"))
     out_root = os.path.join(a.out_dir or os.path.join(WORK, "out"), "run-%d" % os.getpid())
+    on_disk = not on_tmpfs(out_root)
     # Outputs left by an earlier benchmark that was stopped.
     for old in glob.glob(os.path.join(os.path.dirname(out_root), "run-*")):
         shutil.rmtree(old, ignore_errors=True)
+        if on_disk:
+            deleted()
+    # The corpora first: making one again deletes the old one.
+    corpora = {n: corpus_for(n) for n in a.sizes}
     rows = []
     try:
         for n in a.sizes:
-            rows.append(measure(n, a.runs, hugo, os.path.join(out_root, "corpus-%d" % n)))
+            if on_disk:
+                settle()
+            rows.append(measure(n, corpora[n], a.runs, hugo, os.path.join(out_root, "corpus-%d" % n)))
         report(a, rows)
     finally:
         shutil.rmtree(out_root, ignore_errors=True)
+        if on_disk:
+            deleted()
 
 
-def measure(n, runs, hugo, out_base):
+def measure(n, corpus, runs, hugo, out_base):
     """Builds the corpus of n statements RUNS times with each tool; returns the row."""
-    corpus = corpus_for(n)
     site = os.path.join(corpus, "readout")
     hsite = os.path.join(corpus, "hugo")
     md_mb = du_mb(os.path.join(site, "content"), ".md")
@@ -232,10 +269,12 @@ def measure(n, runs, hugo, out_base):
     # Each round measures readout, Hugo and the floor one after the other,
     # in an order that turns by one each round: each meets the same machine
     # conditions (a large build leaves the machine busy for a moment after
-    # it ends).
+    # it ends). Before each, the last one's output is written out to the
+    # disk, so that no run pays for the writes of the one before.
     steps = [run_readout, run_hugo, run_floor] if hugo else [run_readout, run_floor]
     for i in range(runs):
         for step in steps[i % len(steps):] + steps[: i % len(steps)]:
+            os.sync()
             step()
     pages = count_pages(outs[-1])
     fl = statistics.median(f_times)
