@@ -200,6 +200,9 @@ fn quotation_jsonld(site: &Site, id: NoteId) -> String {
     value.to_string().replace('<', "\\u003c")
 }
 
+/// How many of the latest timeline entries the home page shows.
+pub const HOME_TIMELINE: usize = 40;
+
 /// The URLs of the list pages (`""` is home).
 pub(super) const LIST_URLS: [&str; 8] =
     ["", "who-said-what/", "actors/", "statements/", "timeline/", "404.html", "atom.xml", "sitemap.xml"];
@@ -228,7 +231,10 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> 
         c.insert_value("intro", Value::safe_string(&intro));
         c.insert_value("comparisons", cards(&shared.cards, &all(Kind::Comparison)));
         c.insert_value("actors", cards(&shared.cards, &all(Kind::Actor)));
-        c.insert_value("timeline", cards(&shared.cards, &timeline));
+        // The home page shows the latest entries; /timeline/ has them all.
+        let latest = &timeline[timeline.len().saturating_sub(HOME_TIMELINE)..];
+        c.insert_value("timeline", cards(&shared.cards, latest));
+        c.insert_value("timeline_count", timeline.len().into());
         c.insert_value("statements", cards(&shared.cards, &statements_by_date));
         c.insert_value("graph", Value::safe_string(&graph::speaker_graph(site, "", &shared.groups)));
         jobs.push(Job { url: String::new(), template: "home.html", context: c });

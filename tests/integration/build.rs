@@ -170,6 +170,33 @@ fn feed_holds_the_newest_statements_up_to_feed_limit() {
 }
 
 #[test]
+fn home_shows_the_latest_timeline_entries_and_the_timeline_page_all() {
+    let site = fixture("basic");
+    let events = site.path().join("content/events");
+    for day in 1..=45 {
+        fs::write(
+            events.join(format!("day-{day:02}.md")),
+            format!("+++\ntitle = \"Day {day}\"\ndate = 2025-05-{:02}\n+++\n", (day - 1) % 28 + 1),
+        )
+        .unwrap();
+    }
+    let out = build(site.path());
+    let all = texts(&page(&out, "timeline/"), "ol.timeline > li").len();
+    assert!(all >= 46, "the timeline page lists every dated note: {all}");
+    let home = page(&out, "");
+    let shown = texts(&home, "ol.timeline.compact > li");
+    assert_eq!(shown.len(), 40);
+    assert_eq!(texts(&home, "#timeline-h + p.meta"), [format!("The latest 40 of {all} entries.")]);
+    assert!(shown.last().unwrap().contains("Day 28"), "the latest come last, in date order: {shown:?}");
+    assert!(!shown.iter().any(|e| e.contains("The call")), "the oldest is left out: {shown:?}");
+
+    // A small site's home page shows its whole timeline, and says nothing of it.
+    let small = fixture("basic");
+    let out = build(small.path());
+    assert!(texts(&page(&out, ""), "#timeline-h + p.meta").is_empty());
+}
+
+#[test]
 fn feed_and_sitemap_parse_and_use_absolute_urls() {
     let site = fixture("basic");
     let out = build(site.path());
