@@ -309,6 +309,8 @@ def report(a, rows):
         target("peak memory, 10,000", ten["readout peak MB"], 300, " MB")
         if 50000 in by:
             target("scaling, 50,000 / 10,000", by[50000]["readout s"] / ten["readout s"], 5.5, "×")
+            # How the machine itself scales: reading the notes and copying the output.
+            print("floor, 50,000 / 10,000: %.2f×" % (by[50000]["floor s"] / ten["floor s"]))
     if not a.no_serve:
         n = 10000 if 10000 in a.sizes else a.sizes[-1]
         site = os.path.join(WORK, "corpus-%d" % n, "readout")
