@@ -259,12 +259,16 @@ fn swap(staging: &Path, output: &Path) -> io::Result<()> {
     remove_tree(&old)
 }
 
-/// Removes a folder tree, its sub-folders in parallel.
+/// Removes a folder tree, its sub-folders in parallel. An entry's type
+/// comes with the folder's listing, so nothing is looked up twice; a
+/// symlink is removed, never followed.
 fn remove_tree(dir: &Path) -> io::Result<()> {
-    let entries: Vec<PathBuf> = fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<io::Result<_>>()?;
-    entries.par_iter().try_for_each(|path| {
-        if path.is_dir() && !path.is_symlink() { remove_tree(path) } else { fs::remove_file(path) }
-    })?;
+    let entries: Vec<(PathBuf, bool)> = fs::read_dir(dir)?
+        .map(|e| e.and_then(|e| Ok((e.path(), e.file_type()?.is_dir()))))
+        .collect::<io::Result<_>>()?;
+    entries
+        .par_iter()
+        .try_for_each(|(path, is_dir)| if *is_dir { remove_tree(path) } else { fs::remove_file(path) })?;
     fs::remove_dir(dir)
 }
 
@@ -307,6 +311,27 @@ mod tests {
         assert!(out.join(MARKER).exists());
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers.len(), 2, "{leftovers:?}"); // public and its lock file
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replacing_an_output_removes_its_symlinks_without_following_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let elsewhere = dir.path().join("elsewhere");
+        fs::create_dir_all(elsewhere.join("inner")).unwrap();
+        fs::write(elsewhere.join("inner/keep.txt"), "mine").unwrap();
+        let _lock = lock(&out, || {}).unwrap();
+        let write = |content: &str| {
+            write_with(&out, &[], |sink| sink(Page { path: "index.html".into(), content: content.into() }).map(|()| 1))
+        };
+        write("one").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("linked-folder")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("inner/keep.txt"), out.join("linked-file")).unwrap();
+        write("two").unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert!(!out.join("linked-folder").exists() && !out.join("linked-file").exists());
+        assert_eq!(fs::read_to_string(elsewhere.join("inner/keep.txt")).unwrap(), "mine");
     }
 
     #[test]
