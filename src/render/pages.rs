@@ -201,7 +201,7 @@ fn quotation_jsonld(site: &Site, id: NoteId) -> String {
 }
 
 /// How many of the latest timeline entries the home page shows.
-pub const HOME_TIMELINE: usize = 40;
+const HOME_TIMELINE: usize = 40;
 
 /// The URLs of the list pages (`""` is home).
 pub(super) const LIST_URLS: [&str; 8] =
