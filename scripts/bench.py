@@ -26,7 +26,7 @@ the kernel skips inodes freed in the last minute (six, while their inode
 table is not yet written out) when it makes new files, so a build just
 after a large delete spends seconds in the kernel. So after any delete
 (of an older benchmark's outputs, or of a corpus being made again) the
-script syncs and waits until a minute has passed before it times
+script syncs and waits until six minutes have passed before it times
 anything. On a tmpfs each output is deleted before the tool's next run
 instead, so that the runs do not fill the memory.
 """
@@ -93,7 +93,9 @@ def on_tmpfs(path):
 
 # When the benchmark last deleted files on the disk, kept across runs of it.
 DELETED_AT = os.path.join(WORK, ".deleted-at")
-SETTLE_SECONDS = 65
+# The kernel's window is a minute, or six while the freed inodes' table is
+# not yet written out; a sync alone did not end it here, so wait it out whole.
+SETTLE_SECONDS = 6 * 60 + 5
 
 
 def deleted():
@@ -103,8 +105,8 @@ def deleted():
 
 
 def settle():
-    """Waits until the last delete on the disk is a minute old, its inode
-    table written out, so that it does not slow the runs that follow."""
+    """Waits until the last delete on the disk is six minutes old, so that
+    it does not slow the runs that follow."""
     os.sync()
     try:
         wait = float(open(DELETED_AT).read()) + SETTLE_SECONDS - time.time()
