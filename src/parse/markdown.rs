@@ -100,21 +100,23 @@ fn split_heading(dest: &str) -> (&str, Option<String>) {
 pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &Path, with_html: bool) -> BodyScan {
     let events: Vec<(Event<'_>, std::ops::Range<usize>)> =
         Parser::new_ext(body, options()).into_offset_iter().collect();
-    let mut scan = read_events(&events, body_offset, lines, note_path);
+    let (mut scan, link_starts) = read_events(&events, body_offset, lines, note_path);
     if with_html {
-        scan.html = prepare_html(body, events.into_iter().map(|(e, _)| e), &scan.headings, note_path);
+        scan.html = prepare_html(body, events.into_iter().map(|(e, _)| e), &link_starts, &scan.headings);
     }
     scan
 }
 
-/// The links, headings and quotations of a body's events.
+/// The links, headings and quotations of a body's events, and which events
+/// start those links (their indices, in the links' order).
 fn read_events(
     events: &[(Event<'_>, std::ops::Range<usize>)],
     body_offset: usize,
     lines: &LineIndex<'_>,
     note_path: &Path,
-) -> BodyScan {
+) -> (BodyScan, Vec<usize>) {
     let mut scan = BodyScan::default();
+    let mut link_starts = Vec::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut block = String::new();
     // (index into scan.links, byte offset in block)
@@ -132,7 +134,7 @@ fn read_events(
         block.clear();
     };
 
-    for (event, range) in events {
+    for (i, (event, range)) in events.iter().enumerate() {
         match event {
             Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell) => {
                 flush(&mut block, &mut pending, &mut scan.links);
@@ -170,6 +172,7 @@ fn read_events(
             }
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 if let Some(target) = link_target(*link_type, dest_url, note_path) {
+                    link_starts.push(i);
                     let pos = lines.position(body_offset + range.start);
                     pending.push((scan.links.len(), block.len()));
                     if let LinkType::WikiLink { has_pothole: false } = *link_type {
@@ -202,7 +205,7 @@ fn read_events(
         }
     }
     flush(&mut block, &mut pending, &mut scan.links);
-    scan
+    (scan, link_starts)
 }
 
 /// The id of a body's `index`-th heading in HTML: the one the scan gave it
@@ -215,12 +218,13 @@ pub fn heading_anchor<'a>(headings: &[Heading], index: usize, written: Option<Co
 /// that marks nothing, with each internal link's opening tag (and, for a
 /// wikilink without text, its text) left as a hole. `None` when the body
 /// holds an image (its text is written raw, where a hole would be lost)
-/// or a NUL character (which marks the holes while writing).
+/// or a NUL character (which marks the holes while writing). `link_starts`
+/// are the events that start an internal link, as [`read_events`] found them.
 fn prepare_html<'a>(
     body: &str,
     events: impl Iterator<Item = Event<'a>>,
+    link_starts: &[usize],
     headings: &[Heading],
-    note_path: &Path,
 ) -> Option<PreparedHtml> {
     const HOLE: char = '\0';
     if body.contains(HOLE) {
@@ -229,7 +233,7 @@ fn prepare_html<'a>(
     let mut parts: Vec<(usize, LinkPart)> = Vec::new();
     let mut kept: Vec<Event<'a>> = Vec::new();
     let (mut heading_index, mut links, mut replacing) = (0, 0, 0usize);
-    for event in events {
+    for (i, event) in events.enumerate() {
         match event {
             Event::Start(Tag::Image { .. }) => return None,
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
@@ -237,9 +241,7 @@ fn prepare_html<'a>(
                 heading_index += 1;
                 kept.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, .. })
-                if link_target(link_type, &dest_url, note_path).is_some() =>
-            {
+            Event::Start(Tag::Link { link_type, title, .. }) if link_starts.get(links) == Some(&i) => {
                 kept.push(Event::InlineHtml(CowStr::Borrowed("\0")));
                 parts.push((links, LinkPart::Start { title: title.to_string() }));
                 if let LinkType::WikiLink { has_pothole: false } = link_type {
