@@ -72,13 +72,15 @@ fn card_linking(site: &Site, id: NoteId, link: &(dyn Fn(&str) -> Value + Sync)) 
     put("date", date.map(|d| d.to_string().into()));
     put("date_display", date.map(|d| display_date(d).into()));
     put("draft", note.draft.then(|| true.into()));
+    if matches!(note.meta, Meta::Actor(_) | Meta::Statement(_)) {
+        put("group", Some(group_of(site, note).into()));
+    }
     match &note.meta {
         Meta::Actor(a) => {
             put("name", Some(a.name.as_str().into()));
             put("actor_kind", Some(a.kind.as_str().into()));
             put("role", a.role.as_deref().map(Value::from));
             put("country", a.country.as_ref().map(|c| link(&c.value)));
-            put("group", Some(group_of(site, note).into()));
         }
         Meta::Statement(s) => {
             put("speaker", Some(link(&s.speaker.value)));
@@ -88,7 +90,6 @@ fn card_linking(site: &Site, id: NoteId, link: &(dyn Fn(&str) -> Value + Sync)) 
             put("date_note", s.date_note.as_deref().map(Value::from));
             put("addressed_to", Some(s.addressed_to.iter().map(|r| link(&r.value)).collect::<Vec<_>>().into()));
             put("source", s.source.as_ref().map(|r| link(&r.value)));
-            put("group", Some(site.note(&s.speaker.value).map_or("", |n| group_of(site, n)).into()));
         }
         Meta::Event(e) => put("place", e.place.as_deref().map(Value::from)),
         Meta::Comparison(c) => {
