@@ -117,6 +117,15 @@ def settle():
         time.sleep(wait)
 
 
+def fresh(base, name, i, on_disk):
+    """The output folder of run i of name under base, which does not exist:
+    on a disk a new one for each run (deleting would slow what follows),
+    on a tmpfs one per name, emptied first (keeping all would fill the memory)."""
+    path = os.path.join(base, "%s-%d" % (name, i) if on_disk else name)
+    shutil.rmtree(path, ignore_errors=True)
+    return path
+
+
 def corpus_for(n):
     """The corpus of n statements, generated unless it is there already
     from the same generator (a new one deletes the old one's files)."""
@@ -232,10 +241,10 @@ def main():
         for n in a.sizes:
             if on_disk:
                 settle()
-            rows.append(measure(n, corpora[n], a.runs, hugo, os.path.join(out_root, "corpus-%d" % n)))
+            rows.append(measure(n, corpora[n], a.runs, hugo, os.path.join(out_root, "corpus-%d" % n), on_disk))
         scaling = None
         if 10000 in corpora and 50000 in corpora:
-            scaling = in_turn(corpora, a.runs, os.path.join(out_root, "scaling"))
+            scaling = in_turn(corpora, a.runs, os.path.join(out_root, "scaling"), on_disk)
         report(a, rows, scaling)
     finally:
         shutil.rmtree(out_root, ignore_errors=True)
@@ -243,36 +252,29 @@ def main():
             deleted()
 
 
-def measure(n, corpus, runs, hugo, out_base):
+def measure(n, corpus, runs, hugo, out_base, on_disk):
     """Builds the corpus of n statements RUNS times with each tool; returns the row."""
     site = os.path.join(corpus, "readout")
     hsite = os.path.join(corpus, "hugo")
     md_mb = du_mb(os.path.join(site, "content"), ".md")
     r_times, r_peaks, h_times, h_peaks, f_times = [], [], [], [], []
     outs = []
-    delete = on_tmpfs(out_base)
-
-    def fresh(name, i):
-        """The output folder of run i of name, which does not exist."""
-        path = os.path.join(out_base, name if delete else "%s-%d" % (name, i))
-        shutil.rmtree(path, ignore_errors=True)
-        return path
 
     def run_readout():
-        out = fresh("readout", len(r_times))
+        out = fresh(out_base, "readout", len(r_times), on_disk)
         t, p = timed([READOUT, "build", "-q", "--root", site, "--output", out])
         r_times.append(t)
         r_peaks.append(p)
         outs.append(out)
 
     def run_hugo():
-        t, p = timed([hugo, "--quiet", "--source", hsite, "--destination", fresh("hugo", len(h_times))])
+        t, p = timed([hugo, "--quiet", "--source", hsite, "--destination", fresh(out_base, "hugo", len(h_times), on_disk)])
         h_times.append(t)
         h_peaks.append(p)
 
     def run_floor():
         # readout's output from this or the last round (the first round starts with readout).
-        f_times.append(floor(site, outs[-1], fresh("floor", len(f_times))))
+        f_times.append(floor(site, outs[-1], fresh(out_base, "floor", len(f_times), on_disk)))
 
     # Each round measures readout, Hugo and the floor one after the other,
     # in an order that turns by one each round: each meets the same machine
@@ -301,16 +303,14 @@ def measure(n, corpus, runs, hugo, out_base):
     return row
 
 
-def in_turn(corpora, runs, out_base):
+def in_turn(corpora, runs, out_base, on_disk):
     """readout's builds of 10,000 and 50,000 statements one after the
     other, RUNS times each, so that both sizes meet the same machine (the
     size rows are minutes apart); returns the two medians."""
     times = {10000: [], 50000: []}
-    delete = on_tmpfs(out_base)
     for i in range(runs):
         for n in (10000, 50000) if i % 2 == 0 else (50000, 10000):
-            out = os.path.join(out_base, "%d" % n if delete else "%d-%d" % (n, i))
-            shutil.rmtree(out, ignore_errors=True)
+            out = fresh(out_base, str(n), i, on_disk)
             os.sync()
             t, _ = timed([READOUT, "build", "-q", "--root", os.path.join(corpora[n], "readout"), "--output", out])
             times[n].append(t)
