@@ -10,8 +10,10 @@ RUNS times each, and prints medians, ratios, peak memory (from
 measures a floor in each round: reading every input file and copying the
 output tree.
 With both 10,000 and 50,000 in the sizes, it then builds those two with
-readout in turn, RUNS times each, for the scaling target: the size rows
-are minutes apart, and the machine's speed drifts between them.
+readout in turn, RUNS times each, each build followed by its floor, for
+the scaling target: the size rows are minutes apart, and the machine's
+speed drifts between them. The floor's own ratio, printed beside
+readout's, shows how much of the growth is the machine's.
 With serve, it times incremental rebuilds in `readout serve` for a statement
 body edit, an actor rename, a template change and a CSS change.
 With --out-dir (e.g. a tmpfs such as /dev/shm) both tools write their
@@ -306,17 +308,23 @@ def measure(n, corpus, runs, hugo, out_base, on_disk):
 def in_turn(corpora, runs, out_base, on_disk):
     """readout's builds of 10,000 and 50,000 statements one after the
     other, RUNS times each, so that both sizes meet the same machine (the
-    size rows are minutes apart); returns the two medians."""
+    size rows are minutes apart), each followed by the floor of its size;
+    returns {size: (readout's median, the floor's median)}."""
     times = {10000: [], 50000: []}
+    floors = {10000: [], 50000: []}
     for i in range(runs):
         for n in (10000, 50000) if i % 2 == 0 else (50000, 10000):
+            site = os.path.join(corpora[n], "readout")
             out = fresh(out_base, str(n), i, on_disk)
             os.sync()
-            t, _ = timed([READOUT, "build", "-q", "--root", os.path.join(corpora[n], "readout"), "--output", out])
+            t, _ = timed([READOUT, "build", "-q", "--root", site, "--output", out])
             times[n].append(t)
-    for n, ts in times.items():
-        print("  readout, %d statements, in turn with the other size: %s" % (n, " ".join("%.2f" % t for t in ts)), flush=True)
-    return statistics.median(times[10000]), statistics.median(times[50000])
+            os.sync()
+            floors[n].append(floor(site, out, fresh(out_base, "floor-%d" % n, i, on_disk)))
+    for n in times:
+        print("  in turn, %d statements: readout %s; floor %s" % (
+            n, " ".join("%.2f" % t for t in times[n]), " ".join("%.2f" % t for t in floors[n])), flush=True)
+    return {n: (statistics.median(times[n]), statistics.median(floors[n])) for n in times}
 
 
 def report(a, rows, scaling):
@@ -337,8 +345,10 @@ def report(a, rows, scaling):
             print("scaling, 50,000 / 10,000, from the rows above: readout %.2f×, floor %.2f×"
                   % (by[50000]["readout s"] / ten["readout s"], by[50000]["floor s"] / ten["floor s"]))
         if scaling:
-            print("scaling, 50,000 / 10,000, built in turn: %.2f s / %.2f s" % (scaling[1], scaling[0]))
-            target("scaling, 50,000 / 10,000 (built in turn)", scaling[1] / scaling[0], 5.5, "×")
+            (r10, f10), (r50, f50) = scaling[10000], scaling[50000]
+            print("scaling, 50,000 / 10,000, built in turn: readout %.2f s / %.2f s = %.2f×; floor %.2f s / %.2f s = %.2f×"
+                  % (r50, r10, r50 / r10, f50, f10, f50 / f10))
+            target("scaling, 50,000 / 10,000 (built in turn)", r50 / r10, 5.5, "×")
     if not a.no_serve:
         n = 10000 if 10000 in a.sizes else a.sizes[-1]
         site = os.path.join(WORK, "corpus-%d" % n, "readout")
