@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use tera::Value;
+use tera::value::Key;
 
 use crate::model::{NoteId, Site};
 use crate::note::{Kind, Meta, Note};
@@ -38,7 +39,8 @@ pub fn link_map(site: &Site, n: &Note) -> Value {
 
 /// The small value that stands for note `id` wherever it is listed.
 pub fn card(site: &Site, id: NoteId) -> Value {
-    card_linking(site, id, &|slug| site.note(slug).map_or_else(Value::none, |n| link_map(site, n)))
+    let own = link_map(site, &site.notes[id]);
+    card_linking(site, id, &own, &|slug| site.note(slug).map_or_else(Value::none, |n| link_map(site, n)))
 }
 
 /// Every note's card. Each note's link map is made once, for all the
@@ -47,16 +49,18 @@ pub fn all_cards(site: &Site) -> Vec<Value> {
     use rayon::prelude::*;
     let links: Vec<Value> = site.notes.par_iter().map(|n| link_map(site, n)).collect();
     let link = |slug: &str| site.id(slug).map_or_else(Value::none, |id| links[id].clone());
-    (0..site.notes.len()).into_par_iter().map(|id| card_linking(site, id, &link)).collect()
+    (0..site.notes.len()).into_par_iter().map(|id| card_linking(site, id, &links[id], &link)).collect()
 }
 
-/// [`card`], with `link` giving the link map of a named note (or none).
+/// [`card`], with `own` the note's own link map (its slug, title, URL and
+/// colour group are the card's too) and `link` giving the link map of a
+/// named note (or none).
 ///
 /// A field the note does not set is left out, and a flag is there only
 /// when it is true: `{% if n.draft %}` reads an absent key as false. This
 /// keeps a statement's card at 12 keys or fewer, and Tera finds a key of
 /// such a map by a short scan, of a bigger one by hashing the name.
-fn card_linking(site: &Site, id: NoteId, link: &(dyn Fn(&str) -> Value + Sync)) -> Value {
+fn card_linking(site: &Site, id: NoteId, own: &Value, link: &(dyn Fn(&str) -> Value + Sync)) -> Value {
     let note = &site.notes[id];
     let mut m: BTreeMap<&'static str, Value> = BTreeMap::new();
     let mut put = |key: &'static str, value: Option<Value>| {
@@ -64,16 +68,17 @@ fn card_linking(site: &Site, id: NoteId, link: &(dyn Fn(&str) -> Value + Sync)) 
             m.insert(key, value);
         }
     };
+    let shared = |key: &'static str| own.as_map().and_then(|fields| fields.get(&Key::Str(key))).cloned();
     let date = note.date.as_ref().map(|d| d.value);
-    put("slug", Some(note.slug.as_str().into()));
+    put("slug", shared("slug"));
     put("kind", Some(note.kind().name().into()));
-    put("title", Some(note.title.as_str().into()));
-    put("url", Some(note.url().into()));
+    put("title", shared("title"));
+    put("url", shared("url"));
     put("date", date.map(|d| d.to_string().into()));
     put("date_display", date.map(|d| display_date(d).into()));
     put("draft", note.draft.then(|| true.into()));
     if matches!(note.meta, Meta::Actor(_) | Meta::Statement(_)) {
-        put("group", Some(group_of(site, note).into()));
+        put("group", shared("group"));
     }
     match &note.meta {
         Meta::Actor(a) => {
