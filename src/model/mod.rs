@@ -556,11 +556,7 @@ mod tests {
 
     use super::*;
     use crate::config::QuotationCheck;
-
-    fn note(kind: Kind, slug: &str, text: &str) -> Note {
-        let path = format!("content/{}/{slug}.md", kind.folder());
-        crate::parse::parse_note(kind, slug, Path::new(&path), Arc::from(text)).expect("parses")
-    }
+    use crate::parse::note_in_content as note;
 
     fn config() -> SiteConfig {
         SiteConfig { quotations: QuotationCheck::Error, ..SiteConfig::default() }

@@ -311,17 +311,10 @@ fn passage(normalized: &Normalized, original: &str, window: &[(&str, usize, usiz
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
-    use std::path::Path;
-    use std::sync::Arc;
 
     use super::*;
     use crate::config::{QuotationCheck, SiteConfig};
-    use crate::note::Note;
-
-    fn note(kind: Kind, slug: &str, text: &str) -> Note {
-        let path = format!("content/{}/{slug}.md", kind.folder());
-        crate::parse::parse_note(kind, slug, Path::new(&path), Arc::from(text)).expect("parses")
-    }
+    use crate::parse::note_in_content as note;
 
     fn check(quote: &str, mode: QuotationCheck) -> Diagnostics {
         let notes = vec![

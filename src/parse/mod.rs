@@ -64,6 +64,13 @@ pub fn parse_note(kind: Kind, slug: &str, path: &Path, text: Arc<str>) -> Result
     parse_note_with(kind, slug, path, text, BodyHtml::Make)
 }
 
+/// For tests: a note parsed as if read from its place in `content/`.
+#[cfg(test)]
+pub(crate) fn note_in_content(kind: Kind, slug: &str, text: &str) -> Note {
+    let path = format!("content/{}/{slug}.md", kind.folder());
+    parse_note(kind, slug, Path::new(&path), Arc::from(text)).expect("the note parses")
+}
+
 /// Parses a note, making its body's HTML when `html` says so.
 pub fn parse_note_with(
     kind: Kind,

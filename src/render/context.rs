@@ -124,20 +124,14 @@ pub fn group_of<'a>(site: &'a Site, note: &'a Note) -> &'a str {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
     use std::sync::Arc;
 
     use super::*;
     use crate::note::Kind;
 
     fn site(notes: &[(Kind, &str, &str)]) -> Site {
-        let parsed = notes
-            .iter()
-            .map(|&(kind, slug, text)| {
-                let path = format!("content/{}s/{slug}.md", kind.name());
-                Arc::new(crate::parse::parse_note(kind, slug, Path::new(&path), text.into()).unwrap())
-            })
-            .collect();
+        let parsed =
+            notes.iter().map(|&(kind, slug, text)| Arc::new(crate::parse::note_in_content(kind, slug, text))).collect();
         crate::model::link(crate::SiteConfig::default(), None, parsed, true, &Default::default()).0
     }
 

@@ -371,15 +371,11 @@ mod tests {
         let (site, _) = crate::model::link(
             crate::SiteConfig::default(),
             None,
-            vec![std::sync::Arc::new(
-                crate::parse::parse_note(
-                    Kind::Actor,
-                    "alice",
-                    std::path::Path::new("content/actors/alice.md"),
-                    "+++\nname = \"Alice\"\nkind = \"person\"\n+++\n".into(),
-                )
-                .unwrap(),
-            )],
+            vec![std::sync::Arc::new(crate::parse::note_in_content(
+                Kind::Actor,
+                "alice",
+                "+++\nname = \"Alice\"\nkind = \"person\"\n+++\n",
+            ))],
             false,
             &Default::default(),
         );
@@ -420,8 +416,7 @@ mod tests {
 
     fn site_with_statement(body: &str) -> crate::model::Site {
         let note = |kind: Kind, slug: &str, text: String| {
-            let path = format!("content/{}/{slug}.md", kind.folder());
-            std::sync::Arc::new(crate::parse::parse_note(kind, slug, std::path::Path::new(&path), text.into()).unwrap())
+            std::sync::Arc::new(crate::parse::note_in_content(kind, slug, &text))
         };
         // A name with every character the two escapings treat apart.
         let alice = "+++\nname = 'Alice \"Al\" O’Neil & <Bob>'\nkind = \"person\"\n+++\n## Who she is\n".to_string();
