@@ -61,6 +61,16 @@ def timed(cmd, cwd=None):
     return elapsed, peak
 
 
+def seconds(times):
+    """A list of times, as the script prints them."""
+    return " ".join("%.2f" % t for t in times)
+
+
+def build_readout(site, out):
+    """One timed `readout build` of site into out; returns (seconds, peak MB)."""
+    return timed([READOUT, "build", "-q", "--root", site, "--output", out])
+
+
 def du_mb(path, suffix=None):
     total = 0
     for d, _, files in os.walk(path):
@@ -247,7 +257,11 @@ def main():
         scaling = None
         if 10000 in corpora and 50000 in corpora:
             scaling = in_turn(corpora, a.runs, os.path.join(out_root, "scaling"), on_disk)
-        report(a, rows, scaling)
+        serve = None
+        if not a.no_serve:
+            n = 10000 if 10000 in corpora else a.sizes[-1]
+            serve = (n, serve_rebuilds(os.path.join(corpora[n], "readout")))
+        report(rows, scaling, serve)
     finally:
         shutil.rmtree(out_root, ignore_errors=True)
         if on_disk:
@@ -264,7 +278,7 @@ def measure(n, corpus, runs, hugo, out_base, on_disk):
 
     def run_readout():
         out = fresh(out_base, "readout", len(r_times), on_disk)
-        t, p = timed([READOUT, "build", "-q", "--root", site, "--output", out])
+        t, p = build_readout(site, out)
         r_times.append(t)
         r_peaks.append(p)
         outs.append(out)
@@ -301,7 +315,7 @@ def measure(n, corpus, runs, hugo, out_base, on_disk):
         row.update({"hugo s": hm, "hugo peak MB": max(h_peaks), "readout/hugo": rm / hm})
     print(", ".join("%s: %s" % (k, ("%.2f" % v) if isinstance(v, float) else v) for k, v in row.items()), flush=True)
     each = [("readout", r_times), ("floor", f_times)] + ([("hugo", h_times)] if hugo else [])
-    print("  each run, in order: " + "; ".join("%s %s" % (name, " ".join("%.2f" % t for t in ts)) for name, ts in each), flush=True)
+    print("  each run, in order: " + "; ".join("%s %s" % (name, seconds(ts)) for name, ts in each), flush=True)
     return row
 
 
@@ -317,18 +331,18 @@ def in_turn(corpora, runs, out_base, on_disk):
             site = os.path.join(corpora[n], "readout")
             out = fresh(out_base, str(n), i, on_disk)
             os.sync()
-            t, _ = timed([READOUT, "build", "-q", "--root", site, "--output", out])
+            t, _ = build_readout(site, out)
             times[n].append(t)
             os.sync()
             floors[n].append(floor(site, out, fresh(out_base, "floor-%d" % n, i, on_disk)))
     for n in times:
-        print("  in turn, %d statements: readout %s; floor %s" % (
-            n, " ".join("%.2f" % t for t in times[n]), " ".join("%.2f" % t for t in floors[n])), flush=True)
+        print("  in turn, %d statements: readout %s; floor %s" % (n, seconds(times[n]), seconds(floors[n])), flush=True)
     return {n: (statistics.median(times[n]), statistics.median(floors[n])) for n in times}
 
 
-def report(a, rows, scaling):
-    """Prints the serve rebuilds and which targets are met."""
+def report(rows, scaling, serve):
+    """Prints the scaling, the serve rebuilds (statements, [(what, ms,
+    pages)]) and which targets are met."""
     targets = []
 
     def target(name, value, limit, unit=""):
@@ -349,11 +363,10 @@ def report(a, rows, scaling):
             print("scaling, 50,000 / 10,000, built in turn: readout %.2f s / %.2f s = %.2f×; floor %.2f s / %.2f s = %.2f×"
                   % (r50, r10, r50 / r10, f50, f10, f50 / f10))
             target("scaling, 50,000 / 10,000 (built in turn)", r50 / r10, 5.5, "×")
-    if not a.no_serve:
-        n = 10000 if 10000 in a.sizes else a.sizes[-1]
-        site = os.path.join(WORK, "corpus-%d" % n, "readout")
+    if serve:
+        n, rebuilds = serve
         print("serve, %d statements: median of 5 rebuilds (from the debounced change to the new site ready)" % n)
-        for what, ms, pages in serve_rebuilds(site):
+        for what, ms, pages in rebuilds:
             print("  %-15s %6.0f ms, %d pages rendered" % (what, ms, pages))
             if n == 10000 and what == "statement body":
                 target("serve, 10,000: one statement's body", ms, 20, " ms")
