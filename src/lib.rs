@@ -162,8 +162,7 @@ fn prepare_once(options: &BuildOptions) -> Result<Prepared, BuildError> {
 #[derive(Default)]
 pub struct Rebuilder {
     loaded: Option<load::Loaded>,
-    /// By path (as bytes: hashing a `Path` walks its components).
-    parsed: rustc_hash::FxHashMap<std::ffi::OsString, (Arc<str>, parse::BodyHtml, Parsed)>,
+    parsed: ParseCache,
     /// The site's templates as read (name, text), and what they compiled to.
     templates: Option<(TemplateTexts, Arc<Templates>)>,
     quotations: model::QuotationMemo,
@@ -189,6 +188,10 @@ impl PartialEq for Inputs {
             && Arc::ptr_eq(&self.templates, &other.templates)
     }
 }
+
+/// Each note's last parse by path (as bytes: hashing a `Path` walks its
+/// components): the text parsed, whether its HTML was made, and the result.
+type ParseCache = rustc_hash::FxHashMap<std::ffi::OsString, (Arc<str>, parse::BodyHtml, Parsed)>;
 
 /// A site's templates by name, as read.
 type TemplateTexts = Vec<(String, String)>;
@@ -257,78 +260,16 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
         }
         _ => load::Loaded::new(root),
     };
-    let load_errors = loaded.errors();
+    let mut diags = Diagnostics::default();
+    diags.extend(loaded.errors());
     let files = &keep.loaded.insert(loaded).files;
     clock.lap("load");
-    let mut diags = Diagnostics::default();
-    diags.extend(load_errors);
 
-    let mut config = match &files.config {
-        Some((path, text)) => match SiteConfig::parse(path, text) {
-            Ok(c) => c,
-            Err(errors) => {
-                diags.extend(errors);
-                SiteConfig::default()
-            }
-        },
-        None => {
-            diags.push(
-                Diagnostic::file_error(Path::new("site.toml"), format!("no site.toml in {}", root.display()))
-                    .with_help(
-                        "run readout in the site's folder, pass --root, or create site.toml with `title = \"…\"`",
-                    ),
-            );
-            SiteConfig::default()
-        }
-    };
-    if let Some(base) = &options.base_url {
-        config.base_url = config::normalize_base_url(base);
-    }
-
-    // A body's HTML is made while it is parsed unless its page marks words
-    // in it: a statement's, when the site has themes.
-    let html_for = |kind: Kind| match kind {
-        Kind::Statement if !config.themes.is_empty() => parse::BodyHtml::Skip,
-        _ => parse::BodyHtml::Make,
-    };
-    // Each note's parse, and whether it was made (or its text read) anew.
-    let parsed: Vec<(Parsed, bool)> = files
-        .notes
-        .par_iter()
-        .map(|f| {
-            let html = html_for(f.kind);
-            match keep.parsed.get(f.path.as_os_str()) {
-                Some((text, made, parsed)) if *made == html && Arc::ptr_eq(text, &f.text) => (parsed.clone(), false),
-                Some((text, made, parsed)) if *made == html && **text == *f.text => (parsed.clone(), true),
-                _ => (parse::parse_note_with(f.kind, &f.slug, &f.path, Arc::clone(&f.text), html).map(Arc::new), true),
-            }
-        })
-        .collect();
-    // Entries of deleted files stay until there are many: a parse depends
-    // only on the path and the text, so an old entry is never wrong.
-    let cleared = keep.parsed.len() > 2 * files.notes.len();
-    if cleared {
-        keep.parsed.clear();
-    }
-    for (f, (p, fresh)) in files.notes.iter().zip(&parsed) {
-        if *fresh || cleared {
-            keep.parsed.insert(f.path.as_os_str().to_owned(), (Arc::clone(&f.text), html_for(f.kind), p.clone()));
-        }
-    }
-    let mut notes = Vec::with_capacity(parsed.len());
-    let mut unreadable = std::collections::HashSet::new();
-    for ((r, _), file) in parsed.into_iter().zip(&files.notes) {
-        match r {
-            Ok(n) => notes.push(n),
-            Err(errors) => {
-                unreadable.insert(file.slug.clone());
-                diags.extend(errors);
-            }
-        }
-    }
+    let config = site_config(files, options, &mut diags);
+    let (notes, unreadable) = parse_notes(files, &config, &mut keep.parsed, &mut diags);
     let home = match &files.home {
         Some((path, text)) => match parse::parse_home(path, Arc::clone(text)) {
-            Ok(h) => Some(h),
+            Ok(home) => Some(home),
             Err(errors) => {
                 diags.extend(errors);
                 None
@@ -336,8 +277,8 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
         },
         None => None,
     };
-
     clock.lap("parse");
+
     // After edits to bodies only, the last site is patched; otherwise (and
     // whenever that finds a problem to report) every note is linked.
     let relinked = match keep.pages.site() {
@@ -351,18 +292,121 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
         None => model::link_with(config, home, notes, options.drafts, &unreadable, &mut keep.quotations),
     };
     diags.extend(model_diags.0);
-
     clock.lap("model");
+
+    let templates = compile_templates(files, &mut keep.templates, &mut diags);
+    let mut counts = BTreeMap::new();
+    for n in &site.notes {
+        *counts.entry(n.kind()).or_insert(0) += 1;
+    }
+    if diags.has_errors() {
+        diags.sort();
+        return Err(BuildError::Content(diags));
+    }
+    let templates = templates.expect("templates compiled when there are no errors");
+    let assets = site_assets(files, &site, &mut diags);
+    diags.sort();
+    if diags.has_errors() {
+        return Err(BuildError::Content(diags));
+    }
+    let render_options = RenderOptions { live_reload: options.live_reload.clone() };
+    Ok(Prepared { site, templates, assets, counts, warnings: diags, clock, render_options })
+}
+
+/// `site.toml` read (its defaults, after an error or when there is none),
+/// with the options' base URL put over its own.
+fn site_config(files: &load::SiteFiles, options: &BuildOptions, diags: &mut Diagnostics) -> SiteConfig {
+    let mut config = match &files.config {
+        Some((path, text)) => SiteConfig::parse(path, text).unwrap_or_else(|errors| {
+            diags.extend(errors);
+            SiteConfig::default()
+        }),
+        None => {
+            diags.push(
+                Diagnostic::file_error(Path::new("site.toml"), format!("no site.toml in {}", options.root.display()))
+                    .with_help(
+                        "run readout in the site's folder, pass --root, or create site.toml with `title = \"…\"`",
+                    ),
+            );
+            SiteConfig::default()
+        }
+    };
+    if let Some(base) = &options.base_url {
+        config.base_url = config::normalize_base_url(base);
+    }
+    config
+}
+
+/// Every note parsed, in the files' order, and the slugs of those that
+/// could not be. A note whose text is the one parsed last time is taken
+/// from `cache` (a parse depends only on the path and the text).
+fn parse_notes(
+    files: &load::SiteFiles,
+    config: &SiteConfig,
+    cache: &mut ParseCache,
+    diags: &mut Diagnostics,
+) -> (Vec<Arc<note::Note>>, std::collections::HashSet<String>) {
+    // A body's HTML is made while it is parsed unless its page marks words
+    // in it: a statement's, when the site has themes.
+    let html_for = |kind: Kind| match kind {
+        Kind::Statement if !config.themes.is_empty() => parse::BodyHtml::Skip,
+        _ => parse::BodyHtml::Make,
+    };
+    // Each note's parse, and whether it was made (or its text read) anew.
+    let parsed: Vec<(Parsed, bool)> = files
+        .notes
+        .par_iter()
+        .map(|f| {
+            let html = html_for(f.kind);
+            match cache.get(f.path.as_os_str()) {
+                Some((text, made, parsed)) if *made == html && Arc::ptr_eq(text, &f.text) => (parsed.clone(), false),
+                Some((text, made, parsed)) if *made == html && **text == *f.text => (parsed.clone(), true),
+                _ => (parse::parse_note_with(f.kind, &f.slug, &f.path, Arc::clone(&f.text), html).map(Arc::new), true),
+            }
+        })
+        .collect();
+    // Entries of deleted files stay until there are many: a parse depends
+    // only on the path and the text, so an old entry is never wrong.
+    let cleared = cache.len() > 2 * files.notes.len();
+    if cleared {
+        cache.clear();
+    }
+    for (f, (p, fresh)) in files.notes.iter().zip(&parsed) {
+        if *fresh || cleared {
+            cache.insert(f.path.as_os_str().to_owned(), (Arc::clone(&f.text), html_for(f.kind), p.clone()));
+        }
+    }
+    let mut notes = Vec::with_capacity(parsed.len());
+    let mut unreadable = std::collections::HashSet::new();
+    for ((r, _), file) in parsed.into_iter().zip(&files.notes) {
+        match r {
+            Ok(n) => notes.push(n),
+            Err(errors) => {
+                unreadable.insert(file.slug.clone());
+                diags.extend(errors);
+            }
+        }
+    }
+    (notes, unreadable)
+}
+
+/// The site's templates compiled, or the ones compiled last time while
+/// their texts are the same; `None` after errors.
+fn compile_templates(
+    files: &load::SiteFiles,
+    last: &mut Option<(TemplateTexts, Arc<Templates>)>,
+    diags: &mut Diagnostics,
+) -> Option<Arc<Templates>> {
     let unchanged = |texts: &TemplateTexts| {
         texts.iter().map(|(n, t)| (n, t)).eq(files.templates.iter().map(|f| (&f.name, &f.text)))
     };
-    let templates = match &keep.templates {
+    match last {
         Some((texts, compiled)) if unchanged(texts) => Some(Arc::clone(compiled)),
         _ => match Templates::compile(&files.templates) {
             Ok(t) => {
                 let t = Arc::new(t);
                 let texts = files.templates.iter().map(|f| (f.name.clone(), f.text.clone())).collect();
-                keep.templates = Some((texts, Arc::clone(&t)));
+                *last = Some((texts, Arc::clone(&t)));
                 Some(t)
             }
             Err(errors) => {
@@ -370,27 +414,19 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
                 None
             }
         },
-    };
-
-    let mut counts = BTreeMap::new();
-    for n in &site.notes {
-        *counts.entry(n.kind()).or_insert(0) += 1;
     }
+}
 
-    if diags.has_errors() {
-        diags.sort();
-        return Err(BuildError::Content(diags));
-    }
-    let templates = templates.expect("templates compiled when there are no errors");
-    let render_options = RenderOptions { live_reload: options.live_reload.clone() };
-
+/// The files copied as they are, by output path: the built-in ones, then
+/// `static/` over them. A static file in a page's place is an error.
+fn site_assets(files: &load::SiteFiles, site: &model::Site, diags: &mut Diagnostics) -> Vec<(String, Asset)> {
     let mut assets: BTreeMap<String, Asset> =
         render::templates::BUILTIN_STATIC.iter().map(|(path, text)| (path.to_string(), Asset::Builtin(text))).collect();
     for s in &files.statics {
         assets.insert(s.output.clone(), Asset::Copy(s.source.clone()));
     }
     for s in &files.statics {
-        if render::is_page_path(&site, &s.output) {
+        if render::is_page_path(site, &s.output) {
             diags.push(
                 Diagnostic::file_error(
                     &Path::new("static").join(&s.output),
@@ -400,19 +436,7 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
             );
         }
     }
-    diags.sort();
-    if diags.has_errors() {
-        return Err(BuildError::Content(diags));
-    }
-    Ok(Prepared {
-        site,
-        templates,
-        assets: assets.into_iter().collect(),
-        counts,
-        warnings: diags,
-        clock,
-        render_options,
-    })
+    assets.into_iter().collect()
 }
 
 /// "load 3 ms, parse 1 ms, …": each stage's time.
