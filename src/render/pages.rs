@@ -209,11 +209,9 @@ pub(super) const LIST_URLS: [&str; 8] =
 
 /// The list pages that `wanted` selects by URL (`""` is home).
 pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Vec<Job> {
-    let mut jobs = Vec::new();
-    let all = |kind: Kind| site.of_kind(kind).collect::<Vec<_>>();
     // (Sorted only when a page that shows them is wanted.)
     let statements_by_date = if ["", "who-said-what/", "statements/"].into_iter().any(wanted) {
-        let mut ids = all(Kind::Statement);
+        let mut ids: Vec<NoteId> = site.of_kind(Kind::Statement).collect();
         // Each note's key found once, not twice per comparison.
         ids.sort_by_cached_key(|&id| site.notes[id].date_key());
         ids
@@ -221,135 +219,149 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> 
         Vec::new()
     };
     let timeline = if wanted("") || wanted("timeline/") { site.timeline() } else { Vec::new() };
-
-    // Home.
+    let mut jobs = Vec::new();
     if wanted("") {
-        let title =
-            site.home.as_ref().map(|h| h.title.as_str()).filter(|t| !t.is_empty()).unwrap_or(&site.config.title);
-        let mut c = base_context(site, shared, "", title);
-        let intro = site.home.as_ref().map_or_else(String::new, |h| to_html(h.body(), &h.path, &h.headings, "", site));
-        c.insert_value("intro", Value::safe_string(&intro));
-        c.insert_value("comparisons", cards(&shared.cards, &all(Kind::Comparison)));
-        c.insert_value("actors", cards(&shared.cards, &all(Kind::Actor)));
-        // The home page shows the latest entries; /timeline/ has them all.
-        let latest = &timeline[timeline.len().saturating_sub(HOME_TIMELINE)..];
-        c.insert_value("timeline", cards(&shared.cards, latest));
-        c.insert_value("timeline_count", timeline.len().into());
-        c.insert_value("statements", cards(&shared.cards, &statements_by_date));
-        c.insert_value("graph", Value::safe_string(&graph::speaker_graph(site, "", &shared.groups)));
-        jobs.push(Job { url: String::new(), template: "home.html", context: c });
+        jobs.push(home_job(site, shared, &timeline, &statements_by_date));
     }
-
     if wanted("who-said-what/") {
-        // Who said what: statements × themes.
-        let mut c = base_context(site, shared, "who-said-what/", "Who said what");
-        let themes: Vec<Value> = site
-            .config
-            .themes
-            .iter()
-            .map(|t| {
-                map([
-                    ("name", t.name.as_str().into()),
-                    ("id", theme_id(&t.name).into()),
-                    ("terms", Value::from(t.terms.clone())),
-                ])
-            })
-            .collect();
-        c.insert_value("themes", Value::from(themes));
-        let rows: Vec<Value> = statements_by_date
-            .par_iter()
-            .map(|&id| {
-                let words: Vec<&str> =
-                    site.notes[id].quotations.iter().filter(|q| q.block).map(|q| q.text.as_str()).collect();
-                let hits = find_themes(&site.config.themes, &words.join("\n"));
-                let cells: Vec<Value> = site
-                    .config
-                    .themes
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| match hits.iter().find(|h| h.theme == i) {
-                        Some(h) => map([
-                            ("term", h.term.as_str().into()),
-                            ("href", format!("{}#{}", site.notes[id].url(), theme_id(&t.name)).into()),
-                        ]),
-                        None => Value::none(),
-                    })
-                    .collect();
-                map([("note", shared.cards[id].clone()), ("cells", Value::from(cells))])
-            })
-            .collect();
-        c.insert_value("rows", Value::from(rows));
-        jobs.push(Job { url: "who-said-what/".into(), template: "who-said-what.html", context: c });
+        jobs.push(who_said_what_job(site, shared, &statements_by_date));
     }
-
     if wanted("actors/") {
-        // Actors, grouped by kind.
-        let mut c = base_context(site, shared, "actors/", "Actors");
-        let actors = all(Kind::Actor);
-        for (key, kind) in [("people", "person"), ("institutions", "institution"), ("countries", "country")] {
-            let ids: Vec<NoteId> = actors
-                .iter()
-                .copied()
-                .filter(|&id| matches!(&site.notes[id].meta, Meta::Actor(a) if a.kind.as_str() == kind))
-                .collect();
-            c.insert_value(key, cards(&shared.cards, &ids));
-        }
-        c.insert_value("actors", cards(&shared.cards, &actors));
-        jobs.push(Job { url: "actors/".into(), template: "actors.html", context: c });
+        jobs.push(actors_job(site, shared));
     }
-
     if wanted("statements/") {
         let mut c = base_context(site, shared, "statements/", "Statements");
         c.insert_value("statements", cards(&shared.cards, &statements_by_date));
         jobs.push(Job { url: "statements/".into(), template: "statements.html", context: c });
     }
-
     if wanted("timeline/") {
         let mut c = base_context(site, shared, "timeline/", "Timeline");
         c.insert_value("entries", cards(&shared.cards, &timeline));
         jobs.push(Job { url: "timeline/".into(), template: "timeline.html", context: c });
     }
-
     if wanted("404.html") {
         // The 404 page is served at any depth, so its links start from the base URL's path.
         let mut c = base_context(site, shared, "404.html", "Page not found");
         c.insert("root", &base_path(&site.config.base_url));
         jobs.push(Job { url: "404.html".into(), template: "404.html", context: c });
     }
-
     if wanted("atom.xml") {
-        // Feed: statements, newest first.
-        let feed_ids = shared.feed(site);
-        let mut c = base_context(site, shared, "atom.xml", &site.config.title);
-        let updated = feed_ids
-            .first()
-            .and_then(|&id| site.notes[id].date.as_ref())
-            .map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
-        c.insert("updated", &format!("{updated}T00:00:00Z"));
-        let entries: Vec<Value> = feed_ids
-            .iter()
-            .map(|&id| {
-                let n = &site.notes[id];
-                let date = n.date.as_ref().map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
-                map([
-                    ("note", shared.cards[id].clone()),
-                    ("updated", format!("{date}T00:00:00Z").into()),
-                    ("body", shared.body(site, id)),
-                ])
-            })
-            .collect();
-        c.insert_value("entries", Value::from(entries));
-        jobs.push(Job { url: "atom.xml".into(), template: "atom.xml", context: c });
+        jobs.push(feed_job(site, shared));
     }
-
     if wanted("sitemap.xml") {
-        // Sitemap: every page.
-        let mut urls: Vec<String> =
-            vec![String::new(), "actors/".into(), "statements/".into(), "timeline/".into(), "who-said-what/".into()];
-        urls.extend(site.notes.iter().map(|n| n.url()));
-        let mut c = base_context(site, shared, "sitemap.xml", "Sitemap");
-        c.insert("urls", &urls.iter().map(|u| format!("{}{}", site.config.base_url, u)).collect::<Vec<_>>());
-        jobs.push(Job { url: "sitemap.xml".into(), template: "sitemap.xml", context: c });
+        jobs.push(sitemap_job(site, shared));
     }
     jobs
+}
+
+/// The home page: the introduction, the comparisons and actors, the
+/// latest entries of the timeline and the "who spoke to whom" graph.
+fn home_job(site: &Site, shared: &Shared, timeline: &[NoteId], statements_by_date: &[NoteId]) -> Job {
+    let all = |kind: Kind| site.of_kind(kind).collect::<Vec<_>>();
+    let title = site.home.as_ref().map(|h| h.title.as_str()).filter(|t| !t.is_empty()).unwrap_or(&site.config.title);
+    let mut c = base_context(site, shared, "", title);
+    let intro = site.home.as_ref().map_or_else(String::new, |h| to_html(h.body(), &h.path, &h.headings, "", site));
+    c.insert_value("intro", Value::safe_string(&intro));
+    c.insert_value("comparisons", cards(&shared.cards, &all(Kind::Comparison)));
+    c.insert_value("actors", cards(&shared.cards, &all(Kind::Actor)));
+    // The home page shows the latest entries; /timeline/ has them all.
+    let latest = &timeline[timeline.len().saturating_sub(HOME_TIMELINE)..];
+    c.insert_value("timeline", cards(&shared.cards, latest));
+    c.insert_value("timeline_count", timeline.len().into());
+    c.insert_value("statements", cards(&shared.cards, statements_by_date));
+    c.insert_value("graph", Value::safe_string(&graph::speaker_graph(site, "", &shared.groups)));
+    Job { url: String::new(), template: "home.html", context: c }
+}
+
+/// Who said what: a row per statement (by date), a cell per theme.
+fn who_said_what_job(site: &Site, shared: &Shared, statements_by_date: &[NoteId]) -> Job {
+    let mut c = base_context(site, shared, "who-said-what/", "Who said what");
+    let themes: Vec<Value> = site
+        .config
+        .themes
+        .iter()
+        .map(|t| {
+            map([
+                ("name", t.name.as_str().into()),
+                ("id", theme_id(&t.name).into()),
+                ("terms", Value::from(t.terms.clone())),
+            ])
+        })
+        .collect();
+    c.insert_value("themes", Value::from(themes));
+    let rows: Vec<Value> = statements_by_date
+        .par_iter()
+        .map(|&id| {
+            let words: Vec<&str> =
+                site.notes[id].quotations.iter().filter(|q| q.block).map(|q| q.text.as_str()).collect();
+            let hits = find_themes(&site.config.themes, &words.join("\n"));
+            let cells: Vec<Value> = site
+                .config
+                .themes
+                .iter()
+                .enumerate()
+                .map(|(i, t)| match hits.iter().find(|h| h.theme == i) {
+                    Some(h) => map([
+                        ("term", h.term.as_str().into()),
+                        ("href", format!("{}#{}", site.notes[id].url(), theme_id(&t.name)).into()),
+                    ]),
+                    None => Value::none(),
+                })
+                .collect();
+            map([("note", shared.cards[id].clone()), ("cells", Value::from(cells))])
+        })
+        .collect();
+    c.insert_value("rows", Value::from(rows));
+    Job { url: "who-said-what/".into(), template: "who-said-what.html", context: c }
+}
+
+/// The actors, all of them and grouped by kind.
+fn actors_job(site: &Site, shared: &Shared) -> Job {
+    let mut c = base_context(site, shared, "actors/", "Actors");
+    let actors: Vec<NoteId> = site.of_kind(Kind::Actor).collect();
+    for (key, kind) in [("people", "person"), ("institutions", "institution"), ("countries", "country")] {
+        let ids: Vec<NoteId> = actors
+            .iter()
+            .copied()
+            .filter(|&id| matches!(&site.notes[id].meta, Meta::Actor(a) if a.kind.as_str() == kind))
+            .collect();
+        c.insert_value(key, cards(&shared.cards, &ids));
+    }
+    c.insert_value("actors", cards(&shared.cards, &actors));
+    Job { url: "actors/".into(), template: "actors.html", context: c }
+}
+
+/// The Atom feed: the newest statements, each with its body.
+fn feed_job(site: &Site, shared: &Shared) -> Job {
+    let feed_ids = shared.feed(site);
+    let mut c = base_context(site, shared, "atom.xml", &site.config.title);
+    let updated = feed_ids
+        .first()
+        .and_then(|&id| site.notes[id].date.as_ref())
+        .map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
+    c.insert("updated", &format!("{updated}T00:00:00Z"));
+    let entries: Vec<Value> = feed_ids
+        .iter()
+        .map(|&id| {
+            let n = &site.notes[id];
+            let date = n.date.as_ref().map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
+            map([
+                ("note", shared.cards[id].clone()),
+                ("updated", format!("{date}T00:00:00Z").into()),
+                ("body", shared.body(site, id)),
+            ])
+        })
+        .collect();
+    c.insert_value("entries", Value::from(entries));
+    Job { url: "atom.xml".into(), template: "atom.xml", context: c }
+}
+
+/// The sitemap: every page's address.
+fn sitemap_job(site: &Site, shared: &Shared) -> Job {
+    let mut urls: Vec<String> =
+        vec![String::new(), "actors/".into(), "statements/".into(), "timeline/".into(), "who-said-what/".into()];
+    urls.extend(site.notes.iter().map(|n| n.url()));
+    let mut c = base_context(site, shared, "sitemap.xml", "Sitemap");
+    c.insert("urls", &urls.iter().map(|u| format!("{}{}", site.config.base_url, u)).collect::<Vec<_>>());
+    Job { url: "sitemap.xml".into(), template: "sitemap.xml", context: c }
 }
