@@ -22,8 +22,7 @@ pub struct QuotationMemo {
     /// Per note, by id: the note checked, and for a note that quotes, the
     /// source position it was checked against and its misses.
     by_id: Vec<(Arc<Note>, Checked)>,
-    /// The nearest passage found for a quotation (normalised) in a source (by position) or in any.
-    nearest: rustc_hash::FxHashMap<(String, Option<usize>), (Option<String>, bool)>,
+    nearest: NearestMemo,
 }
 
 /// A note's quotations not found: each one's index and normalised text.
@@ -111,65 +110,99 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
         .as_ref()
         .zip(home_misses.as_ref())
         .map(|(h, found)| (h.path.as_path(), &*h.text, &h.quotations, None, found));
-    let mut misses: Vec<(&std::path::Path, &str, &Quotation, Option<usize>, &str)> = Vec::new();
+    let mut shown: Vec<Miss<'_>> = Vec::new();
     let mut count = 0;
     for (path, text, quotations, source, found) in notes.chain(home) {
         for (i, wanted) in found.iter() {
             count += 1;
-            if mode != QuotationCheck::Warn || misses.len() < SHOWN_WARNINGS {
-                misses.push((path, text, &quotations[*i], source, wanted));
+            if mode != QuotationCheck::Warn || shown.len() < SHOWN_WARNINGS {
+                shown.push(Miss { path, text, quotation: &quotations[*i], source, wanted });
             }
         }
     }
-    let shown = misses.len();
-    let body = |pos: usize| site.notes[source_ids[pos]].body();
-    // The nearest passage to each quotation shown, found in parallel.
-    let nearest: Vec<(Option<String>, bool)> = misses
-        .par_iter()
-        .map(|&(_, _, _, source, wanted)| {
-            if let Some(known) = memo.nearest.get(&(wanted.to_string(), source)) {
-                return known.clone();
-            }
-            let candidates: Vec<(&Normalized, &str)> = match source {
-                Some(pos) => vec![(&normalized[pos], body(pos))],
-                None => (0..source_ids.len()).map(|pos| (&normalized[pos], body(pos))).collect(),
-            };
-            nearest_passage(wanted, candidates)
-        })
-        .collect();
-    for (&(_, _, _, source, wanted), found) in misses.iter().zip(&nearest) {
-        memo.nearest.entry((wanted.to_string(), source)).or_insert_with(|| found.clone());
-    }
-    for (&(path, text, q, source, _), (near, in_source)) in misses.iter().zip(nearest) {
-        let source_name = source.map_or_else(
-            || "any source note".to_string(),
-            |pos| format!("its source `{}`", site.notes[source_ids[pos]].slug),
-        );
-        let mut d = Diagnostic::error(
-            path,
-            Some(text),
-            q.pos,
-            format!("quotation not found word for word in {source_name}: “{}”", q.text),
-        );
-        d = match near {
-            Some(near) if in_source => d.with_help(format!("the nearest passage in the source is: “{near}”")),
-            _ => d.with_help("quote the source exactly, or drop the quotation marks and mark it as a paraphrase"),
-        };
-        if mode == QuotationCheck::Warn {
-            d = d.warning();
-        }
-        diags.push(d);
-    }
-    if count > shown {
+    let sources = Sources { site, ids: &source_ids, normalized };
+    diags.extend(report(&sources, &mut memo.nearest, &shown, mode));
+    if count > shown.len() {
         diags.push(
             Diagnostic::file_error(
                 std::path::Path::new("site.toml"),
-                format!("{} more quotations are not found in their sources", count - shown),
+                format!("{} more quotations are not found in their sources", count - shown.len()),
             )
             .with_help("set `quotations = \"error\"` in site.toml to list them all and fail the build")
             .warning(),
         );
     }
+}
+
+/// A quotation not found, to be shown: where it is written, and the
+/// position of the source it must stand in (`None`: any).
+struct Miss<'a> {
+    path: &'a std::path::Path,
+    text: &'a str,
+    quotation: &'a Quotation,
+    source: Option<usize>,
+    /// The quotation, normalised.
+    wanted: &'a str,
+}
+
+/// The site's sources: their ids, and their normalised bodies by position.
+struct Sources<'a> {
+    site: &'a Site,
+    ids: &'a [NoteId],
+    normalized: &'a [Normalized],
+}
+
+/// The nearest passage found for a quotation (normalised) in a source (by
+/// position) or in any, and whether it is near enough to show.
+type NearestMemo = rustc_hash::FxHashMap<(String, Option<usize>), (Option<String>, bool)>;
+
+/// One diagnostic per miss, each with the nearest passage of its source as
+/// help (found in parallel, and kept in `nearest` for the next check).
+fn report(
+    sources: &Sources<'_>,
+    nearest: &mut NearestMemo,
+    misses: &[Miss<'_>],
+    mode: crate::config::QuotationCheck,
+) -> Vec<Diagnostic> {
+    let Sources { site, ids, normalized } = *sources;
+    let body = |pos: usize| site.notes[ids[pos]].body();
+    let found: Vec<(Option<String>, bool)> = misses
+        .par_iter()
+        .map(|miss| {
+            if let Some(known) = nearest.get(&(miss.wanted.to_string(), miss.source)) {
+                return known.clone();
+            }
+            let candidates: Vec<(&Normalized, &str)> = match miss.source {
+                Some(pos) => vec![(&normalized[pos], body(pos))],
+                None => (0..ids.len()).map(|pos| (&normalized[pos], body(pos))).collect(),
+            };
+            nearest_passage(miss.wanted, candidates)
+        })
+        .collect();
+    for (miss, near) in misses.iter().zip(&found) {
+        nearest.entry((miss.wanted.to_string(), miss.source)).or_insert_with(|| near.clone());
+    }
+    let mut diags = Vec::with_capacity(misses.len());
+    for (miss, (near, in_source)) in misses.iter().zip(found) {
+        let source_name = miss
+            .source
+            .map_or_else(|| "any source note".to_string(), |pos| format!("its source `{}`", site.notes[ids[pos]].slug));
+        let mut d = Diagnostic::error(
+            miss.path,
+            Some(miss.text),
+            miss.quotation.pos,
+            format!("quotation not found word for word in {source_name}: “{}”", miss.quotation.text),
+        );
+        d = match near {
+            Some(near) if in_source => d.with_help(format!("the nearest passage in the source is: “{near}”")),
+            _ => d.with_help("quote the source exactly, or drop the quotation marks and mark it as a paraphrase"),
+        };
+        if mode == crate::config::QuotationCheck::Warn {
+            d = d.warning();
+        }
+        diags.push(d);
+    }
+    diags
 }
 
 /// Which sources hold which runs of three words, so that a quotation is
