@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use super::{NoteId, Site};
 use crate::analysis::normalize::{Needle, Normalized, normalize, normalize_space};
+use crate::config::QuotationCheck;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::note::{Kind, Meta, Note, Quotation};
 
@@ -38,7 +39,6 @@ const SHOWN_WARNINGS: usize = 5;
 /// Checks that every quotation stands word for word in the note's source
 /// (a statement's `source`; for other notes, any source of the site).
 pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mut Diagnostics) {
-    use crate::config::QuotationCheck;
     let mode = site.config.quotations;
     if mode == QuotationCheck::Off {
         return;
@@ -120,8 +120,7 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
             }
         }
     }
-    let sources = Sources { site, ids: &source_ids, normalized };
-    diags.extend(report(&sources, &mut memo.nearest, &shown, mode));
+    diags.extend(report(site, &source_ids, normalized, &mut memo.nearest, &shown, mode));
     if count > shown.len() {
         diags.push(
             Diagnostic::file_error(
@@ -145,26 +144,21 @@ struct Miss<'a> {
     wanted: &'a str,
 }
 
-/// The site's sources: their ids, and their normalised bodies by position.
-struct Sources<'a> {
-    site: &'a Site,
-    ids: &'a [NoteId],
-    normalized: &'a [Normalized],
-}
-
 /// The nearest passage found for a quotation (normalised) in a source (by
 /// position) or in any, and whether it is near enough to show.
 type NearestMemo = rustc_hash::FxHashMap<(String, Option<usize>), (Option<String>, bool)>;
 
 /// One diagnostic per miss, each with the nearest passage of its source as
 /// help (found in parallel, and kept in `nearest` for the next check).
+/// `ids` are the sources' notes and `normalized` their bodies, by position.
 fn report(
-    sources: &Sources<'_>,
+    site: &Site,
+    ids: &[NoteId],
+    normalized: &[Normalized],
     nearest: &mut NearestMemo,
     misses: &[Miss<'_>],
-    mode: crate::config::QuotationCheck,
+    mode: QuotationCheck,
 ) -> Vec<Diagnostic> {
-    let Sources { site, ids, normalized } = *sources;
     let body = |pos: usize| site.notes[ids[pos]].body();
     let found: Vec<(Option<String>, bool)> = misses
         .par_iter()
@@ -197,7 +191,7 @@ fn report(
             Some(near) if in_source => d.with_help(format!("the nearest passage in the source is: “{near}”")),
             _ => d.with_help("quote the source exactly, or drop the quotation marks and mark it as a paraphrase"),
         };
-        if mode == crate::config::QuotationCheck::Warn {
+        if mode == QuotationCheck::Warn {
             d = d.warning();
         }
         diags.push(d);
