@@ -125,7 +125,6 @@ struct Prepared {
     site: model::Site,
     templates: Arc<Templates>,
     assets: Vec<(String, Asset)>,
-    counts: BTreeMap<Kind, usize>,
     warnings: Diagnostics,
     clock: StageClock,
     render_options: RenderOptions,
@@ -133,11 +132,21 @@ struct Prepared {
 
 impl Prepared {
     fn into_generated(self, pages: Vec<Page>) -> Generated {
-        let Prepared { site, templates, assets, counts, warnings, clock, .. } = self;
+        let Prepared { site, templates, assets, warnings, clock, .. } = self;
+        let counts = counts(&site);
         let generated = Generated { config: site.config.clone(), pages, assets, counts, warnings, stages: clock.laps };
         drop_later((site, templates));
         generated
     }
+}
+
+/// How many notes of each kind the site has.
+fn counts(site: &model::Site) -> BTreeMap<Kind, usize> {
+    let mut counts = BTreeMap::new();
+    for n in &site.notes {
+        *counts.entry(n.kind()).or_insert(0) += 1;
+    }
+    counts
 }
 
 /// Frees `value` on another thread: a linked site is many small
@@ -226,11 +235,12 @@ impl Rebuilder {
         };
         let everything = self.inputs.as_ref() != Some(&inputs);
         let config = p.site.config.clone();
+        let counts = counts(&p.site);
         let update =
             self.pages.render(p.site, &p.templates, &p.render_options, everything).map_err(BuildError::Content)?;
         self.inputs = Some(inputs);
         p.clock.lap("render");
-        Ok(Rebuilt { config, update, assets: p.assets, counts: p.counts, warnings: p.warnings, stages: p.clock.laps })
+        Ok(Rebuilt { config, update, assets: p.assets, counts, warnings: p.warnings, stages: p.clock.laps })
     }
 }
 
@@ -295,10 +305,6 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
     clock.lap("model");
 
     let templates = compile_templates(files, &mut keep.templates, &mut diags);
-    let mut counts = BTreeMap::new();
-    for n in &site.notes {
-        *counts.entry(n.kind()).or_insert(0) += 1;
-    }
     if diags.has_errors() {
         diags.sort();
         return Err(BuildError::Content(diags));
@@ -310,7 +316,7 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
         return Err(BuildError::Content(diags));
     }
     let render_options = RenderOptions { live_reload: options.live_reload.clone() };
-    Ok(Prepared { site, templates, assets, counts, warnings: diags, clock, render_options })
+    Ok(Prepared { site, templates, assets, warnings: diags, clock, render_options })
 }
 
 /// `site.toml` read (its defaults, after an error or when there is none),
