@@ -308,7 +308,7 @@ impl Note {
 
     /// The page's path from the site root, e.g. `actors/marco-rubio/`.
     pub fn url(&self) -> String {
-        let mut url = String::with_capacity(self.slug.len() + 16);
+        let mut url = String::with_capacity(self.kind().url_segment().len() + self.slug.len() + 2);
         self.push_url("", &mut url);
         url
     }

@@ -25,6 +25,10 @@ mod references;
 /// Index of a note in [`Site::notes`].
 pub type NoteId = usize;
 
+/// The notes a body's links go to, in the order of its links (`None` when
+/// a link names no note).
+pub type LinkTargets = Arc<[Option<NoteId>]>;
+
 /// A link into a note, seen from the note it is in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backlink {
@@ -56,6 +60,12 @@ pub struct Site {
     pub notes: Vec<Arc<Note>>,
     /// Slug → note (a fast hash: slugs are looked up for every link, on every build).
     pub by_slug: Arc<rustc_hash::FxHashMap<String, NoteId>>,
+    /// Per note: its page's URL from the site root (`statements/x/`), made
+    /// one after another so that they lie together: a page's links read
+    /// this small table, not each linked note.
+    pub urls: Arc<Vec<Box<str>>>,
+    /// Per note: where the links in its body go.
+    pub link_targets: Vec<LinkTargets>,
     /// Per note: the notes that link to it.
     /// (Each list shared: a rebuild copies the site and replaces only the lists that changed.)
     pub backlinks: Vec<Arc<Vec<Backlink>>>,
@@ -172,12 +182,16 @@ pub fn link_with(
     let by_slug: rustc_hash::FxHashMap<String, NoteId> =
         notes.iter().enumerate().map(|(i, n)| (n.slug.clone(), i)).collect();
 
+    let urls: Vec<Box<str>> = notes.iter().map(|n| n.url().into_boxed_str()).collect();
+
     let n = notes.len();
     let mut site = Site {
         config,
         home,
         notes,
         by_slug: Arc::new(by_slug),
+        urls: Arc::new(urls),
+        link_targets: Vec::new(),
         backlinks: vec![Arc::default(); n],
         actors: vec![ActorRelations::default(); n],
         compared_in: vec![Vec::new(); n],
@@ -199,26 +213,36 @@ pub fn link_with(
     }
     // Notes are checked in parallel; their findings are then appended in
     // the site's order, so the result is the same as one pass in order.
-    let found: Vec<(Diagnostics, Relations)> = site
+    let found: Vec<(Diagnostics, Relations, LinkTargets)> = site
         .notes
         .par_iter()
         .enumerate()
         .map(|(id, note)| {
             let (mut diags, mut relations) = (Diagnostics::default(), Relations::default());
             checker.front_matter(id, note, &mut diags, &mut relations);
-            for (i, link) in note.links.iter().enumerate() {
-                if let Some(target) = checker.body_link(note.path.as_path(), &note.text, link, &mut diags) {
-                    relations.backlinks.push((target, Some(id), i));
-                }
-            }
-            (diags, relations)
+            let targets = note
+                .links
+                .iter()
+                .enumerate()
+                .map(|(i, link)| {
+                    let target = checker.body_link(note.path.as_path(), &note.text, link, &mut diags);
+                    if let Some(target) = target {
+                        relations.backlinks.push((target, Some(id), i));
+                    }
+                    target
+                })
+                .collect();
+            (diags, relations, targets)
         })
         .collect();
-    relations.backlinks.reserve(found.iter().map(|(_, r)| r.backlinks.len()).sum());
-    for (note_diags, note_relations) in found {
+    relations.backlinks.reserve(found.iter().map(|(_, r, _)| r.backlinks.len()).sum());
+    let mut link_targets = Vec::with_capacity(found.len());
+    for (note_diags, note_relations, targets) in found {
         diags.extend(note_diags.0);
         relations.append(note_relations);
+        link_targets.push(targets);
     }
+    site.link_targets = link_targets;
     relations.apply(&mut site);
     check_quotations(&site, memo, &mut diags);
     (site, diags)
@@ -284,12 +308,16 @@ pub fn relink(
     let checker = RefChecker { site: &site, drafts: &no_drafts, unreadable: &no_drafts };
     let mut diags = Diagnostics::default();
     let mut added: Vec<(NoteId, NoteId, Arc<str>)> = Vec::new();
+    let mut retargeted: Vec<(NoteId, LinkTargets)> = Vec::new();
     for &id in &rewire {
         let note = &site.notes[id];
+        let mut targets = Vec::with_capacity(note.links.len());
         for link in &note.links {
             let target = checker.body_link(note.path.as_path(), &note.text, link, &mut diags)?;
             added.push((target, id, fill_titles(&link.sentence, &site)));
+            targets.push(Some(target));
         }
+        retargeted.push((id, targets.into()));
     }
     for &id in &edited {
         let note = &site.notes[id];
@@ -309,6 +337,9 @@ pub fn relink(
     }
     if !diags.is_empty() {
         return None;
+    }
+    for (id, targets) in retargeted {
+        site.link_targets[id] = targets;
     }
     // Out with the edited notes' old backlinks, in with the new, each list
     // kept in the order `link` gives it (by the linking note's kind and slug).
@@ -372,6 +403,8 @@ impl Site {
             home: self.home.clone(),
             notes: Vec::new(),
             by_slug: self.by_slug.clone(),
+            urls: self.urls.clone(),
+            link_targets: self.link_targets.clone(),
             backlinks: self.backlinks.clone(),
             actors: self.actors.clone(),
             compared_in: self.compared_in.clone(),
@@ -610,6 +643,37 @@ mod tests {
         assert_eq!(backlinks.len(), 1);
         assert_eq!(backlinks[0].from, site.id("readout"));
         assert_eq!(&*backlinks[0].sentence, "Rubio called S. Jaishankar on Wednesday.");
+    }
+
+    #[test]
+    fn each_body_link_knows_the_note_it_goes_to() {
+        let (site, _) = site(basic(), false);
+        let readout = site.id("readout").unwrap();
+        assert_eq!(&*site.link_targets[readout], [site.id("jaishankar")]);
+        assert_eq!(&*site.urls[readout], "statements/readout/");
+        assert_eq!(&*site.urls[site.id("rubio").unwrap()], "actors/rubio/");
+    }
+
+    #[test]
+    fn relink_points_an_edited_link_at_its_new_target() {
+        let (last, _) = site(basic(), false);
+        let notes: Vec<Arc<Note>> = basic()
+            .into_iter()
+            .filter(|n| !n.draft)
+            .map(|n| match n.slug.as_str() {
+                "readout" => Arc::new(note(
+                    Kind::Statement,
+                    "readout",
+                    &n.text.replace("called [[jaishankar]]", "called [[us]], then [[jaishankar]]"),
+                )),
+                _ => Arc::clone(&last.notes[last.id(&n.slug).unwrap()]),
+            })
+            .collect();
+        let (site, diags) =
+            relink(&last, &config(), &None, &notes, false, &mut QuotationMemo::default()).expect("a relink applies");
+        assert!(!diags.has_errors(), "{diags}");
+        let readout = site.id("readout").unwrap();
+        assert_eq!(&*site.link_targets[readout], [site.id("us"), site.id("jaishankar")]);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd, html};
 
+use crate::model::{NoteId, Site};
 use crate::note::{Heading, Link, LinkPart, Note, PreparedHtml};
 use crate::parse::markdown::{heading_anchor, link_target, options};
 
@@ -149,9 +150,16 @@ pub fn to_html_highlighted<'a>(
 }
 
 /// The HTML of a body prepared at parse time, its links filled in as
-/// [`to_html`] writes them: the same HTML. `None` when a link names no
+/// [`to_html`] writes them: the same HTML. `targets` are the notes the
+/// links go to, as the model resolved them. `None` when a link names no
 /// note (the body is then rendered anew, links as written).
-pub fn fill(prepared: &PreparedHtml, links: &[Link], root: &str, resolver: &dyn LinkResolver) -> Option<String> {
+pub fn fill(
+    prepared: &PreparedHtml,
+    links: &[Link],
+    targets: &[Option<NoteId>],
+    root: &str,
+    site: &Site,
+) -> Option<String> {
     use pulldown_cmark_escape::{escape_href, escape_html, escape_html_body_text};
     let mut out = String::with_capacity(prepared.html.len() + prepared.holes.len() * 64);
     let mut href = String::new();
@@ -159,14 +167,18 @@ pub fn fill(prepared: &PreparedHtml, links: &[Link], root: &str, resolver: &dyn 
     for hole in &prepared.holes {
         out.push_str(&prepared.html[at..hole.at]);
         at = hole.at;
-        let link = links.get(hole.link)?;
-        let note = resolver.resolve(&link.target, link.target_kind)?;
+        let target = (*targets.get(hole.link)?)?;
         // Written as pulldown-cmark's HTML writer writes a link's opening
         // tag and a run of text (a property test in `render` holds it to that).
         match &hole.part {
             LinkPart::Start { title } => {
                 href.clear();
-                push_href(note, root, link.heading.as_deref(), &mut href);
+                href.push_str(root);
+                href.push_str(&site.urls[target]);
+                if let Some(heading) = &links.get(hole.link)?.heading {
+                    href.push('#');
+                    href.push_str(heading);
+                }
                 out.push_str("<a href=\"");
                 escape_href(&mut out, &href).ok()?;
                 if !title.is_empty() {
@@ -175,7 +187,7 @@ pub fn fill(prepared: &PreparedHtml, links: &[Link], root: &str, resolver: &dyn 
                 }
                 out.push_str("\">");
             }
-            LinkPart::Title => escape_html_body_text(&mut out, &note.title).ok()?,
+            LinkPart::Title => escape_html_body_text(&mut out, site.link_title(target)).ok()?,
         }
     }
     out.push_str(&prepared.html[at..]);

@@ -94,7 +94,7 @@ fn body_html(site: &Site, id: NoteId) -> String {
         _ => n
             .html
             .as_ref()
-            .and_then(|prepared| markdown::fill(prepared, &n.links, "../../", site))
+            .and_then(|prepared| markdown::fill(prepared, &n.links, &site.link_targets[id], "../../", site))
             .unwrap_or_else(|| to_html(n.body(), &n.path, &n.headings, "../../", site)),
     }
 }
@@ -438,9 +438,11 @@ mod tests {
         ) {
             let body: String = picks.iter().map(|&(i, sep)| format!("{}{}", PIECES[i], ["\n\n", "\n", " "][sep])).collect();
             let site = site_with_statement(&body);
-            let s = site.note("s").expect("the statement");
+            let id = site.id("s").expect("the statement");
+            let s = &site.notes[id];
             let prepared = s.html.as_ref().expect("HTML made at parse time");
-            let filled = markdown::fill(prepared, &s.links, "../../", &site).expect("every link names a note");
+            let filled = markdown::fill(prepared, &s.links, &site.link_targets[id], "../../", &site)
+                .expect("every link names a note");
             proptest::prop_assert_eq!(filled, to_html(s.body(), &s.path, &s.headings, "../../", &site));
         }
     }
