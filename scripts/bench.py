@@ -21,8 +21,9 @@ output there instead of target/bench/out: that takes a slow or busy disk
 out of the comparison. Run it on a quiet machine; it prints how it measured.
 
 Each run writes into a folder that does not exist yet, after the last
-run's output has been written out to the disk (sync). On a disk nothing
-is deleted until every run is over, and a corpus is generated again only
+run's output has been written out to the disk (sync) and dropped from the
+page cache, so that the outputs kept do not fill the memory. On a disk
+nothing is deleted until every run is over, and a corpus is generated again only
 when it is missing or the generator changed: on ext4 without a journal
 the kernel skips inodes freed in the last minute (six, while their inode
 table is not yet written out) when it makes new files, so a build just
@@ -129,13 +130,38 @@ def settle():
         time.sleep(wait)
 
 
+# The outputs on the disk still in the page cache.
+CACHED = []
+
+
 def fresh(base, name, i, on_disk):
     """The output folder of run i of name under base, which does not exist:
     on a disk a new one for each run (deleting would slow what follows),
     on a tmpfs one per name, emptied first (keeping all would fill the memory)."""
     path = os.path.join(base, "%s-%d" % (name, i) if on_disk else name)
     shutil.rmtree(path, ignore_errors=True)
+    if on_disk:
+        CACHED.append(path)
     return path
+
+
+def written_out(keep=None):
+    """Writes every output out to the disk (sync), then drops all but keep
+    (the one the floor copies next) from the page cache. They stay on the
+    disk, but no longer fill the memory: every run starts with as much
+    free memory as the first. Without this the benchmark's own outputs
+    (over 10 GB) filled the memory by its last runs, and the builds timed
+    then paid for the kernel taking pages back."""
+    os.sync()
+    for path in [p for p in CACHED if p != keep]:
+        for d, _, files in os.walk(path):
+            for f in files:
+                fd = os.open(os.path.join(d, f), os.O_RDONLY)
+                try:
+                    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                finally:
+                    os.close(fd)
+    CACHED[:] = [p for p in CACHED if p == keep]
 
 
 def corpus_for(n):
@@ -300,7 +326,7 @@ def measure(n, corpus, runs, hugo, out_base, on_disk):
     steps = [run_readout, run_hugo, run_floor] if hugo else [run_readout, run_floor]
     for i in range(runs):
         for step in steps[i % len(steps):] + steps[: i % len(steps)]:
-            os.sync()
+            written_out(keep=outs[-1] if outs else None)
             step()
     pages = count_pages(outs[-1])
     fl = statistics.median(f_times)
@@ -329,11 +355,11 @@ def in_turn(corpora, runs, out_base, on_disk):
     for i in range(runs):
         for n in (10000, 50000) if i % 2 == 0 else (50000, 10000):
             site = os.path.join(corpora[n], "readout")
+            written_out()
             out = fresh(out_base, str(n), i, on_disk)
-            os.sync()
             t, _ = build_readout(site, out)
             times[n].append(t)
-            os.sync()
+            written_out(keep=out)
             floors[n].append(floor(site, out, fresh(out_base, "floor-%d" % n, i, on_disk)))
     for n in times:
         print("  in turn, %d statements: readout %s; floor %s" % (n, seconds(times[n]), seconds(floors[n])), flush=True)
