@@ -28,26 +28,27 @@ pub fn display_date(date: jiff::civil::Date) -> String {
 
 /// What a card shows of another note it names (a statement's speaker, an
 /// actor's country, …): its slug, title, URL and colour group.
-pub fn link_map(site: &Site, n: &Note) -> Value {
+pub fn link_map(site: &Site, id: NoteId) -> Value {
+    let n = &site.notes[id];
     map([
         ("slug", n.slug.as_str().into()),
         ("title", n.title.as_str().into()),
-        ("url", n.url().into()),
+        ("url", (*site.urls[id]).into()),
         ("group", group_of(site, n).into()),
     ])
 }
 
 /// The small value that stands for note `id` wherever it is listed.
 pub fn card(site: &Site, id: NoteId) -> Value {
-    let own = link_map(site, &site.notes[id]);
-    card_linking(site, id, &own, &|slug| site.note(slug).map_or_else(Value::none, |n| link_map(site, n)))
+    let own = link_map(site, id);
+    card_linking(site, id, &own, &|slug| site.id(slug).map_or_else(Value::none, |id| link_map(site, id)))
 }
 
 /// Every note's card. Each note's link map is made once, for all the
 /// cards that name the note.
 pub fn all_cards(site: &Site) -> Vec<Value> {
     use rayon::prelude::*;
-    let links: Vec<Value> = site.notes.par_iter().map(|n| link_map(site, n)).collect();
+    let links: Vec<Value> = (0..site.notes.len()).into_par_iter().map(|id| link_map(site, id)).collect();
     let link = |slug: &str| site.id(slug).map_or_else(Value::none, |id| links[id].clone());
     (0..site.notes.len()).into_par_iter().map(|id| card_linking(site, id, &links[id], &link)).collect()
 }

@@ -94,7 +94,7 @@ pub fn speaker_graph(site: &Site, root: &str, groups: &BTreeMap<String, usize>) 
             svg,
             r#"<a class="edge group-{g}" href="{root}{url}" data-from="{f}" data-to="{t}"><title>{label}</title><path d="M{sx:.1},{sy:.1} Q{mx:.1},{my:.1} {tx:.1},{ty:.1}" marker-end="url(#arrowhead)"/></a>"#,
             g = group_of(site, from),
-            url = site.notes[first].url(),
+            url = site.urls[first],
             f = from.slug,
             t = to.slug,
             label = esc(&label),

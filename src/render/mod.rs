@@ -124,7 +124,7 @@ pub const FIXED_PAGES: [&str; 9] = [
 /// The output path of every page `render` makes, without rendering.
 pub fn page_paths(site: &Site) -> Vec<String> {
     let mut paths: Vec<String> = FIXED_PAGES.iter().map(|p| p.to_string()).collect();
-    paths.extend(site.notes.iter().map(|n| format!("{}index.html", n.url())));
+    paths.extend(site.urls.iter().map(|url| format!("{url}index.html")));
     paths.sort();
     paths
 }

@@ -38,7 +38,7 @@ fn base_context(site: &Site, shared: &Shared, url: &str, title: &str) -> Context
 
 pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
     let note = &site.notes[id];
-    let url = note.url();
+    let url = site.urls[id].to_string();
     let mut c = base_context(site, shared, &url, &note.title);
     c.insert_value("note", shared.cards[id].clone());
     c.insert_value("body", shared.body(site, id));
@@ -183,7 +183,7 @@ fn quotation_jsonld(site: &Site, id: NoteId) -> String {
         "@context": "https://schema.org",
         "@type": "Quotation",
         "name": note.title,
-        "url": format!("{}{}", site.config.base_url, note.url()),
+        "url": format!("{}{}", site.config.base_url, site.urls[id]),
         "spokenByCharacter": speaker.map(|a| serde_json::json!({
             "@type": match &a.meta { Meta::Actor(m) if m.kind == crate::note::ActorKind::Person => "Person", _ => "Organization" },
             "name": a.title,
@@ -303,7 +303,7 @@ fn who_said_what_job(site: &Site, shared: &Shared, statements_by_date: &[NoteId]
                 .map(|(i, t)| match hits.iter().find(|h| h.theme == i) {
                     Some(h) => map([
                         ("term", h.term.as_str().into()),
-                        ("href", format!("{}#{}", site.notes[id].url(), theme_id(&t.name)).into()),
+                        ("href", format!("{}#{}", site.urls[id], theme_id(&t.name)).into()),
                     ]),
                     None => Value::none(),
                 })
@@ -358,10 +358,9 @@ fn feed_job(site: &Site, shared: &Shared) -> Job {
 
 /// The sitemap: every page's address.
 fn sitemap_job(site: &Site, shared: &Shared) -> Job {
-    let mut urls: Vec<String> =
-        vec![String::new(), "actors/".into(), "statements/".into(), "timeline/".into(), "who-said-what/".into()];
-    urls.extend(site.notes.iter().map(|n| n.url()));
+    let lists = ["", "actors/", "statements/", "timeline/", "who-said-what/"];
+    let urls = lists.into_iter().chain(site.urls.iter().map(|u| &**u));
     let mut c = base_context(site, shared, "sitemap.xml", "Sitemap");
-    c.insert("urls", &urls.iter().map(|u| format!("{}{}", site.config.base_url, u)).collect::<Vec<_>>());
+    c.insert("urls", &urls.map(|u| format!("{}{}", site.config.base_url, u)).collect::<Vec<_>>());
     Job { url: "sitemap.xml".into(), template: "sitemap.xml", context: c }
 }
