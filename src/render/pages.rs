@@ -334,20 +334,19 @@ fn actors_job(site: &Site, shared: &Shared) -> Job {
 /// The Atom feed: the newest statements, each with its body.
 fn feed_job(site: &Site, shared: &Shared) -> Job {
     let feed_ids = shared.feed(site);
+    // An Atom time: the note's day at midnight UTC (the epoch without one).
+    let stamp = |id: Option<NoteId>| {
+        let date = id.and_then(|id| site.notes[id].date.as_ref());
+        format!("{}T00:00:00Z", date.map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string()))
+    };
     let mut c = base_context(site, shared, "atom.xml", &site.config.title);
-    let updated = feed_ids
-        .first()
-        .and_then(|&id| site.notes[id].date.as_ref())
-        .map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
-    c.insert("updated", &format!("{updated}T00:00:00Z"));
+    c.insert("updated", &stamp(feed_ids.first().copied()));
     let entries: Vec<Value> = feed_ids
         .iter()
         .map(|&id| {
-            let n = &site.notes[id];
-            let date = n.date.as_ref().map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string());
             map([
                 ("note", shared.cards[id].clone()),
-                ("updated", format!("{date}T00:00:00Z").into()),
+                ("updated", stamp(Some(id)).into()),
                 ("body", shared.body(site, id)),
             ])
         })
