@@ -61,8 +61,9 @@ pub struct Site {
     /// Slug → note (a fast hash: slugs are looked up for every link, on every build).
     pub by_slug: Arc<rustc_hash::FxHashMap<String, NoteId>>,
     /// Per note: its page's URL from the site root (`statements/x/`), made
-    /// one after another so that they lie together: a page's links read
-    /// this small table, not each linked note.
+    /// one after another so that they lie together. The render reads every
+    /// page address from this small table (a body's links too), not from
+    /// each note.
     pub urls: Arc<Vec<Box<str>>>,
     /// Per note: where the links in its body go.
     pub link_targets: Vec<LinkTargets>,
