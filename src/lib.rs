@@ -19,7 +19,9 @@ pub mod note;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
+#[cfg(feature = "serve")]
 pub mod serve;
+pub mod urls;
 pub mod write;
 
 use std::collections::BTreeMap;

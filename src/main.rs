@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use readout::note::Kind;
-use readout::{BuildOptions, serve};
+#[cfg(feature = "serve")]
+use readout::serve;
+use readout::BuildOptions;
 
 /// A build makes and frees many small values (parsed notes, template
 /// values, pages) on every core; mimalloc serves that faster than the
@@ -86,6 +88,7 @@ enum Command {
     /// site.toml, rebuilds on save and reloads the browser; errors show in the page.
     ///
     /// Example: readout serve --open
+    #[cfg(feature = "serve")]
     Serve(ServeArgs),
 }
 
@@ -111,6 +114,7 @@ struct BuildArgs {
     base_url: Option<String>,
 }
 
+#[cfg(feature = "serve")]
 #[derive(Args)]
 struct ServeArgs {
     #[command(flatten)]
@@ -224,6 +228,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        #[cfg(feature = "serve")]
         Command::Serve(args) => {
             let options = serve::ServeOptions {
                 build: BuildOptions { root: args.site.root, drafts: args.site.drafts, ..BuildOptions::default() },

@@ -35,14 +35,6 @@ impl Kind {
         }
     }
 
-    /// The first segment of the page URL of notes of this kind.
-    pub fn url_segment(self) -> &'static str {
-        match self {
-            Kind::Comparison => "compare",
-            other => other.folder(),
-        }
-    }
-
     pub fn from_folder(folder: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.folder() == folder)
     }
@@ -197,6 +189,84 @@ impl Meta {
     }
 }
 
+/// A relation that a note's front matter sets to another note: the one
+/// table of them. Checking references, the model's relation lists, the
+/// backlinks and what a rebuild compares all go through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Relation {
+    /// An actor's country (an actor of kind country).
+    Country,
+    /// Who made a statement.
+    Speaker,
+    /// Whom a statement was addressed to.
+    AddressedTo,
+    /// Whom a statement was about.
+    About,
+    /// The event a statement belongs to.
+    Event,
+    /// The source a statement is from.
+    Source,
+    /// The actors of an event.
+    EventActor,
+    /// A comparison's left statement.
+    Left,
+    /// A comparison's right statement.
+    Right,
+}
+
+impl Relation {
+    /// The front-matter field that sets it.
+    pub fn field(self) -> &'static str {
+        match self {
+            Relation::Country => "country",
+            Relation::Speaker => "speaker",
+            Relation::AddressedTo => "addressed_to",
+            Relation::About => "about",
+            Relation::Event => "event",
+            Relation::Source => "source",
+            Relation::EventActor => "actors",
+            Relation::Left => "left",
+            Relation::Right => "right",
+        }
+    }
+
+    /// The kind of note it must name.
+    pub fn target(self) -> Kind {
+        match self {
+            Relation::Event => Kind::Event,
+            Relation::Source => Kind::Source,
+            Relation::Left | Relation::Right => Kind::Statement,
+            Relation::Country | Relation::Speaker | Relation::AddressedTo | Relation::About | Relation::EventActor => {
+                Kind::Actor
+            }
+        }
+    }
+}
+
+impl Meta {
+    /// Every reference the front matter makes, with its relation, in the
+    /// order of the fields.
+    pub fn relations(&self) -> Vec<(Relation, &SlugRef)> {
+        fn tag<'a>(rel: Relation, refs: impl IntoIterator<Item = &'a SlugRef>) -> Vec<(Relation, &'a SlugRef)> {
+            refs.into_iter().map(|r| (rel, r)).collect()
+        }
+        match self {
+            Meta::Actor(a) => tag(Relation::Country, &a.country),
+            Meta::Statement(s) => {
+                let mut all = tag(Relation::Speaker, [&s.speaker]);
+                all.extend(tag(Relation::AddressedTo, &s.addressed_to));
+                all.extend(tag(Relation::About, &s.about));
+                all.extend(tag(Relation::Event, &s.event));
+                all.extend(tag(Relation::Source, &s.source));
+                all
+            }
+            Meta::Event(e) => tag(Relation::EventActor, &e.actors),
+            Meta::Comparison(c) => vec![(Relation::Left, &c.left), (Relation::Right, &c.right)],
+            Meta::Source(_) => Vec::new(),
+        }
+    }
+}
+
 /// How a link was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkStyle {
@@ -304,39 +374,6 @@ impl Note {
     /// then the slug.
     pub fn date_key(&self) -> (Option<Date>, &str) {
         (self.date.as_ref().map(|d| d.value), &self.slug)
-    }
-
-    /// The page's path from the site root, e.g. `actors/marco-rubio/`.
-    pub fn url(&self) -> String {
-        let mut url = String::with_capacity(self.kind().url_segment().len() + self.slug.len() + 2);
-        self.push_url("", &mut url);
-        url
-    }
-
-    /// Appends the page's path after `root`, a prefix such as `../../`, to `out`.
-    pub fn push_url(&self, root: &str, out: &mut String) {
-        for part in [root, self.kind().url_segment(), "/", &self.slug, "/"] {
-            out.push_str(part);
-        }
-    }
-
-    /// Every slug this note names: in its front matter and in its body's links.
-    pub fn references(&self) -> Vec<&str> {
-        let mut refs: Vec<&str> = Vec::new();
-        match &self.meta {
-            Meta::Actor(a) => refs.extend(a.country.iter().map(|r| r.value.as_str())),
-            Meta::Statement(s) => {
-                refs.push(&s.speaker.value);
-                refs.extend(
-                    s.addressed_to.iter().chain(&s.about).chain(&s.event).chain(&s.source).map(|r| r.value.as_str()),
-                );
-            }
-            Meta::Event(e) => refs.extend(e.actors.iter().map(|r| r.value.as_str())),
-            Meta::Comparison(c) => refs.extend([c.left.value.as_str(), c.right.value.as_str()]),
-            Meta::Source(_) => {}
-        }
-        refs.extend(self.links.iter().map(|l| l.target.as_str()));
-        refs
     }
 }
 

@@ -12,8 +12,8 @@ use readout::render::markdown::{LinkResolver, to_html};
 struct Everything(Note);
 
 impl LinkResolver for Everything {
-    fn resolve(&self, slug: &str, _: Option<Kind>) -> Option<&Note> {
-        (!slug.is_empty()).then_some(&self.0)
+    fn resolve(&self, slug: &str, _: Option<Kind>) -> Option<(&str, &str)> {
+        (!slug.is_empty()).then_some(("actors/x/", &self.0.title))
     }
 }
 

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::note::{HomeNote, Kind, Meta, Note};
+use crate::note::{HomeNote, Kind, Meta, Note, Relation};
 use crate::parse::markdown::{TITLE_END, TITLE_MARK};
 pub use quotations::QuotationMemo;
 use quotations::check_quotations;
@@ -48,6 +48,17 @@ pub struct ActorRelations {
     pub comparisons: Vec<NoteId>,
     /// Actors whose `country` is this one.
     pub members: Vec<NoteId>,
+}
+
+impl ActorRelations {
+    /// Its lists, in the order of the fields.
+    pub fn lists(&self) -> [&Vec<NoteId>; 6] {
+        [&self.said, &self.addressed, &self.about, &self.events, &self.comparisons, &self.members]
+    }
+
+    fn lists_mut(&mut self) -> [&mut Vec<NoteId>; 6] {
+        [&mut self.said, &mut self.addressed, &mut self.about, &mut self.events, &mut self.comparisons, &mut self.members]
+    }
 }
 
 /// The linked site.
@@ -110,6 +121,14 @@ impl Site {
             (date, n.kind() == Kind::Statement, slug)
         });
         ids
+    }
+
+    /// Every relation list of note `id` (those of an actor, then the
+    /// comparisons, statements and citations that name it): the one
+    /// enumeration of them.
+    pub fn relation_lists(&self, id: NoteId) -> impl Iterator<Item = &[NoteId]> {
+        let actor = self.actors[id].lists().into_iter().map(Vec::as_slice);
+        actor.chain([&*self.compared_in[id], &*self.event_statements[id], &*self.cited_by[id]])
     }
 
     /// The text to show for a link to `id` written without its own text.
@@ -183,7 +202,7 @@ pub fn link_with(
     let by_slug: rustc_hash::FxHashMap<String, NoteId> =
         notes.iter().enumerate().map(|(i, n)| (n.slug.clone(), i)).collect();
 
-    let urls: Vec<Box<str>> = notes.iter().map(|n| n.url().into_boxed_str()).collect();
+    let urls: Vec<Box<str>> = notes.iter().map(|n| crate::urls::note_url(n.kind(), &n.slug).into_boxed_str()).collect();
 
     let n = notes.len();
     let mut site = Site {
@@ -370,29 +389,17 @@ pub fn relink(
 }
 
 /// See [`relations_of`].
-type RelationKey<'a> = (Option<jiff::civil::Date>, bool, Option<crate::note::ActorKind>, Vec<(u8, &'a str)>);
+type RelationKey<'a> = (Option<jiff::civil::Date>, bool, Option<crate::note::ActorKind>, Vec<(Relation, &'a str)>);
 
 /// What of a note's front matter decides the site's relations and their
 /// order: its date, whether it is a draft, an actor's kind, and each slug
-/// it names with the field that names it.
+/// it names with the relation that names it.
 fn relations_of(note: &Note) -> RelationKey<'_> {
-    fn tagged<'a>(tag: u8, refs: impl IntoIterator<Item = &'a crate::note::SlugRef>) -> Vec<(u8, &'a str)> {
-        refs.into_iter().map(|r| (tag, r.value.as_str())).collect()
-    }
-    let (actor_kind, refs) = match &note.meta {
-        Meta::Actor(a) => (Some(a.kind), tagged(0, &a.country)),
-        Meta::Statement(s) => {
-            let mut refs = tagged(1, [&s.speaker]);
-            refs.extend(tagged(2, &s.addressed_to));
-            refs.extend(tagged(3, &s.about));
-            refs.extend(tagged(4, &s.event));
-            refs.extend(tagged(5, &s.source));
-            (None, refs)
-        }
-        Meta::Event(e) => (None, tagged(6, &e.actors)),
-        Meta::Comparison(c) => (None, tagged(7, [&c.left, &c.right])),
-        Meta::Source(_) => (None, Vec::new()),
+    let actor_kind = match &note.meta {
+        Meta::Actor(a) => Some(a.kind),
+        _ => None,
     };
+    let refs = note.meta.relations().into_iter().map(|(rel, r)| (rel, r.value.as_str())).collect();
     (note.date.as_ref().map(|d| d.value), note.draft, actor_kind, refs)
 }
 
@@ -420,115 +427,87 @@ impl Site {
 struct Relations {
     /// (target, linking note (`None`: home), the link's index in its note's links).
     backlinks: Vec<(NoteId, Option<NoteId>, usize)>,
-    said: Vec<(NoteId, NoteId)>,
-    addressed: Vec<(NoteId, NoteId)>,
-    about: Vec<(NoteId, NoteId)>,
-    events: Vec<(NoteId, NoteId)>,
-    members: Vec<(NoteId, NoteId)>,
-    compared: Vec<(NoteId, NoteId)>,
-    event_statements: Vec<(NoteId, NoteId)>,
-    cited: Vec<(NoteId, NoteId)>,
+    /// (relation, the note it names, the note whose front matter sets it).
+    set: Vec<(Relation, NoteId, NoteId)>,
 }
 
 impl Relations {
     /// Appends `other`'s relations after these.
     fn append(&mut self, mut other: Relations) {
         self.backlinks.append(&mut other.backlinks);
-        for (mine, theirs) in [
-            (&mut self.said, &mut other.said),
-            (&mut self.addressed, &mut other.addressed),
-            (&mut self.about, &mut other.about),
-            (&mut self.events, &mut other.events),
-            (&mut self.members, &mut other.members),
-            (&mut self.compared, &mut other.compared),
-            (&mut self.event_statements, &mut other.event_statements),
-            (&mut self.cited, &mut other.cited),
-        ] {
-            mine.append(theirs);
-        }
+        self.set.append(&mut other.set);
     }
 
     fn apply(self, site: &mut Site) {
-        let site_ref = &*site;
-        let backlinks: Vec<(NoteId, Option<NoteId>, Arc<str>)> = self
-            .backlinks
-            .par_iter()
-            .map(|&(target, from, i)| {
-                let links = match (from, &site_ref.home) {
-                    (Some(from), _) => &site_ref.notes[from].links,
-                    (None, Some(home)) => &home.links,
-                    (None, None) => unreachable!("a link from home without a home note"),
-                };
-                (target, from, fill_titles(&links[i].sentence, site_ref))
-            })
-            .collect();
-        let first = first_of_each(backlinks.iter().map(|(target, from, sentence)| (*target, *from, &**sentence)));
-        let mut kept: Vec<(NoteId, Backlink)> = backlinks
-            .into_iter()
-            .zip(first)
-            .filter_map(|((target, from, sentence), first)| first.then_some((target, Backlink { from, sentence })))
-            .collect();
-        // Grouped by target; the sort is stable, so each target's backlinks
-        // stay in the order they are shown. Then one list per target.
-        kept.par_sort_by_key(|(target, _)| *target);
-        let mut kept = kept.into_iter().peekable();
-        while let Some((target, first)) = kept.next() {
-            let mut list = vec![first];
-            while let Some((_, b)) = kept.next_if(|(t, _)| *t == target) {
-                list.push(b);
-            }
-            site.backlinks[target] = Arc::new(list);
-        }
-        for (actor, statement) in self.said {
-            site.actors[actor].said.push(statement);
-        }
-        for (actor, statement) in self.addressed {
-            site.actors[actor].addressed.push(statement);
-        }
-        for (actor, statement) in self.about {
-            site.actors[actor].about.push(statement);
-        }
-        for (actor, event) in self.events {
-            site.actors[actor].events.push(event);
-        }
-        for (country, member) in self.members {
-            site.actors[country].members.push(member);
-        }
-        for (statement, comparison) in self.compared {
-            site.compared_in[statement].push(comparison);
-            let speaker = match &site.notes[statement].meta {
-                Meta::Statement(s) => site.id(&s.speaker.value),
-                _ => None,
-            };
-            if let Some(speaker) = speaker {
-                site.actors[speaker].comparisons.push(comparison);
+        apply_backlinks(&self.backlinks, site);
+        for (relation, target, from) in self.set {
+            match relation {
+                Relation::Country => site.actors[target].members.push(from),
+                Relation::Speaker => site.actors[target].said.push(from),
+                Relation::AddressedTo => site.actors[target].addressed.push(from),
+                Relation::About => site.actors[target].about.push(from),
+                Relation::EventActor => site.actors[target].events.push(from),
+                Relation::Event => site.event_statements[target].push(from),
+                Relation::Source => site.cited_by[target].push(from),
+                Relation::Left | Relation::Right => {
+                    site.compared_in[target].push(from);
+                    let speaker = match &site.notes[target].meta {
+                        Meta::Statement(s) => site.id(&s.speaker.value),
+                        _ => None,
+                    };
+                    if let Some(speaker) = speaker {
+                        site.actors[speaker].comparisons.push(from);
+                    }
+                }
             }
         }
-        for (event, statement) in self.event_statements {
-            site.event_statements[event].push(statement);
-        }
-        for (source, statement) in self.cited {
-            site.cited_by[source].push(statement);
-        }
-        let notes = &site.notes;
-        let by_date = |ids: &mut Vec<NoteId>| {
-            ids.sort_by_key(|&id| notes[id].date_key());
-            ids.dedup();
-        };
-        site.actors.par_iter_mut().for_each(|rel| {
-            for list in [
-                &mut rel.said,
-                &mut rel.addressed,
-                &mut rel.about,
-                &mut rel.events,
-                &mut rel.comparisons,
-                &mut rel.members,
-            ] {
-                by_date(list);
-            }
-        });
-        site.compared_in.par_iter_mut().chain(&mut site.event_statements).chain(&mut site.cited_by).for_each(by_date);
+        sort_relation_lists(site);
     }
+}
+
+/// Each target's backlinks, with their sentences' titles filled in, in the
+/// order they are shown.
+fn apply_backlinks(found: &[(NoteId, Option<NoteId>, usize)], site: &mut Site) {
+    let site_ref = &*site;
+    let backlinks: Vec<(NoteId, Option<NoteId>, Arc<str>)> = found
+        .par_iter()
+        .map(|&(target, from, i)| {
+            let links = match (from, &site_ref.home) {
+                (Some(from), _) => &site_ref.notes[from].links,
+                (None, Some(home)) => &home.links,
+                (None, None) => unreachable!("a link from home without a home note"),
+            };
+            (target, from, fill_titles(&links[i].sentence, site_ref))
+        })
+        .collect();
+    let first = first_of_each(backlinks.iter().map(|(target, from, sentence)| (*target, *from, &**sentence)));
+    let mut kept: Vec<(NoteId, Backlink)> = backlinks
+        .into_iter()
+        .zip(first)
+        .filter_map(|((target, from, sentence), first)| first.then_some((target, Backlink { from, sentence })))
+        .collect();
+    // Grouped by target; the sort is stable, so each target's backlinks
+    // stay in the order they are shown. Then one list per target.
+    kept.par_sort_by_key(|(target, _)| *target);
+    let mut kept = kept.into_iter().peekable();
+    while let Some((target, first)) = kept.next() {
+        let mut list = vec![first];
+        while let Some((_, b)) = kept.next_if(|(t, _)| *t == target) {
+            list.push(b);
+        }
+        site.backlinks[target] = Arc::new(list);
+    }
+}
+
+/// Every relation list in date order, each note once.
+fn sort_relation_lists(site: &mut Site) {
+    let notes = &site.notes;
+    let by_date = |ids: &mut Vec<NoteId>| {
+        ids.sort_by_key(|&id| notes[id].date_key());
+        ids.dedup();
+    };
+    site.actors.par_iter_mut().for_each(|rel| rel.lists_mut().into_iter().for_each(by_date));
+    site.compared_in.par_iter_mut().chain(&mut site.event_statements).chain(&mut site.cited_by).for_each(by_date);
 }
 
 /// For each backlink (target, linking note, sentence), whether it is the

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::{NoteId, Relations, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics, closest};
-use crate::note::{ActorKind, Kind, Link, Meta, Note, SlugRef};
+use crate::note::{ActorKind, Kind, Link, Meta, Note, Relation, SlugRef};
 
 pub(super) struct RefChecker<'a> {
     pub(super) site: &'a Site,
@@ -60,67 +60,31 @@ impl RefChecker<'_> {
         closest(slug, self.site.notes.iter().filter(|n| n.kind() == kind).map(|n| n.slug.as_str()))
     }
 
+    /// Resolves every reference of the note's front matter, each to a
+    /// note of the kind its relation names; what resolves goes to `rel`.
     pub(super) fn front_matter(&self, id: NoteId, note: &Note, diags: &mut Diagnostics, rel: &mut Relations) {
-        match &note.meta {
-            Meta::Actor(a) => {
-                if let Some(country) = &a.country
-                    && let Some(c) = self.reference(note, "country", country, Kind::Actor, diags)
-                {
-                    match &self.site.notes[c].meta {
-                        Meta::Actor(ca) if ca.kind == ActorKind::Country => rel.members.push((c, id)),
-                        _ => diags.push(
-                            Diagnostic::error(
-                                &note.path,
-                                Some(&note.text),
-                                country.pos,
-                                format!("`{}` in `country` is not an actor of kind country", country.value),
-                            )
-                            .with_help("`country` must name an actor with `kind = \"country\"`"),
-                        ),
-                    }
-                }
+        for (relation, r) in note.meta.relations() {
+            let Some(target) = self.reference(note, relation.field(), r, relation.target(), diags) else {
+                continue;
+            };
+            if relation == Relation::Country && !self.is_country(target) {
+                diags.push(
+                    Diagnostic::error(
+                        &note.path,
+                        Some(&note.text),
+                        r.pos,
+                        format!("`{}` in `country` is not an actor of kind country", r.value),
+                    )
+                    .with_help("`country` must name an actor with `kind = \"country\"`"),
+                );
+                continue;
             }
-            Meta::Statement(s) => {
-                if let Some(a) = self.reference(note, "speaker", &s.speaker, Kind::Actor, diags) {
-                    rel.said.push((a, id));
-                }
-                for r in &s.addressed_to {
-                    if let Some(a) = self.reference(note, "addressed_to", r, Kind::Actor, diags) {
-                        rel.addressed.push((a, id));
-                    }
-                }
-                for r in &s.about {
-                    if let Some(a) = self.reference(note, "about", r, Kind::Actor, diags) {
-                        rel.about.push((a, id));
-                    }
-                }
-                if let Some(r) = &s.event
-                    && let Some(e) = self.reference(note, "event", r, Kind::Event, diags)
-                {
-                    rel.event_statements.push((e, id));
-                }
-                if let Some(r) = &s.source
-                    && let Some(src) = self.reference(note, "source", r, Kind::Source, diags)
-                {
-                    rel.cited.push((src, id));
-                }
-            }
-            Meta::Event(e) => {
-                for r in &e.actors {
-                    if let Some(a) = self.reference(note, "actors", r, Kind::Actor, diags) {
-                        rel.events.push((a, id));
-                    }
-                }
-            }
-            Meta::Comparison(c) => {
-                for (field, r) in [("left", &c.left), ("right", &c.right)] {
-                    if let Some(s) = self.reference(note, field, r, Kind::Statement, diags) {
-                        rel.compared.push((s, id));
-                    }
-                }
-            }
-            Meta::Source(_) => {}
+            rel.set.push((relation, target, id));
         }
+    }
+
+    fn is_country(&self, id: NoteId) -> bool {
+        matches!(&self.site.notes[id].meta, Meta::Actor(a) if a.kind == ActorKind::Country)
     }
 
     /// Resolves a link in a body; reports it when broken.

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use tera::Value;
-use tera::value::Key;
 
+use super::reads::{Input, Name, SiteReads};
 use crate::model::{NoteId, Site};
-use crate::note::{Kind, Meta, Note};
+use crate::note::Meta;
 
 /// A map value from `(key, value)` pairs.
 pub fn map<const N: usize>(entries: [(&'static str, Value); N]) -> Value {
@@ -16,72 +16,78 @@ pub fn map<const N: usize>(entries: [(&'static str, Value); N]) -> Value {
     Value::from(m)
 }
 
-/// A list value of cards.
-pub fn cards(all: &[Value], ids: &[NoteId]) -> Value {
-    Value::from(ids.iter().map(|&id| all[id].clone()).collect::<Vec<_>>())
-}
-
 /// "30 April 2025".
 pub fn display_date(date: jiff::civil::Date) -> String {
     date.strftime("%-d %B %Y").to_string()
 }
 
-/// What a card shows of another note it names (a statement's speaker, an
+/// What a card shows of a note it names (a statement's speaker, an
 /// actor's country, …): its slug, title, URL and colour group.
-pub fn link_map(site: &Site, id: NoteId) -> Value {
-    let n = &site.notes[id];
+pub fn link_map(name: Name<'_>) -> Value {
     map([
-        ("slug", n.slug.as_str().into()),
-        ("title", n.title.as_str().into()),
-        ("url", (*site.urls[id]).into()),
-        ("group", group_of(site, n).into()),
+        ("slug", name.slug.into()),
+        ("title", name.title.into()),
+        ("url", name.url.into()),
+        ("group", name.group.into()),
     ])
 }
 
-/// The small value that stands for note `id` wherever it is listed.
-pub fn card(site: &Site, id: NoteId) -> Value {
-    let own = link_map(site, id);
-    card_linking(site, id, &own, &|slug| site.id(slug).map_or_else(Value::none, |id| link_map(site, id)))
+/// The card of note `id`: the small value that stands for it wherever it
+/// is listed, and what it read.
+pub fn card(site: &Site, id: NoteId) -> (Value, Vec<Input<NoteId>>) {
+    let reads = SiteReads::new(site);
+    let card = card_linking(&reads, id, &|id| link_map(reads.name(id)));
+    (card, reads.into_inputs())
 }
 
-/// Every note's card. Each note's link map is made once, for all the
-/// cards that name the note.
-pub fn all_cards(site: &Site) -> Vec<Value> {
+/// Every note's card, and what each read. Each note's link map is made
+/// once, for all the cards that name the note.
+pub fn all_cards(site: &Site) -> Vec<(Value, Vec<Input<NoteId>>)> {
     use rayon::prelude::*;
-    let links: Vec<Value> = (0..site.notes.len()).into_par_iter().map(|id| link_map(site, id)).collect();
-    let link = |slug: &str| site.id(slug).map_or_else(Value::none, |id| links[id].clone());
-    (0..site.notes.len()).into_par_iter().map(|id| card_linking(site, id, &links[id], &link)).collect()
+    let links: Vec<Value> =
+        (0..site.notes.len()).into_par_iter().map(|id| link_map(SiteReads::new(site).name(id))).collect();
+    (0..site.notes.len())
+        .into_par_iter()
+        .map(|id| {
+            let reads = SiteReads::new(site);
+            let card = card_linking(&reads, id, &|other| {
+                reads.name(other);
+                links[other].clone()
+            });
+            (card, reads.into_inputs())
+        })
+        .collect()
 }
 
-/// [`card`], with `own` the note's own link map (its slug, title, URL and
-/// colour group are the card's too) and `link` giving the link map of a
-/// named note (or none).
+/// [`card`], with `link` giving the link map of a named note (noting
+/// that it read the note's name).
 ///
 /// A field the note does not set is left out, and a flag is there only
 /// when it is true: `{% if n.draft %}` reads an absent key as false. This
 /// keeps a statement's card at 12 keys or fewer, and Tera finds a key of
 /// such a map by a short scan, of a bigger one by hashing the name.
-fn card_linking(site: &Site, id: NoteId, own: &Value, link: &(dyn Fn(&str) -> Value + Sync)) -> Value {
-    let note = &site.notes[id];
+fn card_linking(reads: &SiteReads, id: NoteId, link: &dyn Fn(NoteId) -> Value) -> Value {
+    let note = reads.head(id);
+    let own = reads.name(id);
+    let link = |slug: &str| reads.find(slug).map_or_else(Value::none, link);
     let mut m: BTreeMap<&'static str, Value> = BTreeMap::new();
     let mut put = |key: &'static str, value: Option<Value>| {
         if let Some(value) = value {
             m.insert(key, value);
         }
     };
-    let shared = |key: &'static str| own.as_map().and_then(|fields| fields.get(&Key::Str(key))).cloned();
-    let date = note.date.as_ref().map(|d| d.value);
-    put("slug", shared("slug"));
+    let (date, _) = note.date_key();
+    put("slug", Some(own.slug.into()));
     put("kind", Some(note.kind().name().into()));
-    put("title", shared("title"));
-    put("url", shared("url"));
+    put("title", Some(own.title.into()));
+    put("url", Some(own.url.into()));
     put("date", date.map(|d| d.to_string().into()));
     put("date_display", date.map(|d| display_date(d).into()));
-    put("draft", note.draft.then(|| true.into()));
-    if matches!(note.meta, Meta::Actor(_) | Meta::Statement(_)) {
-        put("group", shared("group"));
+    put("draft", note.draft().then(|| true.into()));
+    if matches!(note.meta(), Meta::Actor(_) | Meta::Statement(_)) {
+        put("group", Some(own.group.into()));
     }
-    match &note.meta {
+    match note.meta() {
         Meta::Actor(a) => {
             put("name", Some(a.name.as_str().into()));
             put("actor_kind", Some(a.kind.as_str().into()));
@@ -105,22 +111,6 @@ fn card_linking(site: &Site, id: NoteId, own: &Value, link: &(dyn Fn(&str) -> Va
         Meta::Source(s) => put("publisher", s.publisher.as_deref().map(Value::from)),
     }
     Value::from(m)
-}
-
-/// The colour group of a note: the slug of the country an actor belongs to
-/// (a country is its own group), for consistent colour-coding.
-pub fn group_of<'a>(site: &'a Site, note: &'a Note) -> &'a str {
-    match &note.meta {
-        Meta::Actor(a) => match (&a.country, a.kind) {
-            (_, crate::note::ActorKind::Country) => &note.slug,
-            (Some(c), _) => site.note(&c.value).map_or("", |n| n.slug.as_str()),
-            (None, _) => "",
-        },
-        Meta::Statement(s) => {
-            site.note(&s.speaker.value).filter(|n| n.kind() == Kind::Actor).map_or("", |n| group_of(site, n))
-        }
-        _ => "",
-    }
 }
 
 #[cfg(test)]
@@ -157,7 +147,7 @@ mod tests {
             ),
         ]);
         let cards = all_cards(&site);
-        let card = |slug| &cards[site.id(slug).unwrap()];
+        let card = |slug| &cards[site.id(slug).unwrap()].0;
         assert_eq!(keys(card("alice")), ["actor_kind", "group", "kind", "name", "slug", "title", "url"]);
         let plain = keys(card("plain"));
         assert_eq!(

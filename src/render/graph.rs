@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::model::{NoteId, Site};
+use crate::model::NoteId;
 use crate::note::{Kind, Meta};
-use crate::render::context::group_of;
 use crate::render::markdown::escape_into;
+use crate::render::reads::SiteReads;
 
 /// One arrow: `from` spoke to `to` in `statements` (by date).
 struct Edge {
@@ -24,16 +24,16 @@ fn esc(text: &str) -> String {
 }
 
 /// The SVG, with links relative to `root`; empty when no statement is addressed to anyone.
-pub fn speaker_graph(site: &Site, root: &str, groups: &BTreeMap<String, usize>) -> String {
+pub fn speaker_graph(reads: &SiteReads, root: &str, groups: &BTreeMap<String, usize>) -> String {
     let mut edges: BTreeMap<(NoteId, NoteId), Edge> = BTreeMap::new();
-    for id in site.of_kind(Kind::Statement) {
-        let Meta::Statement(s) = &site.notes[id].meta else {
+    for id in reads.of_kind(Kind::Statement) {
+        let Meta::Statement(s) = reads.head(id).meta() else {
             continue;
         };
-        let Some(from) = site.id(&s.speaker.value) else {
+        let Some(from) = reads.find(&s.speaker.value) else {
             continue;
         };
-        for to in s.addressed_to.iter().filter_map(|r| site.id(&r.value)) {
+        for to in s.addressed_to.iter().filter_map(|r| reads.find(&r.value)) {
             if to != from {
                 edges
                     .entry((from, to))
@@ -46,15 +46,15 @@ pub fn speaker_graph(site: &Site, root: &str, groups: &BTreeMap<String, usize>) 
     if edges.is_empty() {
         return String::new();
     }
-    let date = |id: NoteId| site.notes[id].date.as_ref().map(|d| d.value);
+    let date = |id: NoteId| reads.head(id).date_key().0;
     for e in edges.values_mut() {
         e.statements.sort_by_key(|&s| (date(s), s));
     }
     // Nodes around a circle, grouped by country so that colours cluster.
     let mut nodes: Vec<NoteId> = edges.values().flat_map(|e| [e.from, e.to]).collect();
     nodes.sort_by(|&a, &b| {
-        (group_of(site, &site.notes[a]), &site.notes[a].title)
-            .cmp(&(group_of(site, &site.notes[b]), &site.notes[b].title))
+        let (a, b) = (reads.name(a), reads.name(b));
+        (a.group, a.title).cmp(&(b.group, b.title))
     });
     nodes.dedup();
     let (width, height, cx, cy) = (900.0_f64, 560.0_f64, 450.0_f64, 280.0_f64);
@@ -83,18 +83,18 @@ pub fn speaker_graph(site: &Site, root: &str, groups: &BTreeMap<String, usize>) 
         let (tx, ty) = (x2 - ux * 14.0, y2 - uy * 14.0);
         let (mx, my) = ((sx + tx) / 2.0 - uy * bend, (sy + ty) / 2.0 + ux * bend);
         let first = e.statements[0];
-        let (from, to) = (&site.notes[e.from], &site.notes[e.to]);
+        let (from, to) = (reads.name(e.from), reads.name(e.to));
         let label = format!(
             "{} to {}: {}",
             from.title,
             to.title,
-            e.statements.iter().map(|&s| site.notes[s].title.as_str()).collect::<Vec<_>>().join("; ")
+            e.statements.iter().map(|&s| reads.name(s).title).collect::<Vec<_>>().join("; ")
         );
         let _ = write!(
             svg,
             r#"<a class="edge group-{g}" href="{root}{url}" data-from="{f}" data-to="{t}"><title>{label}</title><path d="M{sx:.1},{sy:.1} Q{mx:.1},{my:.1} {tx:.1},{ty:.1}" marker-end="url(#arrowhead)"/></a>"#,
-            g = group_of(site, from),
-            url = site.urls[first],
+            g = from.group,
+            url = reads.name(first).url,
             f = from.slug,
             t = to.slug,
             label = esc(&label),
@@ -102,8 +102,8 @@ pub fn speaker_graph(site: &Site, root: &str, groups: &BTreeMap<String, usize>) 
     }
     for &id in &nodes {
         let (x, y, angle) = at[&id];
-        let note = &site.notes[id];
-        let group = group_of(site, note);
+        let note = reads.name(id);
+        let group = note.group;
         let colour = groups.get(group).map_or(String::new(), |i| format!(" colour-{i}"));
         let (lx, ly) = (x + 16.0 * angle.cos(), y + 16.0 * angle.sin() + 4.0);
         let anchor = if angle.cos() > 0.3 {
@@ -123,9 +123,9 @@ pub fn speaker_graph(site: &Site, root: &str, groups: &BTreeMap<String, usize>) 
         let _ = write!(
             svg,
             r#"<a class="node group-{group}{colour}" href="{root}{url}" data-slug="{slug}"><circle cx="{x:.1}" cy="{y:.1}" r="9"/><text x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">{name}</text></a>"#,
-            url = note.url(),
+            url = note.url,
             slug = note.slug,
-            name = esc(&note.title),
+            name = esc(note.title),
         );
     }
     svg.push_str("</svg>");

@@ -8,7 +8,8 @@ use crate::analysis::normalize::{Needle, Normalized, normalize};
 use crate::analysis::themes::find_themes;
 use crate::analysis::wording::Mark;
 use crate::config::Theme;
-use crate::model::{NoteId, Site};
+use crate::model::NoteId;
+use crate::render::reads::SiteReads;
 use crate::render::markdown::{Highlight, Highlighter, escape_into};
 use crate::render::theme_id;
 
@@ -54,17 +55,21 @@ impl Highlighter for ThemeHighlighter<'_> {
 pub struct PassageHighlighter {
     /// (the normalised passage, statement URL, statement title)
     passages: Vec<(Needle, String, String)>,
+    /// The way from the source's page to the site's root.
+    root: String,
 }
 
 impl PassageHighlighter {
-    pub fn for_source(site: &Site, source: NoteId) -> Self {
-        let mut passages: Vec<(String, String, String)> = site.cited_by[source]
+    pub fn for_source(reads: &SiteReads, source: NoteId) -> Self {
+        let mut passages: Vec<(String, String, String)> = reads
+            .related(source)
+            .cited_by
             .iter()
             .flat_map(|&id: &NoteId| {
-                let n = &site.notes[id];
-                n.quotations.iter().map(move |q| {
+                let name = reads.name(id);
+                reads.words(id).iter().map(move |q| {
                     let text = normalize(q.text.trim_end_matches(['.', ',']));
-                    (text.trim_matches('"').to_string(), n.url(), n.title.clone())
+                    (text.trim_matches('"').to_string(), name.url.to_string(), name.title.to_string())
                 })
             })
             .filter(|(p, _, _)| !p.is_empty())
@@ -73,7 +78,7 @@ impl PassageHighlighter {
         passages.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.1.cmp(&b.1)));
         passages.dedup_by(|a, b| a.0 == b.0);
         let passages = passages.into_iter().map(|(p, url, title)| (Needle::new(p), url, title)).collect();
-        PassageHighlighter { passages }
+        PassageHighlighter { passages, root: crate::urls::root_of(reads.name(source).url) }
     }
 }
 
@@ -91,7 +96,7 @@ impl Highlighter for PassageHighlighter {
                 marks.push(Highlight {
                     start,
                     end,
-                    open: format!("<mark class=\"quoted\"><a href=\"../../{url}\" title=\"Quoted in: {t}\">"),
+                    open: format!("<mark class=\"quoted\"><a href=\"{root}{url}\" title=\"Quoted in: {t}\">", root = self.root),
                     close: "</a></mark>",
                 });
             }

@@ -5,13 +5,15 @@ use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd, html};
 
-use crate::model::{NoteId, Site};
-use crate::note::{Heading, Link, LinkPart, Note, PreparedHtml};
+use crate::model::NoteId;
+use crate::note::{Heading, Link, LinkPart, PreparedHtml};
+use crate::render::reads::SiteReads;
 use crate::parse::markdown::{heading_anchor, link_target, options};
 
-/// Finds the note a link names (`None` when there is none of that kind).
+/// Finds the note a link names: its page's URL from the site root and
+/// its title (`None` when there is no note of that slug and kind).
 pub trait LinkResolver {
-    fn resolve(&self, slug: &str, kind: Option<crate::note::Kind>) -> Option<&Note>;
+    fn resolve(&self, slug: &str, kind: Option<crate::note::Kind>) -> Option<(&str, &str)>;
 }
 
 /// A highlight to put around part of a run of text.
@@ -122,16 +124,16 @@ pub fn to_html_highlighted<'a>(
                 link_depth += 1;
                 let resolved = link_target(link_type, &dest_url, note_path)
                     .and_then(|t| links.resolve(&t.slug, t.kind).map(|r| (t, r)));
-                let Some((target, note)) = resolved else {
+                let Some((target, (url, note_title))) = resolved else {
                     events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
                     continue;
                 };
                 let mut href = String::new();
-                push_href(note, root, target.heading.as_deref(), &mut href);
+                push_href(url, root, target.heading.as_deref(), &mut href);
                 events.push(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url: href.into(), title, id }));
                 if let LinkType::WikiLink { has_pothole: false } = link_type {
                     replacing += 1;
-                    events.push(Event::Text(CowStr::Borrowed(note.title.as_str())));
+                    events.push(Event::Text(CowStr::Borrowed(note_title)));
                 }
             }
             Event::End(TagEnd::Link) => {
@@ -158,7 +160,7 @@ pub fn fill(
     links: &[Link],
     targets: &[Option<NoteId>],
     root: &str,
-    site: &Site,
+    reads: &SiteReads,
 ) -> Option<String> {
     use pulldown_cmark_escape::{escape_href, escape_html, escape_html_body_text};
     let mut out = String::with_capacity(prepared.html.len() + prepared.holes.len() * 64);
@@ -167,14 +169,14 @@ pub fn fill(
     for hole in &prepared.holes {
         out.push_str(&prepared.html[at..hole.at]);
         at = hole.at;
-        let target = (*targets.get(hole.link)?)?;
+        let target = reads.name((*targets.get(hole.link)?)?);
         // Written as pulldown-cmark's HTML writer writes a link's opening
         // tag and a run of text (a property test in `render` holds it to that).
         match &hole.part {
             LinkPart::Start { title } => {
                 href.clear();
                 href.push_str(root);
-                href.push_str(&site.urls[target]);
+                href.push_str(target.url);
                 if let Some(heading) = &links.get(hole.link)?.heading {
                     href.push('#');
                     href.push_str(heading);
@@ -187,17 +189,18 @@ pub fn fill(
                 }
                 out.push_str("\">");
             }
-            LinkPart::Title => escape_html_body_text(&mut out, site.link_title(target)).ok()?,
+            LinkPart::Title => escape_html_body_text(&mut out, target.title).ok()?,
         }
     }
     out.push_str(&prepared.html[at..]);
     Some(out)
 }
 
-/// Appends the address a link to `note` goes to: its page after `root`,
-/// and the `#heading` the link names.
-fn push_href(note: &Note, root: &str, heading: Option<&str>, out: &mut String) {
-    note.push_url(root, out);
+/// Appends the address a link to the page at `url` goes to: the page
+/// after `root`, and the `#heading` the link names.
+fn push_href(url: &str, root: &str, heading: Option<&str>, out: &mut String) {
+    out.push_str(root);
+    out.push_str(url);
     if let Some(h) = heading {
         out.push('#');
         out.push_str(h);

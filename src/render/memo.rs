@@ -1,47 +1,72 @@
-//! Rendering again after a change: the pages whose HTML can change, and no
-//! others. A [`Memo`] keeps the last site it rendered and what it made of
-//! each note (its card, its body's HTML); the next site is compared with it
-//! note by note to find what changed, and a page is rendered again only if
-//! it shows something that changed.
+//! Rendering again after a change: the pages whose inputs changed, and no
+//! others.
 //!
-//! What a page shows is read off the model: a note's page shows the note,
-//! the notes it names (front matter, body links, links in comparison
-//! points), the notes that link to it and the notes in its relation lists
-//! (what an actor said, the statements of an event, …). List pages show
-//! cards. The property test in `tests/integration/reliability.rs` holds
-//! this to account: after any sequence of edits, the pages a memo keeps and
-//! renders are byte for byte those of a full build.
+//! A [`Memo`] keeps the last site it rendered, each note's card and body,
+//! and the record of what every card, body and page read (the [`Input`]s
+//! that `reads.rs` noted while they were made). After a change it finds
+//! which inputs differ between the last site and the new one, makes again
+//! the cards and bodies that read one of them (a card or body that comes
+//! out the same changes nothing further), and renders again the pages that
+//! read a changed input, and the pages that are new. Nothing here knows
+//! what any page shows: it follows the record. The property tests in
+//! `tests/integration/incremental.rs` hold this to account: after any
+//! sequence of edits, the pages a memo keeps are byte for byte those of a
+//! full build.
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tera::Value;
 
-use super::markdown::{LinkResolver, inline_html};
-use super::{
-    Page, RenderOptions, Selection, Shared, Templates, all_bodies, all_cards, body_html, card, collect,
-    country_colours, page_paths, render_pages,
-};
+use super::context::{all_cards, card};
+use super::reads::{Input, group_of, slug_hash};
+use super::routes::{self, PageRef};
+use super::{Page, RenderOptions, Shared, Templates, body_with_inputs, collect, render_pages};
 use crate::diagnostic::Diagnostics;
 use crate::model::{NoteId, Site};
-use crate::note::{Kind, Meta};
+use crate::note::{Kind, Note};
+
+/// A note's name that lasts from one build to the next (ids shift when
+/// notes come and go; a slug keeps its key for the memo's life).
+type NoteKey = u32;
+
+/// An input as the record keeps it.
+type Read = Input<NoteKey>;
+
+/// A page as the record keeps it: its route and, for a note's page, the note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct PageKey {
+    route: usize,
+    note: Option<NoteKey>,
+}
 
 /// What the last render made, kept for the next.
 #[derive(Default)]
 pub struct Memo {
     last: Option<Last>,
+    /// Slug → key, for the memo's life.
+    keys: FxHashMap<Box<str>, NoteKey>,
+}
+
+/// A value made once per note (its card or its body), and what it read.
+#[derive(Clone)]
+struct Made {
+    value: Value,
+    reads: Arc<[Read]>,
 }
 
 struct Last {
     site: Site,
-    cards: Vec<Value>,
-    bodies: Vec<Value>,
-    groups: BTreeMap<String, usize>,
-    /// Per note: the slugs its comparison points link to.
-    point_links: Vec<Vec<String>>,
+    /// Per note (by id): its key, its card and its body.
+    keys: Vec<NoteKey>,
+    cards: Vec<Made>,
+    bodies: Vec<Made>,
+    /// What every page gets as `site` (the legend's country cards among it).
+    site_value: Value,
+    /// What each page read.
+    pages: FxHashMap<PageKey, Arc<[Read]>>,
 }
 
 /// The pages of one render.
@@ -57,26 +82,16 @@ pub struct Update {
     pub full: bool,
 }
 
-/// The notes and list pages to render again, and the values to render them with.
-struct Plan {
-    cards: Vec<Value>,
-    bodies: Vec<Value>,
-    point_links: Vec<Vec<String>>,
-    notes: Vec<NoteId>,
-    lists: HashSet<&'static str>,
-    structural: bool,
-}
-
 impl Memo {
     /// The site of the last render, if any.
     pub fn site(&self) -> Option<&Site> {
         self.last.as_ref().map(|last| &last.site)
     }
 
-    /// Renders `site`: only the pages that differ from the last render's,
-    /// unless `everything` (templates, configuration or options changed)
-    /// or there is no last render. On success the memo keeps `site`; on
-    /// failure it keeps what it had.
+    /// Renders `site`: only the pages whose inputs differ from the last
+    /// render's, unless `everything` (templates, configuration or options
+    /// changed) or there is no last render. On success the memo keeps
+    /// `site`; on failure it keeps what it had.
     pub fn render(
         &mut self,
         site: Site,
@@ -84,403 +99,243 @@ impl Memo {
         options: &RenderOptions,
         everything: bool,
     ) -> Result<Update, Diagnostics> {
-        let groups = country_colours(&site);
-        let plan = match &self.last {
-            Some(last) if !everything && last.groups == groups => plan(last, &site),
+        let keys: Vec<NoteKey> = site.notes.iter().map(|n| key_of(&mut self.keys, &n.slug)).collect();
+        let made = match &self.last {
+            Some(last) if !everything => again(last, &site, &keys),
             _ => None,
         };
-        let full = plan.is_none();
-        let plan = plan.unwrap_or_else(|| Plan {
-            cards: all_cards(&site),
-            bodies: all_bodies(&site),
-            point_links: (0..site.notes.len()).into_par_iter().map(|id| point_links(&site, id)).collect(),
-            notes: (0..site.notes.len()).collect(),
-            lists: super::pages::LIST_URLS.into_iter().collect(),
-            structural: true,
-        });
-        let shared = Shared::new(&site, plan.cards, plan.bodies.into_iter().map(Some).collect());
-        let selection = Selection { notes: &plan.notes, lists: &|url| plan.lists.contains(url), groups: full };
-        let pages = collect(|sink| render_pages(&site, templates, options, &shared, &selection, sink))?;
-        let new_paths = (plan.structural).then(|| page_paths(&site));
-        let removed = match (&self.last, &new_paths) {
-            (Some(last), Some(new_paths)) => {
-                let new_paths: HashSet<&String> = new_paths.iter().collect();
-                page_paths(&last.site).into_iter().filter(|p| !new_paths.contains(p)).collect()
-            }
-            _ => Vec::new(),
+        let full = made.is_none();
+        let (cards, bodies, changed) = made.unwrap_or_else(|| (all_made_cards(&site, &keys), all_made_bodies(&site, &keys), None));
+        let shared = Shared::new(
+            &site,
+            cards.iter().map(|m| m.value.clone()).collect(),
+            bodies.iter().map(|m| Some(m.value.clone())).collect(),
+        );
+        // Every page shows the site's legend: when it changed, every page is rendered.
+        let changed = changed.filter(|_| self.last.as_ref().is_some_and(|last| last.site_value == shared.site));
+        let full = full || changed.is_none();
+        let all = routes::all_pages(&site);
+        let page_key = |p: PageRef| PageKey { route: p.route, note: p.note.map(|id| keys[id]) };
+        let wanted: Vec<PageRef> = match (&self.last, &changed) {
+            (Some(last), Some(changed)) => all
+                .iter()
+                .copied()
+                .filter(|&p| last.pages.get(&page_key(p)).is_none_or(|reads| reads.iter().any(|r| changed.contains(r))))
+                .collect(),
+            _ => all.clone(),
         };
-        let total = super::FIXED_PAGES.len() + site.notes.len();
-        let before = self.last.replace(Last {
-            cards: shared.cards,
-            bodies: shared.bodies.into_iter().map(|b| b.expect("a memo makes every body ahead")).collect(),
-            groups: shared.groups,
-            point_links: plan.point_links,
-            site,
-        });
+        let read = Mutex::new(Vec::with_capacity(wanted.len()));
+        let inputs = |page: PageRef, inputs: Vec<Input<NoteId>>| {
+            let reads = keyed(&inputs, &keys);
+            if let Ok(mut read) = read.lock() {
+                read.push((page_key(page), reads));
+            }
+        };
+        let pages = collect(|sink| {
+            render_pages(&site, templates, options, &shared, &wanted, &inputs, sink).map(|()| wanted.len())
+        })?;
+        let mut page_reads = match (&mut self.last, full) {
+            (Some(last), false) => std::mem::take(&mut last.pages),
+            _ => FxHashMap::default(),
+        };
+        page_reads.extend(read.into_inner().unwrap_or_default());
+        let removed = self.last.as_ref().map_or_else(Vec::new, |last| removed_pages(last, &site));
+        for gone in self.last.as_ref().map_or_else(Vec::new, |last| gone_pages(last, &all, &keys)) {
+            page_reads.remove(&gone);
+        }
+        let before = self.last.replace(Last { site, keys, cards, bodies, site_value: shared.site, pages: page_reads });
         crate::drop_later(before);
-        Ok(Update { pages, removed, total, full })
+        Ok(Update { pages, removed, total: all.len(), full })
     }
 }
 
-/// Compares `site` with the last one. `None` when every page must be
-/// rendered (a country's card is in every page's legend).
-fn plan(last: &Last, site: &Site) -> Option<Plan> {
-    let old = &last.site;
-    let same_notes = old.notes.len() == site.notes.len()
-        && old
-            .notes
-            .iter()
-            .zip(&site.notes)
-            .all(|(a, b)| Arc::ptr_eq(a, b) || (a.slug == b.slug && a.kind() == b.kind()));
-    if same_notes { plan_in_place(last, site) } else { plan_anew(last, site) }
+/// The key of `slug`, made when it has none yet.
+fn key_of(keys: &mut FxHashMap<Box<str>, NoteKey>, slug: &str) -> NoteKey {
+    if let Some(&key) = keys.get(slug) {
+        return key;
+    }
+    let key = NoteKey::try_from(keys.len()).expect("fewer than 2^32 slugs");
+    keys.insert(slug.into(), key);
+    key
 }
 
-/// The notes that name note `id` (in front matter or body), and the
-/// comparisons of the statements an actor made.
-fn named_by(site: &Site, id: NoteId) -> impl Iterator<Item = NoteId> + '_ {
-    let rel = &site.actors[id];
-    [
-        &rel.said,
-        &rel.addressed,
-        &rel.about,
-        &rel.events,
-        &rel.members,
-        &rel.comparisons,
-        &site.compared_in[id],
-        &site.event_statements[id],
-        &site.cited_by[id],
-    ]
-    .into_iter()
-    .flatten()
-    .copied()
-    .chain(site.backlinks[id].iter().filter_map(|b| b.from))
-}
-
-/// The notes that note `id` names (front matter, body and comparison
-/// points), and for a comparison the speakers of its two statements
-/// (whose pages list it).
-fn names<'a>(site: &'a Site, id: NoteId, point_links: &'a [String]) -> impl Iterator<Item = NoteId> + 'a {
-    let speakers = match &site.notes[id].meta {
-        Meta::Comparison(c) => [&c.left.value, &c.right.value]
-            .into_iter()
-            .filter_map(|slug| match &site.note(slug)?.meta {
-                Meta::Statement(s) => site.id(&s.speaker.value),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    site.notes[id]
-        .references()
-        .into_iter()
-        .chain(point_links.iter().map(String::as_str))
-        .filter_map(|slug| site.id(slug))
-        .chain(speakers)
-}
-
-/// [`plan`] when the site has the same notes as the last (same slugs, same
-/// ids; some edited): works outward from the edited notes instead of
-/// comparing every note, so that its cost follows the size of the change.
-fn plan_in_place(last: &Last, site: &Site) -> Option<Plan> {
-    let old = &last.site;
-    let n = site.notes.len();
-    let changed_ids: Vec<NoteId> = (0..n).filter(|&id| !Arc::ptr_eq(&old.notes[id], &site.notes[id])).collect();
-    let mut changed = vec![false; n];
-    for &id in &changed_ids {
-        changed[id] = true;
-    }
-    let touched: FxHashSet<&str> = changed_ids.iter().map(|&id| site.notes[id].slug.as_str()).collect();
-    let mut point_links = last.point_links.clone();
-    for &id in &changed_ids {
-        point_links[id] = self::point_links(site, id);
-    }
-    let pointing_at = |slugs: &dyn Fn(&str) -> bool| -> Vec<NoteId> {
-        site.of_kind(Kind::Comparison).filter(|&c| point_links[c].iter().any(|s| slugs(s))).collect()
-    };
-
-    // Cards and bodies to make again: of the edited notes, of the notes
-    // that name them, and of sources whose quoting statements changed.
-    let mut redo = changed.clone();
-    for &id in &changed_ids {
-        for other in named_by(site, id) {
-            redo[other] = true;
-        }
-    }
-    for c in pointing_at(&|s| touched.contains(s)) {
-        redo[c] = true;
-    }
-    let mut redo_body = redo.clone();
-    for &id in &changed_ids {
-        for s in [site, old] {
-            if let Meta::Statement(st) = &s.notes[id].meta
-                && let Some(src) = st.source.as_ref().and_then(|r| s.id(&r.value))
-            {
-                redo_body[src] = true;
-            }
-        }
-    }
-    let remake = |keep: &[Value], redo: &[bool], make: &(dyn Fn(NoteId) -> Value + Sync)| {
-        let ids: Vec<NoteId> = (0..n).filter(|&id| redo[id]).collect();
-        let made: Vec<(NoteId, Value)> = ids.into_par_iter().map(|id| (id, make(id))).collect();
-        let mut values = keep.to_vec();
-        let mut differs = vec![false; n];
-        for (id, value) in made {
-            differs[id] = value != keep[id];
-            values[id] = value;
-        }
-        (values, differs)
-    };
-    let (cards, card_changed) = remake(&last.cards, &redo, &|id| card(site, id));
-    let (bodies, body_changed) = remake(&last.bodies, &redo_body, &|id| Value::safe_string(&body_html(site, id)));
-    if last.groups.keys().any(|slug| site.id(slug).is_some_and(|id| card_changed[id])) {
-        return None;
-    }
-
-    let mut render = vec![false; n];
-    let mut mark = |id: NoteId| render[id] = true;
-    for id in 0..n {
-        if changed[id] || card_changed[id] || body_changed[id] {
-            mark(id);
-        }
-    }
-    // Pages that show a changed card; comparisons that show a changed body or own words.
-    for o in 0..n {
-        let card = card_changed[o];
-        let words = changed[o] || body_changed[o];
-        if !card && !words {
-            continue;
-        }
-        let slug = site.notes[o].slug.as_str();
-        let showing = named_by(site, o).chain(names(site, o, &point_links[o])).chain(pointing_at(&|s| s == slug));
-        for page in showing {
-            if card || site.notes[page].kind() == Kind::Comparison {
-                mark(page);
-            }
-        }
-    }
-    // Pages whose relation lists or backlinks may differ: what an edited
-    // note names now or named before, and — when its title changed — what
-    // the notes naming it link to (their link sentences show the title).
-    let mut maybe = Vec::new();
-    for &id in &changed_ids {
-        maybe.extend(names(site, id, &point_links[id]));
-        maybe.extend(names(old, id, &last.point_links[id]));
-        if old.notes[id].title != site.notes[id].title {
-            for other in named_by(site, id).collect::<Vec<_>>() {
-                maybe.extend(site.notes[other].links.iter().filter_map(|l| site.id(&l.target)));
-            }
-        }
-    }
-    if site.home != old.home {
-        for home in [&site.home, &old.home].into_iter().flatten() {
-            maybe.extend(home.links.iter().filter_map(|l| site.id(&l.target)));
-        }
-    }
-    maybe.sort_unstable();
-    maybe.dedup();
-    for id in maybe {
-        if !same_relations(site, id, old, id) {
-            mark(id);
-        }
-    }
-    let notes: Vec<NoteId> = (0..n).filter(|&id| render[id]).collect();
-
-    let words_changed = changed_ids.iter().any(|&id| words_differ(Some(&old.notes[id]), &site.notes[id]));
-    let lists = list_pages(site, old, false, words_changed, &card_changed, &body_changed);
-    Some(Plan { cards, bodies, point_links, notes, lists, structural: false })
-}
-
-/// Whether `note` is a statement whose own words (its blockquotes) are not
-/// those of `before`, the same note as it was (if it was there).
-fn words_differ(before: Option<&crate::note::Note>, note: &crate::note::Note) -> bool {
-    fn own_words(note: &crate::note::Note) -> Vec<&str> {
-        note.quotations.iter().filter(|q| q.block).map(|q| q.text.as_str()).collect()
-    }
-    note.kind() == Kind::Statement && before.is_none_or(|b| own_words(b) != own_words(note))
-}
-
-/// The list pages to render again: all but the 404 page when notes came or
-/// went or a card changed (lists are made of cards); home when its own note
-/// changed; who said what when a statement's own words did; the feed when
-/// a statement's body did.
-fn list_pages(
-    site: &Site,
-    old: &Site,
-    structural: bool,
-    words_changed: bool,
-    card_changed: &[bool],
-    body_changed: &[bool],
-) -> HashSet<&'static str> {
-    let mut lists = HashSet::new();
-    if structural || card_changed.iter().any(|&c| c) {
-        lists.extend(super::pages::LIST_URLS.into_iter().filter(|&url| url != "404.html"));
-    }
-    if site.home != old.home {
-        lists.insert("");
-    }
-    if words_changed {
-        lists.insert("who-said-what/");
-    }
-    if (0..site.notes.len()).any(|id| body_changed[id] && site.notes[id].kind() == Kind::Statement) {
-        lists.insert("atom.xml");
-    }
-    lists
-}
-
-/// [`plan`] for a site whose notes came or went: every note is compared
-/// with the last site's note of the same slug.
-fn plan_anew(last: &Last, site: &Site) -> Option<Plan> {
-    let old = &last.site;
-    let n = site.notes.len();
-    // Each note's id in the last site, if it was there as the same kind.
-    let old_of: Vec<Option<NoteId>> =
-        site.notes.iter().map(|note| old.id(&note.slug).filter(|&o| old.notes[o].kind() == note.kind())).collect();
-    // New or edited notes (the parse cache hands back the same note for an unchanged file).
-    let changed: Vec<bool> =
-        (0..n).map(|id| old_of[id].is_none_or(|o| !Arc::ptr_eq(&old.notes[o], &site.notes[id]))).collect();
-    let gone: Vec<&str> = old
-        .notes
+/// Inputs noted by note id, as the record keeps them: by key, each once.
+fn keyed(inputs: &[Input<NoteId>], keys: &[NoteKey]) -> Arc<[Read]> {
+    let k = |id: NoteId| keys[id];
+    let mut out: Vec<Read> = inputs
         .iter()
-        .filter(|o| site.id(&o.slug).is_none_or(|id| site.notes[id].kind() != o.kind()))
-        .map(|o| o.slug.as_str())
-        .collect();
-    let structural = !gone.is_empty() || old_of.iter().any(Option::is_none);
-    // Slugs whose note is new, edited or gone: whatever names them may change.
-    let touched: FxHashSet<&str> =
-        (0..n).filter(|&id| changed[id]).map(|id| site.notes[id].slug.as_str()).chain(gone.iter().copied()).collect();
-
-    let point_links: Vec<Vec<String>> = (0..n)
-        .into_par_iter()
-        .map(|id| match old_of[id] {
-            Some(o) if !changed[id] => last.point_links[o].clone(),
-            _ => point_links(site, id),
+        .map(|input| match *input {
+            Input::Note(id) => Input::Note(k(id)),
+            Input::Meta(id) => Input::Meta(k(id)),
+            Input::Name(id) => Input::Name(k(id)),
+            Input::Words(id) => Input::Words(k(id)),
+            Input::Relations(id) => Input::Relations(k(id)),
+            Input::Backlinks(id) => Input::Backlinks(k(id)),
+            Input::Card(id) => Input::Card(k(id)),
+            Input::Body(id) => Input::Body(k(id)),
+            Input::Members(kind) => Input::Members(kind),
+            Input::Absent(hash) => Input::Absent(hash),
+            Input::Home => Input::Home,
         })
+        .collect::<FxHashSet<_>>()
+        .into_iter()
         .collect();
-    let names_touched = |id: NoteId| {
-        changed[id]
-            || site.notes[id].references().iter().any(|s| touched.contains(s))
-            || point_links[id].iter().any(|s| touched.contains(s.as_str()))
-    };
-    // A source's body marks the passages its statements quote.
-    let quoted_from_touched = |id: NoteId| {
-        site.cited_by[id].iter().any(|&s| changed[s])
-            || old_of[id].is_some_and(|o| old.cited_by[o].iter().any(|&s| touched.contains(old.notes[s].slug.as_str())))
-    };
+    out.shrink_to_fit();
+    out.into()
+}
 
-    let remade = |id: NoteId, keep: &[Value], make: &(dyn Fn(NoteId) -> Value + Sync), redo: bool| match old_of[id] {
-        Some(o) if !redo => (keep[o].clone(), false),
-        Some(o) => {
-            let value = make(id);
-            let differs = value != keep[o];
-            (value, differs)
-        }
-        None => (make(id), true),
-    };
-    let (cards, card_changed): (Vec<Value>, Vec<bool>) =
-        (0..n).into_par_iter().map(|id| remade(id, &last.cards, &|id| card(site, id), names_touched(id))).unzip();
-    let (bodies, body_changed): (Vec<Value>, Vec<bool>) = (0..n)
+fn all_made_cards(site: &Site, keys: &[NoteKey]) -> Vec<Made> {
+    all_cards(site).into_iter().map(|(value, reads)| Made { value, reads: keyed(&reads, keys) }).collect()
+}
+
+fn all_made_bodies(site: &Site, keys: &[NoteKey]) -> Vec<Made> {
+    (0..site.notes.len())
         .into_par_iter()
         .map(|id| {
-            let redo = names_touched(id) || (site.notes[id].kind() == Kind::Source && quoted_from_touched(id));
-            remade(id, &last.bodies, &|id| Value::safe_string(&body_html(site, id)), redo)
+            let (value, reads) = body_with_inputs(site, id);
+            Made { value, reads: keyed(&reads, keys) }
         })
-        .unzip();
-    // Country cards are in every page's legend.
-    if last.groups.keys().any(|slug| site.id(slug).is_some_and(|id| card_changed[id])) {
-        return None;
-    }
-
-    // A page shows other notes through their cards; only a comparison
-    // also shows its two statements' bodies and own words.
-    let shown_changed = |id: NoteId, other: NoteId| {
-        card_changed[other] || (site.notes[id].kind() == Kind::Comparison && (changed[other] || body_changed[other]))
-    };
-    let notes: Vec<NoteId> = (0..n)
-        .into_par_iter()
-        .filter(|&id| match old_of[id] {
-            None => true,
-            Some(o) => {
-                changed[id]
-                    || card_changed[id]
-                    || body_changed[id]
-                    // A point's link to a note that came or went renders differently.
-                    || point_links[id].iter().any(|s| touched.contains(s.as_str()))
-                    || !same_relations(site, id, old, o)
-                    || shown_notes(site, id, &point_links[id]).any(|other| shown_changed(id, other))
-            }
-        })
-        .collect();
-
-    let words_changed =
-        (0..n).any(|id| changed[id] && words_differ(old_of[id].map(|o| &*old.notes[o]), &site.notes[id]));
-    let lists = list_pages(site, old, structural, words_changed, &card_changed, &body_changed);
-    Some(Plan { cards, bodies, point_links, notes, lists, structural })
+        .collect()
 }
 
-/// The notes whose cards, bodies or words the page of `id` shows: those it
-/// names and those that name it (a superset: a comparison's page is also
-/// taken to show its statements' speakers).
-fn shown_notes<'a>(site: &'a Site, id: NoteId, point_links: &'a [String]) -> impl Iterator<Item = NoteId> + 'a {
-    names(site, id, point_links).chain(named_by(site, id))
-}
-
-/// True when note `id` of `site` and note `o` of `old` have the same
-/// backlinks and relation lists (compared by slug, since ids shift).
-fn same_relations(site: &Site, id: NoteId, old: &Site, o: NoteId) -> bool {
-    let same = |a: &[NoteId], b: &[NoteId]| {
-        a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| site.notes[x].slug == old.notes[y].slug)
-    };
-    let (new_rel, old_rel) = (&site.actors[id], &old.actors[o]);
-    let backlinks = &site.backlinks[id];
-    let old_backlinks = &old.backlinks[o];
-    backlinks.len() == old_backlinks.len()
-        && backlinks.iter().zip(old_backlinks.iter()).all(|(a, b)| {
-            a.sentence == b.sentence
-                && match (a.from, b.from) {
-                    (Some(x), Some(y)) => site.notes[x].slug == old.notes[y].slug,
-                    (None, None) => true,
-                    _ => false,
+/// The cards and bodies of `site`, made again where what they read
+/// changed, and every input that differs from the last render's
+/// (the changed cards and bodies among them). `None` when there is
+/// nothing to compare with.
+#[allow(clippy::type_complexity)]
+fn again(last: &Last, site: &Site, keys: &[NoteKey]) -> Option<(Vec<Made>, Vec<Made>, Option<FxHashSet<Read>>)> {
+    let old_id = old_ids(last, keys);
+    let mut changed = changed_inputs(last, site, keys, &old_id);
+    let redo = |made: &[Made], make: &(dyn Fn(NoteId) -> (Value, Vec<Input<NoteId>>) + Sync)| -> Vec<(Made, bool)> {
+        (0..site.notes.len())
+            .into_par_iter()
+            .map(|id| match old_id[id] {
+                Some(o) if !made[o].reads.iter().any(|r| changed.contains(r)) => (made[o].clone(), false),
+                o => {
+                    let (value, reads) = make(id);
+                    let differs = o.is_none_or(|o| made[o].value != value);
+                    (Made { value, reads: keyed(&reads, keys) }, differs)
                 }
-        })
-        && same(&new_rel.said, &old_rel.said)
-        && same(&new_rel.addressed, &old_rel.addressed)
-        && same(&new_rel.about, &old_rel.about)
-        && same(&new_rel.events, &old_rel.events)
-        && same(&new_rel.comparisons, &old_rel.comparisons)
-        && same(&new_rel.members, &old_rel.members)
-        && same(&site.compared_in[id], &old.compared_in[o])
-        && same(&site.event_statements[id], &old.event_statements[o])
-        && same(&site.cited_by[id], &old.cited_by[o])
+            })
+            .collect()
+    };
+    let cards = redo(&last.cards, &|id| card(site, id));
+    let bodies = redo(&last.bodies, &|id| body_with_inputs(site, id));
+    let mut unzip = |made: Vec<(Made, bool)>, input: fn(NoteKey) -> Read| -> Vec<Made> {
+        made.into_iter()
+            .enumerate()
+            .map(|(id, (m, differs))| {
+                if differs {
+                    changed.insert(input(keys[id]));
+                }
+                m
+            })
+            .collect()
+    };
+    let cards = unzip(cards, Input::Card);
+    let bodies = unzip(bodies, Input::Body);
+    Some((cards, bodies, Some(changed)))
 }
 
-/// The slugs that the points of comparison `id` link to (found or not:
-/// a note created later changes how the link renders).
-fn point_links(site: &Site, id: NoteId) -> Vec<String> {
-    let note = &site.notes[id];
-    let Meta::Comparison(c) = &note.meta else {
-        return Vec::new();
+/// Per note of the new site, its id in the last one (by key).
+fn old_ids(last: &Last, keys: &[NoteKey]) -> Vec<Option<NoteId>> {
+    let by_key: FxHashMap<NoteKey, NoteId> = last.keys.iter().enumerate().map(|(id, &k)| (k, id)).collect();
+    keys.iter().map(|k| by_key.get(k).copied()).collect()
+}
+
+/// Every input whose value differs between the last site and `site`.
+fn changed_inputs(last: &Last, site: &Site, keys: &[NoteKey], old_id: &[Option<NoteId>]) -> FxHashSet<Read> {
+    let old = &last.site;
+    let mut changed = FxHashSet::default();
+    let everything_of = |key: NoteKey, note: &Note, changed: &mut FxHashSet<Read>| {
+        changed.extend([
+            Input::Note(key),
+            Input::Meta(key),
+            Input::Name(key),
+            Input::Words(key),
+            Input::Relations(key),
+            Input::Backlinks(key),
+            Input::Card(key),
+            Input::Body(key),
+            Input::Members(note.kind()),
+            Input::Absent(slug_hash(&note.slug)),
+        ]);
     };
-    let recorder = Recorder { site, slugs: RefCell::new(Vec::new()) };
-    for p in &c.points {
-        for text in [&p.topic, &p.left, &p.right] {
-            inline_html(text, &note.path, "", &recorder);
+    let still_there: HashSet<NoteKey> = keys.iter().copied().collect();
+    for (o, note) in old.notes.iter().enumerate() {
+        if !still_there.contains(&last.keys[o]) {
+            everything_of(last.keys[o], note, &mut changed);
         }
     }
-    let mut slugs = recorder.slugs.into_inner();
-    slugs.sort();
-    slugs.dedup();
-    slugs
-}
-
-/// A link resolver that notes every slug it is asked for.
-struct Recorder<'a> {
-    site: &'a Site,
-    slugs: RefCell<Vec<String>>,
-}
-
-impl LinkResolver for Recorder<'_> {
-    fn resolve(&self, slug: &str, kind: Option<Kind>) -> Option<&crate::note::Note> {
-        self.slugs.borrow_mut().push(slug.to_string());
-        self.site.resolve(slug, kind)
+    let same_ids = |a: &[NoteId], b: &[NoteId]| a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| keys[x] == last.keys[y]);
+    let per_note: Vec<Vec<Read>> = (0..site.notes.len())
+        .into_par_iter()
+        .map(|id| {
+            let key = keys[id];
+            let Some(o) = old_id[id] else {
+                return Vec::new();
+            };
+            let (was, now) = (&old.notes[o], &site.notes[id]);
+            let mut differs = Vec::new();
+            if !Arc::ptr_eq(was, now) {
+                differs.push(Input::Note(key));
+                if was.title != now.title || was.date != now.date || was.draft != now.draft || was.meta != now.meta {
+                    differs.push(Input::Meta(key));
+                }
+                if !was.quotations.iter().map(|q| (&q.text, q.block)).eq(now.quotations.iter().map(|q| (&q.text, q.block))) {
+                    differs.push(Input::Words(key));
+                }
+                if was.kind() != now.kind() {
+                    differs.extend([Input::Members(was.kind()), Input::Members(now.kind())]);
+                }
+            }
+            fn name(s: &Site, id: NoteId) -> (Kind, &str, &str, &str) {
+                let n = &s.notes[id];
+                (n.kind(), n.title.as_str(), &*s.urls[id], group_of(s, n))
+            }
+            if name(old, o) != name(site, id) {
+                differs.push(Input::Name(key));
+            }
+            let relations_same = old.relation_lists(o).zip(site.relation_lists(id)).all(|(a, b)| same_ids(b, a));
+            if !relations_same {
+                differs.push(Input::Relations(key));
+            }
+            let (ba, bb) = (&old.backlinks[o], &site.backlinks[id]);
+            let backlinks_same = ba.len() == bb.len()
+                && ba.iter().zip(bb.iter()).all(|(a, b)| {
+                    a.sentence == b.sentence
+                        && match (a.from, b.from) {
+                            (Some(x), Some(y)) => last.keys[x] == keys[y],
+                            (None, None) => true,
+                            _ => false,
+                        }
+                });
+            if !backlinks_same {
+                differs.push(Input::Backlinks(key));
+            }
+            differs
+        })
+        .collect();
+    changed.extend(per_note.into_iter().flatten());
+    for (id, note) in site.notes.iter().enumerate() {
+        if old_id[id].is_none() {
+            everything_of(keys[id], note, &mut changed);
+        }
     }
+    if old.home != site.home {
+        changed.insert(Input::Home);
+    }
+    changed
+}
+
+/// The pages of the last render that `site` no longer has, by key.
+fn gone_pages(last: &Last, all: &[PageRef], keys: &[NoteKey]) -> Vec<PageKey> {
+    let now: FxHashSet<PageKey> = all.iter().map(|p| PageKey { route: p.route, note: p.note.map(|id| keys[id]) }).collect();
+    last.pages.keys().filter(|k| !now.contains(k)).copied().collect()
+}
+
+/// The output paths of the last site's pages that `site` does not have.
+fn removed_pages(last: &Last, site: &Site) -> Vec<String> {
+    let now: FxHashSet<String> = routes::page_paths(site).into_iter().collect();
+    routes::page_paths(&last.site).into_iter().filter(|p| !now.contains(p)).collect()
 }

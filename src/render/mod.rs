@@ -1,6 +1,11 @@
 //! Render: the linked site through the Tera templates into pages, each
 //! handed to a sink as it is done. Rendering never writes files; `write`
 //! provides the sink that does.
+//!
+//! Which pages there are is declared once, in the route table
+//! (`routes.rs`); each page's context is made from what it reads through
+//! `reads.rs`, which notes every read, and that record is what decides
+//! which pages a rebuild renders again (`memo.rs`).
 
 pub mod context;
 pub mod graph;
@@ -8,6 +13,8 @@ pub mod highlight;
 pub mod markdown;
 mod memo;
 mod pages;
+pub mod reads;
+pub mod routes;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -18,11 +25,14 @@ use tera::Value;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{NoteId, Site};
 use crate::note::{Kind, Meta};
-use context::{all_cards, card, map};
+use crate::urls;
+use context::{all_cards, map};
 use highlight::{PassageHighlighter, ThemeHighlighter};
-use markdown::{LinkResolver, to_html};
+use markdown::to_html;
 pub use memo::{Memo, Update};
-use pages::{Job, list_jobs, note_job};
+use reads::{Input, PageReads, SiteReads};
+pub use routes::{is_page_path, page_paths};
+use routes::{Make, PageRef};
 pub use templates::Templates;
 
 /// One rendered output file.
@@ -40,30 +50,18 @@ pub struct RenderOptions {
     pub live_reload: Option<String>,
 }
 
-/// The relative prefix from a page at `url` (e.g. `actors/x/`) to the root.
-pub fn root_of(url: &str) -> String {
-    "../".repeat(url.matches('/').count())
-}
-
-impl LinkResolver for Site {
-    fn resolve(&self, slug: &str, kind: Option<Kind>) -> Option<&crate::note::Note> {
-        self.note(slug).filter(|note| kind.is_none_or(|k| k == note.kind()))
-    }
-}
-
 /// Values computed once per note and shared by every page that shows it.
-struct Shared {
+pub struct Shared {
     cards: Vec<Value>,
     /// Bodies made ahead of time: all of them (for `Memo`), or in a build
     /// only those shown on more than one page; the others are made as
     /// their page is rendered, so that a build never holds every body.
     bodies: Vec<Option<Value>>,
+    /// What every page gets as `site`.
     site: Value,
     /// Country slug → colour number.
     groups: BTreeMap<String, usize>,
     language: crate::analysis::Language,
-    /// The feed's statements, found once when first asked for.
-    feed: std::sync::OnceLock<Vec<NoteId>>,
 }
 
 /// How many colours the built-in style has for countries.
@@ -80,23 +78,31 @@ fn country_colours(site: &Site) -> BTreeMap<String, usize> {
 
 /// The body of note `id` as HTML: statements get their themes marked,
 /// sources the passages that statements quote.
-fn body_html(site: &Site, id: NoteId) -> String {
-    let n = &site.notes[id];
+fn body_html(reads: &SiteReads, id: NoteId) -> String {
+    let n = reads.note(id);
+    let root = urls::root_of(reads.name(id).url);
     match n.kind() {
-        Kind::Statement if !site.config.themes.is_empty() => {
-            let mut h = ThemeHighlighter::new(&site.config.themes);
-            markdown::to_html_highlighted(n.body(), &n.path, &n.headings, "../../", site, &mut h)
+        Kind::Statement if !reads.config().themes.is_empty() => {
+            let mut h = ThemeHighlighter::new(&reads.config().themes);
+            markdown::to_html_highlighted(n.body(), &n.path, &n.headings, &root, reads, &mut h)
         }
-        Kind::Source if !site.cited_by[id].is_empty() => {
-            let mut h = PassageHighlighter::for_source(site, id);
-            markdown::to_html_highlighted(n.body(), &n.path, &n.headings, "../../", site, &mut h)
+        Kind::Source if !reads.related(id).cited_by.is_empty() => {
+            let mut h = PassageHighlighter::for_source(reads, id);
+            markdown::to_html_highlighted(n.body(), &n.path, &n.headings, &root, reads, &mut h)
         }
         _ => n
             .html
             .as_ref()
-            .and_then(|prepared| markdown::fill(prepared, &n.links, &site.link_targets[id], "../../", site))
-            .unwrap_or_else(|| to_html(n.body(), &n.path, &n.headings, "../../", site)),
+            .and_then(|prepared| markdown::fill(prepared, &n.links, reads.link_targets(id), &root, reads))
+            .unwrap_or_else(|| to_html(n.body(), &n.path, &n.headings, &root, reads)),
     }
+}
+
+/// The body of note `id` as HTML, and what it read.
+fn body_with_inputs(site: &Site, id: NoteId) -> (Value, Vec<Input<NoteId>>) {
+    let reads = SiteReads::new(site);
+    let body = Value::safe_string(&body_html(&reads, id));
+    (body, reads.into_inputs())
 }
 
 /// Why rendering stopped.
@@ -106,41 +112,6 @@ pub enum RenderError {
     Content(Diagnostics),
     /// The page sink failed (writing a page).
     Sink(std::io::Error),
-}
-
-/// The pages every site has besides its notes' pages, as output paths.
-pub const FIXED_PAGES: [&str; 9] = [
-    "index.html",
-    "actors/index.html",
-    "statements/index.html",
-    "timeline/index.html",
-    "who-said-what/index.html",
-    "404.html",
-    "atom.xml",
-    "sitemap.xml",
-    "groups.css",
-];
-
-/// The output path of every page `render` makes, without rendering.
-pub fn page_paths(site: &Site) -> Vec<String> {
-    let mut paths: Vec<String> = FIXED_PAGES.iter().map(|p| p.to_string()).collect();
-    paths.extend(site.urls.iter().map(|url| format!("{url}index.html")));
-    paths.sort();
-    paths
-}
-
-/// Whether `render` makes a page at output path `path`.
-pub fn is_page_path(site: &Site, path: &str) -> bool {
-    if FIXED_PAGES.contains(&path) {
-        return true;
-    }
-    let mut parts = path.split('/');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(segment), Some(slug), Some("index.html"), None) => {
-            site.note(slug).is_some_and(|n| n.kind().url_segment() == segment)
-        }
-        _ => false,
-    }
 }
 
 /// Renders every page of `site` into memory, sorted by path.
@@ -167,6 +138,25 @@ fn collect(
     Ok(pages)
 }
 
+/// The notes whose bodies more than one page shows: a statement's is also
+/// shown by the comparisons that use it and, when recent, by the feed.
+fn shown_twice(site: &Site) -> Vec<bool> {
+    let mut twice = vec![false; site.notes.len()];
+    for id in site.of_kind(Kind::Comparison) {
+        if let Meta::Comparison(c) = &site.notes[id].meta {
+            for side in [&c.left.value, &c.right.value] {
+                if let Some(sid) = site.id(side) {
+                    twice[sid] = true;
+                }
+            }
+        }
+    }
+    for id in pages::feed_ids(&SiteReads::new(site)) {
+        twice[id] = true;
+    }
+    twice
+}
+
 /// Renders every page of `site`, handing each to `sink` as soon as it is
 /// done (in any order, from several threads), so that no more than a few
 /// pages are held at once. Returns the number of pages.
@@ -176,35 +166,17 @@ pub fn render_each(
     options: &RenderOptions,
     sink: &(dyn Fn(Page) -> std::io::Result<()> + Sync),
 ) -> Result<usize, RenderError> {
-    // A statement's body is also shown by the comparisons that use it and,
-    // when recent, by the feed; every other body only on its note's page.
-    let mut shown_twice = vec![false; site.notes.len()];
-    for id in site.of_kind(Kind::Comparison) {
-        if let Meta::Comparison(c) = &site.notes[id].meta {
-            for side in [&c.left.value, &c.right.value] {
-                if let Some(sid) = site.id(side) {
-                    shown_twice[sid] = true;
-                }
-            }
-        }
-    }
-    let feed = pages::feed_ids(site);
-    for &id in &feed {
-        shown_twice[id] = true;
-    }
+    let twice = shown_twice(site);
     let bodies = (0..site.notes.len())
         .into_par_iter()
-        .map(|id| shown_twice[id].then(|| Value::safe_string(&body_html(site, id))))
+        .map(|id| twice[id].then(|| Value::safe_string(&body_html(&SiteReads::new(site), id))))
         .collect();
-    let shared = Shared::new(site, all_cards(site), bodies);
-    shared.feed.get_or_init(|| feed);
-    let notes: Vec<NoteId> = (0..site.notes.len()).collect();
-    render_pages(site, templates, options, &shared, &Selection { notes: &notes, lists: &|_| true, groups: true }, sink)
-}
-
-/// Every note's body as HTML.
-fn all_bodies(site: &Site) -> Vec<Value> {
-    (0..site.notes.len()).into_par_iter().map(|id| Value::safe_string(&body_html(site, id))).collect()
+    let cards = all_cards(site).into_iter().map(|(card, _)| card).collect();
+    let shared = Shared::new(site, cards, bodies);
+    let pages = routes::all_pages(site);
+    let count = pages.len();
+    render_pages(site, templates, options, &shared, &pages, &|_, _| {}, sink)?;
+    Ok(count)
 }
 
 impl Shared {
@@ -213,8 +185,8 @@ impl Shared {
         let legend: Vec<Value> = groups
             .iter()
             .filter_map(|(slug, colour)| {
-                let id = site.id(slug)?;
-                Some(map([("card", cards[id].clone()), ("colour", (*colour).into())]))
+                let card = cards.get(site.id(slug)?)?;
+                Some(map([("card", card.clone()), ("colour", (*colour).into())]))
             })
             .collect();
         Shared {
@@ -230,86 +202,78 @@ impl Shared {
             ]),
             groups,
             language: crate::analysis::Language::new(&site.config.language),
-            feed: std::sync::OnceLock::new(),
         }
     }
-}
 
-impl Shared {
     /// The body of note `id` as HTML: made ahead, or made now.
     fn body(&self, site: &Site, id: NoteId) -> Value {
         match &self.bodies[id] {
             Some(body) => body.clone(),
-            None => Value::safe_string(&body_html(site, id)),
+            None => Value::safe_string(&body_html(&SiteReads::new(site), id)),
         }
     }
+}
 
-    /// The statements in the feed, newest first.
-    fn feed(&self, site: &Site) -> &[NoteId] {
-        self.feed.get_or_init(|| pages::feed_ids(site))
+/// What each rendered page read, handed over as it is rendered.
+type InputsSink<'a> = dyn Fn(PageRef, Vec<Input<NoteId>>) + Sync + 'a;
+
+/// One page made: rendered through its template (or made by code), the
+/// live-reload script put in, with what it read.
+fn render_page(
+    site: &Site,
+    templates: &Templates,
+    options: &RenderOptions,
+    shared: &Shared,
+    page: PageRef,
+) -> Result<(Page, Vec<Input<NoteId>>), Diagnostic> {
+    let reads = PageReads::new(site, shared);
+    let url = page.url(site);
+    let (template, context) = match (page.route().make, page.note) {
+        (Make::Fixed(template, make), _) => (template, make(&reads, &url)),
+        (Make::Note(template, make), Some(id)) => (template, make(&reads, id)),
+        (Make::Note(..), None) => unreachable!("a note's page names its note"),
+        (Make::Text(make), _) => {
+            let content = make(&reads);
+            return Ok((Page { path: urls::output_path(&url), content }, reads.into_inputs()));
+        }
+    };
+    let mut content = templates.tera.render(template, &context).map_err(|e| templates.render_error(&e, &url))?;
+    if let Some(script) = &options.live_reload
+        && template.ends_with(".html")
+    {
+        inject_before_body_end(&mut content, script);
     }
+    Ok((Page { path: urls::output_path(&url), content }, reads.into_inputs()))
 }
 
-/// Which pages to render.
-struct Selection<'a> {
-    /// The notes whose pages to render.
-    notes: &'a [NoteId],
-    /// Whether to render the list page at this URL (`""` is home).
-    lists: &'a (dyn Fn(&str) -> bool + Sync),
-    /// Whether to write `groups.css`.
-    groups: bool,
-}
-
-/// Renders the selected pages, each to `sink` as it is done. Returns the
-/// number of pages rendered.
+/// Renders `pages`, each to `sink` as it is done, and what each read to
+/// `inputs`.
 fn render_pages(
     site: &Site,
     templates: &Templates,
     options: &RenderOptions,
     shared: &Shared,
-    selection: &Selection,
+    pages: &[PageRef],
+    inputs: &InputsSink,
     sink: &(dyn Fn(Page) -> std::io::Result<()> + Sync),
-) -> Result<usize, RenderError> {
+) -> Result<(), RenderError> {
     let sink_error: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mutex::new(None);
-    let give = |page: Page| {
-        if let Err(e) = sink(page)
-            && let Ok(mut slot) = sink_error.lock()
-        {
-            slot.get_or_insert(e);
-        }
-    };
-    let render_job = |job: Job| -> Option<Diagnostic> {
-        let mut content = match templates.tera.render(job.template, &job.context) {
-            Ok(c) => c,
-            Err(e) => return Some(templates.render_error(&e, &job.url)),
-        };
-        if let Some(script) = &options.live_reload
-            && job.template.ends_with(".html")
-        {
-            inject_before_body_end(&mut content, script);
-        }
-        let path =
-            if job.url.is_empty() || job.url.ends_with('/') { format!("{}index.html", job.url) } else { job.url };
-        give(Page { path, content });
-        None
-    };
-    // Note pages are made and rendered one at a time per thread: their
-    // contexts are never all held at once. The list pages, few but large,
-    // are made alongside, so that neither waits for the other.
-    let (mut errors, (list_errors, lists)) = rayon::join(
-        || selection.notes.par_iter().filter_map(|&id| render_job(note_job(site, shared, id))).collect::<Vec<_>>(),
-        || {
-            let lists = list_jobs(site, shared, selection.lists);
-            let count = lists.len();
-            (lists.into_par_iter().filter_map(render_job).collect::<Vec<_>>(), count)
-        },
-    );
-    errors.extend(list_errors);
-    let mut count = selection.notes.len() + lists;
-    if selection.groups {
-        give(Page { path: "groups.css".into(), content: groups_css(&shared.groups) });
-        count += 1;
-    }
+    // Each page is made and rendered on its own: contexts are never all held at once.
+    let errors: Vec<Diagnostic> = pages
+        .par_iter()
+        .filter_map(|&page| match render_page(site, templates, options, shared, page) {
+            Ok((made, read)) => {
+                inputs(page, read);
+                if let Err(e) = sink(made)
+                    && let Ok(mut slot) = sink_error.lock()
+                {
+                    slot.get_or_insert(e);
+                }
+                None
+            }
+            Err(e) => Some(e),
+        })
+        .collect();
     if !errors.is_empty() {
         // One broken template breaks many pages: report each place once.
         let mut diags = Diagnostics(errors);
@@ -320,21 +284,12 @@ fn render_pages(
     if let Some(e) = sink_error.into_inner().ok().flatten() {
         return Err(RenderError::Sink(e));
     }
-    Ok(count)
+    Ok(())
 }
 
 /// The id of a theme's anchor: `theme-` and the theme's name as a slug.
 pub fn theme_id(name: &str) -> String {
     format!("theme-{}", crate::parse::slug::heading_id(name))
-}
-
-/// The stylesheet that gives each country (and what belongs to it) its colour.
-fn groups_css(groups: &BTreeMap<String, usize>) -> String {
-    let mut css = String::from("/* Country colours, written by readout from the site's country actors. */\n");
-    for (slug, colour) in groups {
-        css.push_str(&format!(".group-{slug} {{ --group: var(--colour-{colour}); }}\n"));
-    }
-    css
 }
 
 fn inject_before_body_end(html: &mut String, script: &str) {
@@ -344,27 +299,9 @@ fn inject_before_body_end(html: &mut String, script: &str) {
     }
 }
 
-/// The path part of a base URL: `https://example.org/x/` → `/x/`.
-pub fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
-    let path = if base_url.contains("://") {
-        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
-    } else {
-        after_scheme
-    };
-    if path.starts_with('/') { path.to_string() } else { format!("/{path}") }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn root_prefix_follows_depth() {
-        assert_eq!(root_of(""), "");
-        assert_eq!(root_of("actors/"), "../");
-        assert_eq!(root_of("actors/marco-rubio/"), "../../");
-    }
 
     #[test]
     fn page_paths_are_known_without_listing_them() {
@@ -441,9 +378,10 @@ mod tests {
             let id = site.id("s").expect("the statement");
             let s = &site.notes[id];
             let prepared = s.html.as_ref().expect("HTML made at parse time");
-            let filled = markdown::fill(prepared, &s.links, &site.link_targets[id], "../../", &site)
+            let reads = SiteReads::new(&site);
+            let filled = markdown::fill(prepared, &s.links, &site.link_targets[id], "../../", &reads)
                 .expect("every link names a note");
-            proptest::prop_assert_eq!(filled, to_html(s.body(), &s.path, &s.headings, "../../", &site));
+            proptest::prop_assert_eq!(filled, to_html(s.body(), &s.path, &s.headings, "../../", &reads));
         }
     }
 
@@ -451,13 +389,6 @@ mod tests {
     fn a_body_with_an_image_is_rendered_anew() {
         let site = site_with_statement("![a *picture*](photo.png) and [[alice]]");
         assert!(site.note("s").expect("the statement").html.is_none());
-    }
-
-    #[test]
-    fn base_path_of_urls() {
-        assert_eq!(base_path("https://example.org/explainers/pahalgam/"), "/explainers/pahalgam/");
-        assert_eq!(base_path("https://example.org/"), "/");
-        assert_eq!(base_path("/"), "/");
     }
 
     #[test]

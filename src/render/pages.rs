@@ -1,165 +1,170 @@
-//! The pages of a site and the context each template gets: one job per
-//! note page, and the list pages (home, actors, statements, timeline, who
-//! said what, 404, feed, sitemap).
+//! The context each page's template gets, one function per kind of page
+//! (the route table in `routes.rs` names them). Each sees the site only
+//! through [`PageReads`], so what it reads is noted as it reads it.
 
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use super::context::{cards, map};
+use super::context::map;
 use super::highlight::marked_html;
 use super::markdown::{self, to_html};
-use super::{Shared, base_path, graph, root_of, theme_id};
+use super::reads::{PageReads, SiteReads};
+use super::{graph, theme_id};
 use crate::analysis::themes::find_themes;
 use crate::analysis::wording::{Wording, compare};
-use crate::model::{NoteId, Site};
+use crate::model::NoteId;
 use crate::note::{Kind, Meta};
+use crate::urls;
 
-/// A page to render: where it goes, with which template, with what.
-pub(super) struct Job {
-    pub(super) url: String,
-    pub(super) template: &'static str,
-    pub(super) context: Context,
-}
-
-fn base_context(site: &Site, shared: &Shared, url: &str, title: &str) -> Context {
+/// The context every page gets: the site, the way back to its root, and
+/// the page's own address and title.
+fn base_context(reads: &PageReads, url: &str, title: &str) -> Context {
     let mut c = Context::new();
-    c.insert_value("site", shared.site.clone());
-    c.insert_value("root", root_of(url).into());
+    c.insert_value("site", reads.shared().site.clone());
+    c.insert_value("root", urls::root_of(url).into());
     c.insert_value(
         "page",
         map([
             ("url", url.into()),
             ("title", title.into()),
-            ("canonical", format!("{}{}", site.config.base_url, url).into()),
+            ("canonical", urls::absolute(&reads.config().base_url, url).into()),
         ]),
     );
     c
 }
 
-pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
-    let note = &site.notes[id];
-    let url = site.urls[id].to_string();
-    let mut c = base_context(site, shared, &url, &note.title);
-    c.insert_value("note", shared.cards[id].clone());
-    c.insert_value("body", shared.body(site, id));
-    c.insert_value(
-        "headings",
-        Value::from(
-            note.headings
-                .iter()
-                .map(|h| {
-                    map([("level", h.level.into()), ("text", h.text.as_str().into()), ("id", h.id.as_str().into())])
-                })
-                .collect::<Vec<_>>(),
-        ),
-    );
-    let backlinks: Vec<Value> = site.backlinks[id]
+/// What every note's page gets: the note's card and body, its headings and
+/// the notes that link to it, with their sentences.
+fn note_context(reads: &PageReads, id: NoteId) -> Context {
+    let note = reads.note(id);
+    let url = reads.name(id).url;
+    let mut c = base_context(reads, url, &note.title);
+    c.insert_value("note", reads.card(id));
+    c.insert_value("body", reads.body(id));
+    let headings = note
+        .headings
+        .iter()
+        .map(|h| map([("level", h.level.into()), ("text", h.text.as_str().into()), ("id", h.id.as_str().into())]));
+    c.insert_value("headings", Value::from(headings.collect::<Vec<_>>()));
+    let backlinks: Vec<Value> = reads
+        .backlinks(id)
         .iter()
         .map(|b| {
             let from = match b.from {
-                Some(f) => shared.cards[f].clone(),
+                Some(f) => reads.card(f),
                 None => map([("title", "Home".into()), ("url", "".into()), ("kind", "home".into())]),
             };
             map([("from", from), ("sentence", (&*b.sentence).into())])
         })
         .collect();
     c.insert_value("backlinks", Value::from(backlinks));
-    let list = |ids: &[NoteId]| cards(&shared.cards, ids);
-    let template = match &note.meta {
-        Meta::Actor(a) => {
-            let rel = &site.actors[id];
-            c.insert_value("said", list(&rel.said));
-            c.insert_value("addressed", list(&rel.addressed));
-            c.insert_value("about", list(&rel.about));
-            c.insert_value("events", list(&rel.events));
-            c.insert_value("comparisons", list(&rel.comparisons));
-            c.insert_value("members", list(&rel.members));
-            c.insert("aliases", &a.aliases);
-            "actor.html"
-        }
-        Meta::Statement(s) => {
-            let ids = |refs: &[crate::note::SlugRef]| refs.iter().filter_map(|r| site.id(&r.value)).collect::<Vec<_>>();
-            c.insert_value("addressed_to", list(&ids(&s.addressed_to)));
-            c.insert_value("about", list(&ids(&s.about)));
-            c.insert_value(
-                "event",
-                s.event.as_ref().and_then(|r| site.id(&r.value)).map_or_else(Value::none, |e| shared.cards[e].clone()),
-            );
-            c.insert_value(
-                "source",
-                s.source.as_ref().and_then(|r| site.id(&r.value)).map_or_else(Value::none, |e| shared.cards[e].clone()),
-            );
-            c.insert_value("comparisons", list(&site.compared_in[id]));
-            c.insert("external_url", &s.url);
-            c.insert_value("jsonld", Value::safe_string(&quotation_jsonld(site, id)));
-            "statement.html"
-        }
-        Meta::Event(e) => {
-            let actors: Vec<NoteId> = e.actors.iter().filter_map(|r| site.id(&r.value)).collect();
-            c.insert_value("actors", list(&actors));
-            c.insert_value("statements", list(&site.event_statements[id]));
-            "event.html"
-        }
-        Meta::Comparison(cmp) => {
-            let words = |slug: &str| -> Vec<String> {
-                site.note(slug).map_or_else(Vec::new, |n| {
-                    n.quotations.iter().filter(|q| q.block).map(|q| q.text.clone()).collect()
-                })
-            };
-            let (left_words, right_words) = (words(&cmp.left.value), words(&cmp.right.value));
-            let wording = compare(&left_words, &right_words, &shared.language);
-            let side = |slug: &str, texts: &[String], left: bool| -> Value {
-                let Some(sid) = site.id(slug) else {
-                    return Value::none();
-                };
-                let (marks, only) = if left {
-                    (&wording.left_marks, &wording.left_only)
-                } else {
-                    (&wording.right_marks, &wording.right_only)
-                };
-                let words_html = if texts.is_empty() { String::new() } else { marked_html(texts, marks) };
-                map([
-                    ("note", shared.cards[sid].clone()),
-                    ("body", shared.body(site, sid)),
-                    ("words", Value::safe_string(&words_html)),
-                    ("only", Value::from(only.iter().map(|t| Value::from(t.as_str())).collect::<Vec<_>>())),
-                ])
-            };
-            c.insert_value("left", side(&cmp.left.value, &left_words, true));
-            c.insert_value("right", side(&cmp.right.value, &right_words, false));
-            c.insert_value("shared", shared_list(&wording));
-            let points: Vec<Value> = cmp
-                .points
-                .iter()
-                .map(|p| {
-                    let html = |t: &str| Value::safe_string(&markdown::inline_html(t, &note.path, "../../", site));
-                    map([("topic", html(&p.topic)), ("left", html(&p.left)), ("right", html(&p.right))])
-                })
-                .collect();
-            c.insert_value("points", Value::from(points));
-            "comparison.html"
-        }
-        Meta::Source(s) => {
-            c.insert_value("statements", list(&site.cited_by[id]));
-            c.insert("external_url", &s.url);
-            "source.html"
-        }
-    };
-    Job { url, template, context: c }
+    c
 }
 
-/// The statements in the feed: the newest first, at most `feed_limit` (0: all).
-pub(super) fn feed_ids(site: &Site) -> Vec<NoteId> {
-    let mut ids: Vec<NoteId> = site.of_kind(Kind::Statement).collect();
-    // Newest first, then by slug; each note's key found once.
-    ids.sort_by_cached_key(|&id| {
-        let (date, slug) = site.notes[id].date_key();
-        (std::cmp::Reverse(date), slug)
-    });
-    if site.config.feed_limit > 0 {
-        ids.truncate(site.config.feed_limit);
+/// The cards of the notes that `slugs` name (those that are there).
+fn named_cards<'a>(reads: &PageReads, slugs: impl IntoIterator<Item = &'a String>) -> Value {
+    let ids: Vec<NoteId> = slugs.into_iter().filter_map(|slug| reads.find(slug)).collect();
+    reads.cards(&ids)
+}
+
+/// The card of the note `slug` names, or none.
+fn named_card(reads: &PageReads, slug: Option<&String>) -> Value {
+    slug.and_then(|s| reads.find(s)).map_or_else(Value::none, |id| reads.card(id))
+}
+
+/// An actor's page: what they said, what was said to and about them.
+pub(super) fn actor(reads: &PageReads, id: NoteId) -> Context {
+    let mut c = note_context(reads, id);
+    let rel = reads.related(id).actor;
+    c.insert_value("said", reads.cards(&rel.said));
+    c.insert_value("addressed", reads.cards(&rel.addressed));
+    c.insert_value("about", reads.cards(&rel.about));
+    c.insert_value("events", reads.cards(&rel.events));
+    c.insert_value("comparisons", reads.cards(&rel.comparisons));
+    c.insert_value("members", reads.cards(&rel.members));
+    if let Meta::Actor(a) = reads.head(id).meta() {
+        c.insert("aliases", &a.aliases);
     }
-    ids
+    c
+}
+
+/// A statement's page: whom it was addressed to and about, its event and
+/// source, the comparisons it is in, and its JSON-LD.
+pub(super) fn statement(reads: &PageReads, id: NoteId) -> Context {
+    let mut c = note_context(reads, id);
+    if let Meta::Statement(s) = reads.head(id).meta() {
+        c.insert_value("addressed_to", named_cards(reads, s.addressed_to.iter().map(|r| &r.value)));
+        c.insert_value("about", named_cards(reads, s.about.iter().map(|r| &r.value)));
+        c.insert_value("event", named_card(reads, s.event.as_ref().map(|r| &r.value)));
+        c.insert_value("source", named_card(reads, s.source.as_ref().map(|r| &r.value)));
+        c.insert("external_url", &s.url);
+    }
+    c.insert_value("comparisons", reads.cards(reads.related(id).compared_in));
+    c.insert_value("jsonld", Value::safe_string(&quotation_jsonld(reads, id)));
+    c
+}
+
+/// An event's page: its actors and the statements that name it.
+pub(super) fn event(reads: &PageReads, id: NoteId) -> Context {
+    let mut c = note_context(reads, id);
+    if let Meta::Event(e) = reads.head(id).meta() {
+        c.insert_value("actors", named_cards(reads, e.actors.iter().map(|r| &r.value)));
+    }
+    c.insert_value("statements", reads.cards(reads.related(id).event_statements));
+    c
+}
+
+/// A source's page: its text, and the statements that quote it.
+pub(super) fn source(reads: &PageReads, id: NoteId) -> Context {
+    let mut c = note_context(reads, id);
+    c.insert_value("statements", reads.cards(reads.related(id).cited_by));
+    if let Meta::Source(s) = reads.head(id).meta() {
+        c.insert("external_url", &s.url);
+    }
+    c
+}
+
+/// A comparison's page: the two statements side by side, their shared
+/// wording marked, each side's own terms, and the points.
+pub(super) fn comparison(reads: &PageReads, id: NoteId) -> Context {
+    let mut c = note_context(reads, id);
+    let Meta::Comparison(cmp) = reads.head(id).meta() else {
+        return c;
+    };
+    let (left, right) = (reads.find(&cmp.left.value), reads.find(&cmp.right.value));
+    let own_words = |side: Option<NoteId>| -> Vec<String> {
+        side.map_or_else(Vec::new, |sid| reads.words(sid).iter().filter(|q| q.block).map(|q| q.text.clone()).collect())
+    };
+    let (left_words, right_words) = (own_words(left), own_words(right));
+    let wording = compare(&left_words, &right_words, &reads.shared().language);
+    let side = |sid: Option<NoteId>, texts: &[String], left: bool| -> Value {
+        let Some(sid) = sid else {
+            return Value::none();
+        };
+        let (marks, only) =
+            if left { (&wording.left_marks, &wording.left_only) } else { (&wording.right_marks, &wording.right_only) };
+        let words_html = if texts.is_empty() { String::new() } else { marked_html(texts, marks) };
+        map([
+            ("note", reads.card(sid)),
+            ("body", reads.body(sid)),
+            ("words", Value::safe_string(&words_html)),
+            ("only", Value::from(only.iter().map(|t| Value::from(t.as_str())).collect::<Vec<_>>())),
+        ])
+    };
+    c.insert_value("left", side(left, &left_words, true));
+    c.insert_value("right", side(right, &right_words, false));
+    c.insert_value("shared", shared_list(&wording));
+    c.insert_value("points", points(reads, id, &cmp.points));
+    c
+}
+
+/// A comparison's points, each part's Markdown as HTML.
+fn points(reads: &PageReads, id: NoteId, points: &[crate::note::Point]) -> Value {
+    let path = &reads.note(id).path;
+    let root = urls::root_of(reads.name(id).url);
+    let html = |t: &str| Value::safe_string(&markdown::inline_html(t, path, &root, &**reads));
+    let points = points.iter().map(|p| map([("topic", html(&p.topic)), ("left", html(&p.left)), ("right", html(&p.right))]));
+    Value::from(points.collect::<Vec<_>>())
 }
 
 fn shared_list(w: &Wording) -> Value {
@@ -173,28 +178,34 @@ fn shared_list(w: &Wording) -> Value {
 }
 
 /// JSON-LD for a statement page: a schema.org `Quotation`.
-fn quotation_jsonld(site: &Site, id: NoteId) -> String {
-    let note = &site.notes[id];
-    let Meta::Statement(s) = &note.meta else {
+fn quotation_jsonld(reads: &PageReads, id: NoteId) -> String {
+    let head = reads.head(id);
+    let Meta::Statement(s) = head.meta() else {
         return String::new();
     };
-    let speaker = site.note(&s.speaker.value);
+    let base = &reads.config().base_url;
+    let speaker = reads.find(&s.speaker.value).map(|a| {
+        let person = matches!(reads.head(a).meta(), Meta::Actor(m) if m.kind == crate::note::ActorKind::Person);
+        let name = reads.name(a);
+        serde_json::json!({
+            "@type": if person { "Person" } else { "Organization" },
+            "name": name.title,
+            "url": urls::absolute(base, name.url),
+        })
+    });
     let mut value = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "Quotation",
-        "name": note.title,
-        "url": format!("{}{}", site.config.base_url, site.urls[id]),
-        "spokenByCharacter": speaker.map(|a| serde_json::json!({
-            "@type": match &a.meta { Meta::Actor(m) if m.kind == crate::note::ActorKind::Person => "Person", _ => "Organization" },
-            "name": a.title,
-            "url": format!("{}{}", site.config.base_url, a.url()),
-        })),
+        "name": head.title(),
+        "url": urls::absolute(base, reads.name(id).url),
+        "spokenByCharacter": speaker,
     });
-    if let Some(d) = &note.date {
-        value["dateCreated"] = d.value.to_string().into();
+    if let (Some(d), _) = head.date_key() {
+        value["dateCreated"] = d.to_string().into();
     }
-    if let Some(src) = s.source.as_ref().and_then(|r| site.note(&r.value)) {
-        value["isBasedOn"] = serde_json::json!({ "@type": "CreativeWork", "name": src.title, "url": format!("{}{}", site.config.base_url, src.url()) });
+    if let Some(src) = s.source.as_ref().and_then(|r| reads.find(&r.value)) {
+        let name = reads.name(src);
+        value["isBasedOn"] = serde_json::json!({ "@type": "CreativeWork", "name": name.title, "url": urls::absolute(base, name.url) });
     }
     // `<` never appears raw, so the JSON cannot close its script element.
     value.to_string().replace('<', "\\u003c")
@@ -203,163 +214,149 @@ fn quotation_jsonld(site: &Site, id: NoteId) -> String {
 /// How many of the latest timeline entries the home page shows.
 const HOME_TIMELINE: usize = 40;
 
-/// The URLs of the list pages (`""` is home).
-pub(super) const LIST_URLS: [&str; 8] =
-    ["", "who-said-what/", "actors/", "statements/", "timeline/", "404.html", "atom.xml", "sitemap.xml"];
-
-/// The list pages that `wanted` selects by URL (`""` is home).
-pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Vec<Job> {
-    // (Sorted only when a page that shows them is wanted.)
-    let statements_by_date = if ["", "who-said-what/", "statements/"].into_iter().any(wanted) {
-        let mut ids: Vec<NoteId> = site.of_kind(Kind::Statement).collect();
-        // Each note's key found once, not twice per comparison.
-        ids.sort_by_cached_key(|&id| site.notes[id].date_key());
-        ids
-    } else {
-        Vec::new()
-    };
-    let timeline = if wanted("") || wanted("timeline/") { site.timeline() } else { Vec::new() };
-    let mut jobs = Vec::new();
-    if wanted("") {
-        jobs.push(home_job(site, shared, &timeline, &statements_by_date));
-    }
-    if wanted("who-said-what/") {
-        jobs.push(who_said_what_job(site, shared, &statements_by_date));
-    }
-    if wanted("actors/") {
-        jobs.push(actors_job(site, shared));
-    }
-    if wanted("statements/") {
-        let mut c = base_context(site, shared, "statements/", "Statements");
-        c.insert_value("statements", cards(&shared.cards, &statements_by_date));
-        jobs.push(Job { url: "statements/".into(), template: "statements.html", context: c });
-    }
-    if wanted("timeline/") {
-        let mut c = base_context(site, shared, "timeline/", "Timeline");
-        c.insert_value("entries", cards(&shared.cards, &timeline));
-        jobs.push(Job { url: "timeline/".into(), template: "timeline.html", context: c });
-    }
-    if wanted("404.html") {
-        // The 404 page is served at any depth, so its links start from the base URL's path.
-        let mut c = base_context(site, shared, "404.html", "Page not found");
-        c.insert("root", &base_path(&site.config.base_url));
-        jobs.push(Job { url: "404.html".into(), template: "404.html", context: c });
-    }
-    if wanted("atom.xml") {
-        jobs.push(feed_job(site, shared));
-    }
-    if wanted("sitemap.xml") {
-        jobs.push(sitemap_job(site, shared));
-    }
-    jobs
-}
-
 /// The home page: the introduction, the comparisons and actors, the
 /// latest entries of the timeline and the "who spoke to whom" graph.
-fn home_job(site: &Site, shared: &Shared, timeline: &[NoteId], statements_by_date: &[NoteId]) -> Job {
-    let all = |kind: Kind| site.of_kind(kind).collect::<Vec<_>>();
-    let title = site.home.as_ref().map(|h| h.title.as_str()).filter(|t| !t.is_empty()).unwrap_or(&site.config.title);
-    let mut c = base_context(site, shared, "", title);
-    let intro = site.home.as_ref().map_or_else(String::new, |h| to_html(h.body(), &h.path, &h.headings, "", site));
+pub(super) fn home(reads: &PageReads, url: &str) -> Context {
+    let home = reads.home();
+    let title = home.map(|h| h.title.as_str()).filter(|t| !t.is_empty()).unwrap_or(&reads.config().title);
+    let mut c = base_context(reads, url, title);
+    let root = urls::root_of(url);
+    let intro = home.map_or_else(String::new, |h| to_html(h.body(), &h.path, &h.headings, &root, &**reads));
     c.insert_value("intro", Value::safe_string(&intro));
-    c.insert_value("comparisons", cards(&shared.cards, &all(Kind::Comparison)));
-    c.insert_value("actors", cards(&shared.cards, &all(Kind::Actor)));
+    c.insert_value("comparisons", reads.cards(&reads.of_kind(Kind::Comparison)));
+    c.insert_value("actors", reads.cards(&reads.of_kind(Kind::Actor)));
     // The home page shows the latest entries; /timeline/ has them all.
+    let timeline = reads.timeline();
     let latest = &timeline[timeline.len().saturating_sub(HOME_TIMELINE)..];
-    c.insert_value("timeline", cards(&shared.cards, latest));
+    c.insert_value("timeline", reads.cards(latest));
     c.insert_value("timeline_count", timeline.len().into());
-    c.insert_value("statements", cards(&shared.cards, statements_by_date));
-    c.insert_value("graph", Value::safe_string(&graph::speaker_graph(site, "", &shared.groups)));
-    Job { url: String::new(), template: "home.html", context: c }
+    c.insert_value("statements", reads.cards(&reads.by_date(Kind::Statement)));
+    c.insert_value("graph", Value::safe_string(&graph::speaker_graph(reads, &root, &reads.shared().groups)));
+    c
 }
 
 /// Who said what: a row per statement (by date), a cell per theme.
-fn who_said_what_job(site: &Site, shared: &Shared, statements_by_date: &[NoteId]) -> Job {
-    let mut c = base_context(site, shared, "who-said-what/", "Who said what");
-    let themes: Vec<Value> = site
-        .config
-        .themes
+pub(super) fn who_said_what(reads: &PageReads, url: &str) -> Context {
+    let mut c = base_context(reads, url, "Who said what");
+    let themes = &reads.config().themes;
+    let theme_values = themes.iter().map(|t| {
+        map([("name", t.name.as_str().into()), ("id", theme_id(&t.name).into()), ("terms", Value::from(t.terms.clone()))])
+    });
+    c.insert_value("themes", Value::from(theme_values.collect::<Vec<_>>()));
+    let statements = reads.by_date(Kind::Statement);
+    let words: Vec<String> = statements
         .iter()
-        .map(|t| {
-            map([
-                ("name", t.name.as_str().into()),
-                ("id", theme_id(&t.name).into()),
-                ("terms", Value::from(t.terms.clone())),
-            ])
+        .map(|&id| reads.words(id).iter().filter(|q| q.block).map(|q| q.text.as_str()).collect::<Vec<_>>().join("\n"))
+        .collect();
+    // Each statement's term of each theme, if any (found in parallel).
+    let terms: Vec<Vec<Option<String>>> = words
+        .par_iter()
+        .map(|words| {
+            let hits = find_themes(themes, words);
+            (0..themes.len()).map(|i| hits.iter().find(|h| h.theme == i).map(|h| h.term.clone())).collect()
         })
         .collect();
-    c.insert_value("themes", Value::from(themes));
-    let rows: Vec<Value> = statements_by_date
-        .par_iter()
-        .map(|&id| {
-            let words: Vec<&str> =
-                site.notes[id].quotations.iter().filter(|q| q.block).map(|q| q.text.as_str()).collect();
-            let hits = find_themes(&site.config.themes, &words.join("\n"));
-            let cells: Vec<Value> = site
-                .config
-                .themes
-                .iter()
-                .enumerate()
-                .map(|(i, t)| match hits.iter().find(|h| h.theme == i) {
-                    Some(h) => map([
-                        ("term", h.term.as_str().into()),
-                        ("href", format!("{}#{}", site.urls[id], theme_id(&t.name)).into()),
-                    ]),
-                    None => Value::none(),
-                })
-                .collect();
-            map([("note", shared.cards[id].clone()), ("cells", Value::from(cells))])
+    let rows: Vec<Value> = statements
+        .iter()
+        .zip(terms)
+        .map(|(&id, terms)| {
+            let at = reads.name(id).url;
+            let cells = terms.into_iter().zip(themes).map(|(term, t)| match term {
+                Some(term) => map([("term", term.into()), ("href", format!("{at}#{}", theme_id(&t.name)).into())]),
+                None => Value::none(),
+            });
+            map([("note", reads.card(id)), ("cells", Value::from(cells.collect::<Vec<_>>()))])
         })
         .collect();
     c.insert_value("rows", Value::from(rows));
-    Job { url: "who-said-what/".into(), template: "who-said-what.html", context: c }
+    c
 }
 
 /// The actors, all of them and grouped by kind.
-fn actors_job(site: &Site, shared: &Shared) -> Job {
-    let mut c = base_context(site, shared, "actors/", "Actors");
-    let actors: Vec<NoteId> = site.of_kind(Kind::Actor).collect();
+pub(super) fn actors(reads: &PageReads, url: &str) -> Context {
+    let mut c = base_context(reads, url, "Actors");
+    let actors = reads.of_kind(Kind::Actor);
     for (key, kind) in [("people", "person"), ("institutions", "institution"), ("countries", "country")] {
         let ids: Vec<NoteId> = actors
             .iter()
             .copied()
-            .filter(|&id| matches!(&site.notes[id].meta, Meta::Actor(a) if a.kind.as_str() == kind))
+            .filter(|&id| matches!(reads.head(id).meta(), Meta::Actor(a) if a.kind.as_str() == kind))
             .collect();
-        c.insert_value(key, cards(&shared.cards, &ids));
+        c.insert_value(key, reads.cards(&ids));
     }
-    c.insert_value("actors", cards(&shared.cards, &actors));
-    Job { url: "actors/".into(), template: "actors.html", context: c }
+    c.insert_value("actors", reads.cards(&actors));
+    c
+}
+
+/// Every statement, by date.
+pub(super) fn statements(reads: &PageReads, url: &str) -> Context {
+    let mut c = base_context(reads, url, "Statements");
+    c.insert_value("statements", reads.cards(&reads.by_date(Kind::Statement)));
+    c
+}
+
+/// Statements and events, by date.
+pub(super) fn timeline(reads: &PageReads, url: &str) -> Context {
+    let mut c = base_context(reads, url, "Timeline");
+    c.insert_value("entries", reads.cards(&reads.timeline()));
+    c
+}
+
+/// The page for an address the site does not have.
+pub(super) fn not_found(reads: &PageReads, url: &str) -> Context {
+    // The 404 page is served at any depth, so its links start from the base URL's path.
+    let mut c = base_context(reads, url, "Page not found");
+    c.insert("root", &urls::base_path(&reads.config().base_url));
+    c
+}
+
+/// The notes in the feed: those of the kinds whose routes are in it, the
+/// newest first, at most `feed_limit` (0: all).
+pub(super) fn feed_ids(reads: &SiteReads) -> Vec<NoteId> {
+    let mut ids: Vec<NoteId> = super::routes::feed_kinds().flat_map(|kind| reads.of_kind(kind)).collect();
+    // Newest first, then by slug; each note's key found once.
+    ids.sort_by_cached_key(|&id| {
+        let (date, slug) = reads.head(id).date_key();
+        (std::cmp::Reverse(date), slug)
+    });
+    let limit = reads.config().feed_limit;
+    if limit > 0 {
+        ids.truncate(limit);
+    }
+    ids
 }
 
 /// The Atom feed: the newest statements, each with its body.
-fn feed_job(site: &Site, shared: &Shared) -> Job {
-    let feed_ids = shared.feed(site);
+pub(super) fn feed(reads: &PageReads, url: &str) -> Context {
+    let feed_ids = feed_ids(reads);
     // An Atom time: the note's day at midnight UTC (the epoch without one).
     let stamp = |id: Option<NoteId>| {
-        let date = id.and_then(|id| site.notes[id].date.as_ref());
-        format!("{}T00:00:00Z", date.map_or_else(|| "1970-01-01".to_string(), |d| d.value.to_string()))
+        let date = id.and_then(|id| reads.head(id).date_key().0);
+        format!("{}T00:00:00Z", date.map_or_else(|| "1970-01-01".to_string(), |d| d.to_string()))
     };
-    let mut c = base_context(site, shared, "atom.xml", &site.config.title);
+    let mut c = base_context(reads, url, &reads.config().title);
     c.insert("updated", &stamp(feed_ids.first().copied()));
-    let entries: Vec<Value> = feed_ids
-        .iter()
-        .map(|&id| {
-            map([
-                ("note", shared.cards[id].clone()),
-                ("updated", stamp(Some(id)).into()),
-                ("body", shared.body(site, id)),
-            ])
-        })
-        .collect();
-    c.insert_value("entries", Value::from(entries));
-    Job { url: "atom.xml".into(), template: "atom.xml", context: c }
+    let entries = feed_ids.iter().map(|&id| {
+        map([("note", reads.card(id)), ("updated", stamp(Some(id)).into()), ("body", reads.body(id))])
+    });
+    c.insert_value("entries", Value::from(entries.collect::<Vec<_>>()));
+    c
 }
 
-/// The sitemap: every page's address.
-fn sitemap_job(site: &Site, shared: &Shared) -> Job {
-    let lists = ["", "actors/", "statements/", "timeline/", "who-said-what/"];
-    let urls = lists.into_iter().chain(site.urls.iter().map(|u| &**u));
-    let mut c = base_context(site, shared, "sitemap.xml", "Sitemap");
-    c.insert("urls", &urls.map(|u| format!("{}{}", site.config.base_url, u)).collect::<Vec<_>>());
-    Job { url: "sitemap.xml".into(), template: "sitemap.xml", context: c }
+/// The sitemap: the address of every page the route table puts in it.
+pub(super) fn sitemap(reads: &PageReads, url: &str) -> Context {
+    let base = &reads.config().base_url;
+    let mut c = base_context(reads, url, "Sitemap");
+    let urls: Vec<String> = super::routes::sitemap_urls(reads).iter().map(|u| urls::absolute(base, u)).collect();
+    c.insert("urls", &urls);
+    c
+}
+
+/// The stylesheet that gives each country (and what belongs to it) its colour.
+pub(super) fn groups_css(reads: &PageReads) -> String {
+    let mut css = String::from("/* Country colours, written by readout from the site's country actors. */\n");
+    for (slug, colour) in &reads.shared().groups {
+        css.push_str(&format!(".group-{slug} {{ --group: var(--colour-{colour}); }}\n"));
+    }
+    css
 }

@@ -409,3 +409,40 @@ fn a_point_linking_a_moved_note_is_rendered_again() {
     // A new statement (index 10) that only the point links; its file then moves.
     check_steps(&[Step::NewStatement(0, 0), Step::LinkInPoint(10), Step::MoveFile(10, 0)], false).unwrap();
 }
+
+/// Rebuilds the site at `root` after `edit` changed the file at `rel`, and
+/// compares every page the rebuilder then holds with a fresh full build.
+fn rebuild_equals_build(root: &Path, rel: &str, edit: impl FnOnce(String) -> String) {
+    let options = BuildOptions::new(root);
+    let mut rebuilder = Rebuilder::default();
+    let mut pages = by_path(rebuilder.rebuild(&options, None).expect("the site builds").update.pages);
+    let path = root.join(rel);
+    fs::write(&path, edit(fs::read_to_string(&path).unwrap())).unwrap();
+    let rebuilt = rebuilder.rebuild(&options, Some(&[PathBuf::from(rel)])).expect("the edited site builds");
+    if rebuilt.update.full {
+        pages.clear();
+    }
+    for gone in &rebuilt.update.removed {
+        pages.remove(gone);
+    }
+    pages.extend(by_path(rebuilt.update.pages));
+    let full = by_path(readout::generate(&options).expect("a full build").pages);
+    let differing: Vec<&String> = full.keys().filter(|p| full.get(*p) != pages.get(*p)).collect();
+    assert!(differing.is_empty(), "after editing {rel}, these pages differ from a full build: {differing:?}");
+    assert_eq!(pages.len(), full.len());
+}
+
+/// Regression: renaming Shehbaz Sharif left the old name in the "mentioned
+/// in" sentences on Pete Hegseth's and Rajnath Singh's pages (a backlink
+/// sentence that also links to Sharif) until `serve` was restarted.
+#[test]
+fn renaming_an_actor_named_in_a_backlink_sentence_renders_every_page_showing_it() {
+    let site = crate::common::default_site();
+    rebuild_equals_build(site.path(), "content/actors/shehbaz-sharif.md", |text| {
+        text.replace("name = \"Shehbaz Sharif\"", "name = \"Shahbaz Sharif\"")
+    });
+    let site = crate::common::default_site();
+    rebuild_equals_build(site.path(), "content/actors/marco-rubio.md", |text| {
+        text.replace("name = \"Marco Rubio\"", "name = \"Marco A. Rubio\"")
+    });
+}

@@ -7,6 +7,7 @@
 mod browser;
 mod build;
 mod common;
+mod equivalence;
 mod errors;
 mod incremental;
 mod reliability;

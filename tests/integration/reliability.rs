@@ -196,7 +196,7 @@ proptest! {
         let _ = readout::parse::parse_note(readout::note::Kind::Statement, "x", path, body.as_str().into());
         struct None_;
         impl readout::render::markdown::LinkResolver for None_ {
-            fn resolve(&self, _: &str, _: Option<readout::note::Kind>) -> Option<&readout::note::Note> { None }
+            fn resolve(&self, _: &str, _: Option<readout::note::Kind>) -> Option<(&str, &str)> { None }
         }
         let _ = readout::render::markdown::to_html(&body, path, &[], "../../", &None_);
     }

@@ -1,0 +1,185 @@
+//! The route table: every kind of page a site has, declared once.
+//!
+//! A [`Route`] owns which pages it makes (one at a fixed URL, or one per
+//! note of a kind, at the URL `urls::note_url` gives), how each is made
+//! (a template and the function that makes its context, or a function
+//! that makes the file's text), and whether its pages are in the sitemap
+//! and the feed. The render, the sitemap, the list of output paths,
+//! `is_page_path` and the pages `serve` holds are all read off [`ROUTES`];
+//! there is no other list of pages. Adding a kind of page is one entry
+//! here and the function that makes its context.
+
+use tera::Context;
+
+use super::pages;
+use super::reads::PageReads;
+use crate::model::{NoteId, Site};
+use crate::note::Kind;
+use crate::urls;
+
+/// Which pages a route makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pages {
+    /// One page at this URL.
+    One(&'static str),
+    /// A page for each note of this kind.
+    EachNote(Kind),
+}
+
+/// How a route's pages are made.
+#[derive(Clone, Copy)]
+pub enum Make {
+    /// A page at a fixed URL: its template, and its context from the URL.
+    Fixed(&'static str, fn(&PageReads, &str) -> Context),
+    /// A note's page: its template, and its context from the note.
+    Note(&'static str, fn(&PageReads, NoteId) -> Context),
+    /// A file made by code, without a template.
+    Text(fn(&PageReads) -> String),
+}
+
+/// One kind of page.
+#[derive(Clone, Copy)]
+pub struct Route {
+    pub name: &'static str,
+    pub pages: Pages,
+    pub make: Make,
+    /// Whether its pages are listed in `sitemap.xml`.
+    pub sitemap: bool,
+    /// Whether its pages are entries of the Atom feed.
+    pub feed: bool,
+}
+
+const fn fixed(name: &'static str, url: &'static str, template: &'static str, make: fn(&PageReads, &str) -> Context, sitemap: bool) -> Route {
+    Route { name, pages: Pages::One(url), make: Make::Fixed(template, make), sitemap, feed: false }
+}
+
+const fn each(name: &'static str, kind: Kind, template: &'static str, make: fn(&PageReads, NoteId) -> Context, feed: bool) -> Route {
+    Route { name, pages: Pages::EachNote(kind), make: Make::Note(template, make), sitemap: true, feed }
+}
+
+/// Every kind of page. The sitemap lists pages in this order.
+pub const ROUTES: [Route; 14] = [
+    fixed("home", "", "home.html", pages::home, true),
+    fixed("actors", "actors/", "actors.html", pages::actors, true),
+    fixed("statements", "statements/", "statements.html", pages::statements, true),
+    fixed("timeline", "timeline/", "timeline.html", pages::timeline, true),
+    fixed("who said what", "who-said-what/", "who-said-what.html", pages::who_said_what, true),
+    fixed("not found", "404.html", "404.html", pages::not_found, false),
+    fixed("feed", "atom.xml", "atom.xml", pages::feed, false),
+    fixed("sitemap", "sitemap.xml", "sitemap.xml", pages::sitemap, false),
+    Route { name: "country colours", pages: Pages::One("groups.css"), make: Make::Text(pages::groups_css), sitemap: false, feed: false },
+    each("actor", Kind::Actor, "actor.html", pages::actor, false),
+    each("statement", Kind::Statement, "statement.html", pages::statement, true),
+    each("event", Kind::Event, "event.html", pages::event, false),
+    each("comparison", Kind::Comparison, "comparison.html", pages::comparison, false),
+    each("source", Kind::Source, "source.html", pages::source, false),
+];
+
+/// One page of a site: a route, and for a note's page the note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageRef {
+    /// Index into [`ROUTES`].
+    pub route: usize,
+    pub note: Option<NoteId>,
+}
+
+impl PageRef {
+    pub fn route(self) -> &'static Route {
+        &ROUTES[self.route]
+    }
+
+    /// The page's URL.
+    pub fn url(self, site: &Site) -> String {
+        match (self.route().pages, self.note) {
+            (Pages::One(url), _) => url.to_string(),
+            (Pages::EachNote(_), Some(id)) => site.urls[id].to_string(),
+            (Pages::EachNote(_), None) => unreachable!("a note's page names its note"),
+        }
+    }
+}
+
+/// Every page of `site`: the fixed ones first (they are the largest, and
+/// start first), then the notes' pages in the site's order.
+pub fn all_pages(site: &Site) -> Vec<PageRef> {
+    let mut pages = Vec::with_capacity(ROUTES.len() + site.notes.len());
+    for (route, r) in ROUTES.iter().enumerate() {
+        if let Pages::One(_) = r.pages {
+            pages.push(PageRef { route, note: None });
+        }
+    }
+    for (id, note) in site.notes.iter().enumerate() {
+        if let Some(route) = note_route(note.kind()) {
+            pages.push(PageRef { route, note: Some(id) });
+        }
+    }
+    pages
+}
+
+/// The route of the pages of notes of `kind`, if they have pages.
+pub fn note_route(kind: Kind) -> Option<usize> {
+    ROUTES.iter().position(|r| r.pages == Pages::EachNote(kind))
+}
+
+/// The output path of every page, sorted, without rendering.
+pub fn page_paths(site: &Site) -> Vec<String> {
+    let mut paths: Vec<String> = all_pages(site).into_iter().map(|p| urls::output_path(&p.url(site))).collect();
+    paths.sort();
+    paths
+}
+
+/// Whether a page is written at output path `path`.
+pub fn is_page_path(site: &Site, path: &str) -> bool {
+    let url = urls::url_of_output(path);
+    ROUTES.iter().any(|r| match r.pages {
+        Pages::One(fixed) => fixed == url && urls::output_path(fixed) == path,
+        Pages::EachNote(kind) => urls::note_of(url)
+            .is_some_and(|(k, slug)| k == kind && site.note(slug).is_some_and(|n| n.kind() == kind))
+            && urls::output_path(url) == path,
+    })
+}
+
+/// The kinds of notes whose pages are entries of the feed.
+pub fn feed_kinds() -> impl Iterator<Item = Kind> {
+    ROUTES.iter().filter(|r| r.feed).filter_map(|r| match r.pages {
+        Pages::EachNote(kind) => Some(kind),
+        Pages::One(_) => None,
+    })
+}
+
+/// The URLs the sitemap lists, in the table's order.
+pub fn sitemap_urls(reads: &PageReads) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in ROUTES.iter().filter(|r| r.sitemap) {
+        match r.pages {
+            Pages::One(url) => out.push(url.to_string()),
+            Pages::EachNote(kind) => out.extend(reads.of_kind(kind).into_iter().map(|id| reads.name(id).url.to_string())),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_of_note_has_one_route_and_each_url_one_page() {
+        for kind in Kind::ALL {
+            assert_eq!(ROUTES.iter().filter(|r| r.pages == Pages::EachNote(kind)).count(), 1, "{kind:?}");
+        }
+        let mut fixed: Vec<&str> = ROUTES
+            .iter()
+            .filter_map(|r| match r.pages {
+                Pages::One(url) => Some(url),
+                Pages::EachNote(_) => None,
+            })
+            .collect();
+        let count = fixed.len();
+        fixed.sort();
+        fixed.dedup();
+        assert_eq!(fixed.len(), count, "two routes at one URL");
+        for url in fixed {
+            assert_eq!(urls::note_of(url), None, "{url} looks like a note's page");
+        }
+    }
+}
