@@ -85,13 +85,27 @@ fn stages(c: &mut Criterion) {
     let note = site.note("statement-1").unwrap();
     c.bench_function("render: one body, Markdown to HTML", |b| {
         b.iter(|| {
-            readout::render::markdown::to_html(black_box(note.body()), &note.path, &note.headings, "../../", &readout::render::reads::SiteReads::new(&site))
+            readout::render::markdown::to_html(
+                black_box(note.body()),
+                &note.path,
+                &note.headings,
+                "../../",
+                &readout::render::reads::SiteReads::new(&site),
+            )
         })
     });
     let prepared = note.html.as_ref().expect("the body's HTML, made at parse time");
     c.bench_function("render: one body, its prepared HTML's links filled in", |b| {
         let targets = &site.link_targets[site.id("statement-1").unwrap()];
-        b.iter(|| readout::render::markdown::fill(black_box(prepared), &note.links, targets, "../../", &readout::render::reads::SiteReads::new(&site)))
+        b.iter(|| {
+            readout::render::markdown::fill(
+                black_box(prepared),
+                &note.links,
+                targets,
+                "../../",
+                &readout::render::reads::SiteReads::new(&site),
+            )
+        })
     });
 
     c.bench_function("model: link 1,100 notes", |b| {

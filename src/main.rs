@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use readout::BuildOptions;
 use readout::note::Kind;
 #[cfg(feature = "serve")]
 use readout::serve;
-use readout::BuildOptions;
 
 /// A build makes and frees many small values (parsed notes, template
 /// values, pages) on every core; mimalloc serves that faster than the

@@ -57,7 +57,14 @@ impl ActorRelations {
     }
 
     fn lists_mut(&mut self) -> [&mut Vec<NoteId>; 6] {
-        [&mut self.said, &mut self.addressed, &mut self.about, &mut self.events, &mut self.comparisons, &mut self.members]
+        [
+            &mut self.said,
+            &mut self.addressed,
+            &mut self.about,
+            &mut self.events,
+            &mut self.comparisons,
+            &mut self.members,
+        ]
     }
 }
 
@@ -162,9 +169,23 @@ pub fn link_with(
 ) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::default();
     notes.sort_by(|a, b| (a.kind(), &a.slug).cmp(&(b.kind(), &b.slug)));
+    let duplicate = duplicate_slugs(&notes, &mut diags);
+    let draft_slugs: HashSet<String> =
+        if drafts { HashSet::new() } else { notes.iter().filter(|n| n.draft).map(|n| n.slug.clone()).collect() };
+    let notes: Vec<Arc<Note>> =
+        notes.into_iter().zip(duplicate).filter(|(n, dup)| !dup && (drafts || !n.draft)).map(|(n, _)| n).collect();
+    let mut site = Site::unlinked(config, home, notes);
+    let checker = RefChecker { site: &site, drafts: &draft_slugs, unreadable };
+    let (relations, link_targets) = check_references(&checker, &mut diags);
+    site.link_targets = link_targets;
+    relations.apply(&mut site);
+    check_quotations(&site, memo, &mut diags);
+    (site, diags)
+}
 
-    // Duplicate slugs across kinds: the note with the first path keeps the
-    // slug, the others are errors.
+/// Which notes lose their slug to another note (of any kind): the note
+/// with the first path keeps it, the others are errors.
+fn duplicate_slugs(notes: &[Arc<Note>], diags: &mut Diagnostics) -> Vec<bool> {
     let mut first: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     let mut duplicates: Vec<usize> = Vec::new();
     for (i, note) in notes.iter().enumerate() {
@@ -195,38 +216,44 @@ pub fn link_with(
         );
         duplicate[i] = true;
     }
-    let draft_slugs: HashSet<String> =
-        if drafts { HashSet::new() } else { notes.iter().filter(|n| n.draft).map(|n| n.slug.clone()).collect() };
-    let notes: Vec<Arc<Note>> =
-        notes.into_iter().zip(duplicate).filter(|(n, dup)| !dup && (drafts || !n.draft)).map(|(n, _)| n).collect();
-    let by_slug: rustc_hash::FxHashMap<String, NoteId> =
-        notes.iter().enumerate().map(|(i, n)| (n.slug.clone(), i)).collect();
+    duplicate
+}
 
-    let urls: Vec<Box<str>> = notes.iter().map(|n| crate::urls::note_url(n.kind(), &n.slug).into_boxed_str()).collect();
+impl Site {
+    /// The notes (sorted) in a site with no relations yet.
+    fn unlinked(config: SiteConfig, home: Option<HomeNote>, notes: Vec<Arc<Note>>) -> Site {
+        let by_slug: rustc_hash::FxHashMap<String, NoteId> =
+            notes.iter().enumerate().map(|(i, n)| (n.slug.clone(), i)).collect();
+        let urls: Vec<Box<str>> =
+            notes.iter().map(|n| crate::urls::note_url(n.kind(), &n.slug).into_boxed_str()).collect();
+        let n = notes.len();
+        Site {
+            config,
+            home,
+            notes,
+            by_slug: Arc::new(by_slug),
+            urls: Arc::new(urls),
+            link_targets: Vec::new(),
+            backlinks: vec![Arc::default(); n],
+            actors: vec![ActorRelations::default(); n],
+            compared_in: vec![Vec::new(); n],
+            event_statements: vec![Vec::new(); n],
+            cited_by: vec![Vec::new(); n],
+        }
+    }
+}
 
-    let n = notes.len();
-    let mut site = Site {
-        config,
-        home,
-        notes,
-        by_slug: Arc::new(by_slug),
-        urls: Arc::new(urls),
-        link_targets: Vec::new(),
-        backlinks: vec![Arc::default(); n],
-        actors: vec![ActorRelations::default(); n],
-        compared_in: vec![Vec::new(); n],
-        event_statements: vec![Vec::new(); n],
-        cited_by: vec![Vec::new(); n],
-    };
-
-    let checker = RefChecker { site: &site, drafts: &draft_slugs, unreadable };
+/// Every front-matter reference and body link checked: the relations
+/// found and where each note's links go.
+fn check_references(checker: &RefChecker, diags: &mut Diagnostics) -> (Relations, Vec<LinkTargets>) {
+    let site = checker.site;
     let mut relations = Relations::default();
     // Home's links first, then each note's in the site's order: every
     // backlink list comes out in the order it is shown (home, then by the
     // linking note's kind and slug), with no sorting.
     if let Some(home) = &site.home {
         for (i, link) in home.links.iter().enumerate() {
-            if let Some(target) = checker.body_link(&home.path, &home.text, link, &mut diags) {
+            if let Some(target) = checker.body_link(&home.path, &home.text, link, diags) {
                 relations.backlinks.push((target, None, i));
             }
         }
@@ -262,10 +289,7 @@ pub fn link_with(
         relations.append(note_relations);
         link_targets.push(targets);
     }
-    site.link_targets = link_targets;
-    relations.apply(&mut site);
-    check_quotations(&site, memo, &mut diags);
-    (site, diags)
+    (relations, link_targets)
 }
 
 /// Links the site again after edits that left its relations as they were
@@ -288,7 +312,29 @@ pub fn relink(
     if *config != last.config || *home != last.home {
         return None;
     }
-    // The notes in the site's order, each where the last site had it.
+    let notes = placed_as_before(last, notes, drafts)?;
+    let edited: Vec<NoteId> = (0..notes.len()).filter(|&id| !Arc::ptr_eq(&notes[id], &last.notes[id])).collect();
+    let rewire = to_rewire(last, home, &notes, &edited)?;
+    let mut site = Site { notes, ..last.clone_relations() };
+    let no_drafts = HashSet::new();
+    let checker = RefChecker { site: &site, drafts: &no_drafts, unreadable: &no_drafts };
+    let mut diags = Diagnostics::default();
+    let (added, retargeted) = rewired_links(&checker, &rewire, &mut diags)?;
+    headings_still_found(&checker, last, home, &edited, &mut diags)?;
+    if !diags.is_empty() {
+        return None;
+    }
+    for (id, targets) in retargeted {
+        site.link_targets[id] = targets;
+    }
+    replace_backlinks(&mut site, last, &rewire, added);
+    check_quotations(&site, memo, &mut diags);
+    Some((site, diags))
+}
+
+/// The notes in the last site's order, each where the last site had it;
+/// `None` when a note came, went or changed kind.
+fn placed_as_before(last: &Site, notes: &[Arc<Note>], drafts: bool) -> Option<Vec<Arc<Note>>> {
     let mut placed: Vec<Option<Arc<Note>>> = vec![None; last.notes.len()];
     for note in notes {
         if note.draft && !drafts {
@@ -304,12 +350,15 @@ pub fn relink(
         }
         *slot = Some(Arc::clone(note));
     }
-    let notes: Vec<Arc<Note>> = placed.into_iter().collect::<Option<_>>()?;
-    let edited: Vec<NoteId> = (0..notes.len()).filter(|&id| !Arc::ptr_eq(&notes[id], &last.notes[id])).collect();
-    // Notes whose backlinks are redone: the edited ones, and those whose
-    // link sentences show an edited note's title.
-    let mut rewire = edited.clone();
-    for &id in &edited {
+    placed.into_iter().collect()
+}
+
+/// The notes whose backlinks are redone: the edited ones, and those whose
+/// link sentences show an edited note's title. `None` when an edit
+/// changed the relations (or a title that home's links show).
+fn to_rewire(last: &Site, home: &Option<HomeNote>, notes: &[Arc<Note>], edited: &[NoteId]) -> Option<Vec<NoteId>> {
+    let mut rewire = edited.to_vec();
+    for &id in edited {
         let (old, new) = (&last.notes[id], &notes[id]);
         if relations_of(old) != relations_of(new) {
             return None;
@@ -323,26 +372,45 @@ pub fn relink(
     }
     rewire.sort_unstable();
     rewire.dedup();
-    let mut site = Site { notes, ..last.clone_relations() };
-    let no_drafts = HashSet::new();
-    let checker = RefChecker { site: &site, drafts: &no_drafts, unreadable: &no_drafts };
-    let mut diags = Diagnostics::default();
-    let mut added: Vec<(NoteId, NoteId, Arc<str>)> = Vec::new();
-    let mut retargeted: Vec<(NoteId, LinkTargets)> = Vec::new();
-    for &id in &rewire {
+    Some(rewire)
+}
+
+/// Backlinks to add (target, linking note, sentence) and where the
+/// rewired notes' links now go; `None` on a broken link.
+#[allow(clippy::type_complexity)]
+fn rewired_links(
+    checker: &RefChecker,
+    rewire: &[NoteId],
+    diags: &mut Diagnostics,
+) -> Option<(Vec<(NoteId, NoteId, Arc<str>)>, Vec<(NoteId, LinkTargets)>)> {
+    let site = checker.site;
+    let mut added = Vec::new();
+    let mut retargeted = Vec::new();
+    for &id in rewire {
         let note = &site.notes[id];
         let mut targets = Vec::with_capacity(note.links.len());
         for link in &note.links {
-            let target = checker.body_link(note.path.as_path(), &note.text, link, &mut diags)?;
-            added.push((target, id, fill_titles(&link.sentence, &site)));
+            let target = checker.body_link(note.path.as_path(), &note.text, link, diags)?;
+            added.push((target, id, fill_titles(&link.sentence, site)));
             targets.push(Some(target));
         }
         retargeted.push((id, targets.into()));
     }
-    for &id in &edited {
+    Some((added, retargeted))
+}
+
+/// Links into an edited note that name one of its headings must still
+/// find it: from the unedited notes that link to it, and from home.
+fn headings_still_found(
+    checker: &RefChecker,
+    last: &Site,
+    home: &Option<HomeNote>,
+    edited: &[NoteId],
+    diags: &mut Diagnostics,
+) -> Option<()> {
+    let site = checker.site;
+    for &id in edited {
         let note = &site.notes[id];
-        // Links into the note that name one of its headings must still find
-        // it: from the unedited notes that link to it, and from home.
         let linking = last.backlinks[id]
             .iter()
             .filter_map(|b| b.from)
@@ -351,18 +419,16 @@ pub fn relink(
             .chain(home.iter().map(|h| (h.path.as_path(), &*h.text, &h.links)));
         for (path, text, links) in linking {
             for link in links.iter().filter(|l| l.target == note.slug && l.heading.is_some()) {
-                checker.body_link(path, text, link, &mut diags)?;
+                checker.body_link(path, text, link, diags)?;
             }
         }
     }
-    if !diags.is_empty() {
-        return None;
-    }
-    for (id, targets) in retargeted {
-        site.link_targets[id] = targets;
-    }
-    // Out with the edited notes' old backlinks, in with the new, each list
-    // kept in the order `link` gives it (by the linking note's kind and slug).
+    Some(())
+}
+
+/// Out with the rewired notes' old backlinks, in with the new, each list
+/// kept in the order `link` gives it (by the linking note's kind and slug).
+fn replace_backlinks(site: &mut Site, last: &Site, rewire: &[NoteId], added: Vec<(NoteId, NoteId, Arc<str>)>) {
     let mut targets: Vec<NoteId> = rewire
         .iter()
         .flat_map(|&id| last.notes[id].links.iter().chain(&site.notes[id].links))
@@ -384,8 +450,6 @@ pub fn relink(
         let at = list.partition_point(|b| b.from.is_none_or(|f| key(f) <= key(from)));
         Arc::make_mut(&mut site.backlinks[target]).insert(at, Backlink { from: Some(from), sentence });
     }
-    check_quotations(&site, memo, &mut diags);
-    Some((site, diags))
 }
 
 /// See [`relations_of`].

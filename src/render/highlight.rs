@@ -9,8 +9,8 @@ use crate::analysis::themes::find_themes;
 use crate::analysis::wording::Mark;
 use crate::config::Theme;
 use crate::model::NoteId;
-use crate::render::reads::SiteReads;
 use crate::render::markdown::{Highlight, Highlighter, escape_into};
+use crate::render::reads::SiteReads;
 use crate::render::theme_id;
 
 /// Marks theme words inside blockquotes; the first word of each theme gets
@@ -96,7 +96,10 @@ impl Highlighter for PassageHighlighter {
                 marks.push(Highlight {
                     start,
                     end,
-                    open: format!("<mark class=\"quoted\"><a href=\"{root}{url}\" title=\"Quoted in: {t}\">", root = self.root),
+                    open: format!(
+                        "<mark class=\"quoted\"><a href=\"{root}{url}\" title=\"Quoted in: {t}\">",
+                        root = self.root
+                    ),
                     close: "</a></mark>",
                 });
             }

@@ -7,8 +7,8 @@ use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd, html};
 
 use crate::model::NoteId;
 use crate::note::{Heading, Link, LinkPart, PreparedHtml};
-use crate::render::reads::SiteReads;
 use crate::parse::markdown::{heading_anchor, link_target, options};
+use crate::render::reads::SiteReads;
 
 /// Finds the note a link names: its page's URL from the site root and
 /// its title (`None` when there is no note of that slug and kind).

@@ -13,7 +13,6 @@
 //! sequence of edits, the pages a memo keeps are byte for byte those of a
 //! full build.
 
-use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -25,7 +24,7 @@ use super::reads::{Input, group_of, slug_hash};
 use super::routes::{self, PageRef};
 use super::{Page, RenderOptions, Shared, Templates, body_with_inputs, collect, render_pages};
 use crate::diagnostic::Diagnostics;
-use crate::model::{NoteId, Site};
+use crate::model::{Backlink, NoteId, Site};
 use crate::note::{Kind, Note};
 
 /// A note's name that lasts from one build to the next (ids shift when
@@ -105,7 +104,8 @@ impl Memo {
             _ => None,
         };
         let full = made.is_none();
-        let (cards, bodies, changed) = made.unwrap_or_else(|| (all_made_cards(&site, &keys), all_made_bodies(&site, &keys), None));
+        let (cards, bodies, changed) =
+            made.unwrap_or_else(|| (all_made_cards(&site, &keys), all_made_bodies(&site, &keys), None));
         let shared = Shared::new(
             &site,
             cards.iter().map(|m| m.value.clone()).collect(),
@@ -177,10 +177,9 @@ fn keyed(inputs: &[Input<NoteId>], keys: &[NoteKey]) -> Arc<[Read]> {
             Input::Absent(hash) => Input::Absent(hash),
             Input::Home => Input::Home,
         })
-        .collect::<FxHashSet<_>>()
-        .into_iter()
         .collect();
-    out.shrink_to_fit();
+    out.sort_unstable();
+    out.dedup();
     out.into()
 }
 
@@ -244,93 +243,125 @@ fn old_ids(last: &Last, keys: &[NoteKey]) -> Vec<Option<NoteId>> {
 }
 
 /// Every input whose value differs between the last site and `site`.
+///
+/// A note whose parse is the same `Arc` as before is unchanged in itself;
+/// what others make of it (its name's colour group, its relation lists)
+/// can change only when some note's front matter changed or notes came or
+/// went, and only then is every note compared; its backlinks are compared
+/// wherever their list is not the same `Arc`.
 fn changed_inputs(last: &Last, site: &Site, keys: &[NoteKey], old_id: &[Option<NoteId>]) -> FxHashSet<Read> {
     let old = &last.site;
     let mut changed = FxHashSet::default();
-    let everything_of = |key: NoteKey, note: &Note, changed: &mut FxHashSet<Read>| {
-        changed.extend([
-            Input::Note(key),
-            Input::Meta(key),
-            Input::Name(key),
-            Input::Words(key),
-            Input::Relations(key),
-            Input::Backlinks(key),
-            Input::Card(key),
-            Input::Body(key),
-            Input::Members(note.kind()),
-            Input::Absent(slug_hash(&note.slug)),
-        ]);
-    };
-    let still_there: HashSet<NoteKey> = keys.iter().copied().collect();
-    for (o, note) in old.notes.iter().enumerate() {
-        if !still_there.contains(&last.keys[o]) {
+    let same_notes = same_notes(last, site, keys);
+    if !same_notes {
+        let now: FxHashSet<NoteKey> = keys.iter().copied().collect();
+        for (o, note) in old.notes.iter().enumerate().filter(|(o, _)| !now.contains(&last.keys[*o])) {
             everything_of(last.keys[o], note, &mut changed);
         }
-    }
-    let same_ids = |a: &[NoteId], b: &[NoteId]| a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| keys[x] == last.keys[y]);
-    let per_note: Vec<Vec<Read>> = (0..site.notes.len())
-        .into_par_iter()
-        .map(|id| {
-            let key = keys[id];
-            let Some(o) = old_id[id] else {
-                return Vec::new();
-            };
-            let (was, now) = (&old.notes[o], &site.notes[id]);
-            let mut differs = Vec::new();
-            if !Arc::ptr_eq(was, now) {
-                differs.push(Input::Note(key));
-                if was.title != now.title || was.date != now.date || was.draft != now.draft || was.meta != now.meta {
-                    differs.push(Input::Meta(key));
-                }
-                if !was.quotations.iter().map(|q| (&q.text, q.block)).eq(now.quotations.iter().map(|q| (&q.text, q.block))) {
-                    differs.push(Input::Words(key));
-                }
-                if was.kind() != now.kind() {
-                    differs.extend([Input::Members(was.kind()), Input::Members(now.kind())]);
-                }
-            }
-            fn name(s: &Site, id: NoteId) -> (Kind, &str, &str, &str) {
-                let n = &s.notes[id];
-                (n.kind(), n.title.as_str(), &*s.urls[id], group_of(s, n))
-            }
-            if name(old, o) != name(site, id) {
-                differs.push(Input::Name(key));
-            }
-            let relations_same = old.relation_lists(o).zip(site.relation_lists(id)).all(|(a, b)| same_ids(b, a));
-            if !relations_same {
-                differs.push(Input::Relations(key));
-            }
-            let (ba, bb) = (&old.backlinks[o], &site.backlinks[id]);
-            let backlinks_same = ba.len() == bb.len()
-                && ba.iter().zip(bb.iter()).all(|(a, b)| {
-                    a.sentence == b.sentence
-                        && match (a.from, b.from) {
-                            (Some(x), Some(y)) => last.keys[x] == keys[y],
-                            (None, None) => true,
-                            _ => false,
-                        }
-                });
-            if !backlinks_same {
-                differs.push(Input::Backlinks(key));
-            }
-            differs
-        })
-        .collect();
-    changed.extend(per_note.into_iter().flatten());
-    for (id, note) in site.notes.iter().enumerate() {
-        if old_id[id].is_none() {
+        for (id, note) in site.notes.iter().enumerate().filter(|(id, _)| old_id[*id].is_none()) {
             everything_of(keys[id], note, &mut changed);
         }
     }
+    let edited: Vec<(NoteId, NoteId)> = (0..site.notes.len())
+        .filter_map(|id| old_id[id].filter(|&o| !Arc::ptr_eq(&old.notes[o], &site.notes[id])).map(|o| (id, o)))
+        .collect();
+    for &(id, o) in &edited {
+        note_changes(&old.notes[o], &site.notes[id], keys[id], &mut changed);
+    }
+    let fronts_changed = !same_notes || changed.iter().any(|r| matches!(r, Input::Meta(_)));
+    let to_compare: Vec<(NoteId, NoteId)> = if fronts_changed {
+        (0..site.notes.len()).filter_map(|id| old_id[id].map(|o| (id, o))).collect()
+    } else {
+        edited
+    };
+    let same_ids =
+        |a: &[NoteId], b: &[NoteId]| a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| keys[x] == last.keys[y]);
+    let differs: Vec<Read> = to_compare
+        .par_iter()
+        .flat_map_iter(|&(id, o)| {
+            let key = keys[id];
+            let name = (name_of(old, o) != name_of(site, id)).then_some(Input::Name(key));
+            let relations = old.relation_lists(o).zip(site.relation_lists(id)).any(|(a, b)| !same_ids(b, a));
+            name.into_iter().chain(relations.then_some(Input::Relations(key)))
+        })
+        .collect();
+    changed.extend(differs);
+    let backlinks: Vec<Read> = (0..site.notes.len())
+        .into_par_iter()
+        .filter_map(|id| {
+            let o = old_id[id]?;
+            let (was, now) = (&old.backlinks[o], &site.backlinks[id]);
+            let same = (same_notes && Arc::ptr_eq(was, now)) || same_backlinks(was, now, &last.keys, keys);
+            (!same).then_some(Input::Backlinks(keys[id]))
+        })
+        .collect();
+    changed.extend(backlinks);
     if old.home != site.home {
         changed.insert(Input::Home);
     }
     changed
 }
 
+/// Whether `site` has the notes of the last render (the same slugs and
+/// kinds, in the same order): then ids are the same, and no page came or went.
+fn same_notes(last: &Last, site: &Site, keys: &[NoteKey]) -> bool {
+    last.keys == keys && last.site.notes.iter().zip(&site.notes).all(|(a, b)| a.kind() == b.kind())
+}
+
+/// Every input of a note that came or went.
+fn everything_of(key: NoteKey, note: &Note, changed: &mut FxHashSet<Read>) {
+    changed.extend([
+        Input::Note(key),
+        Input::Meta(key),
+        Input::Name(key),
+        Input::Words(key),
+        Input::Relations(key),
+        Input::Backlinks(key),
+        Input::Card(key),
+        Input::Body(key),
+        Input::Members(note.kind()),
+        Input::Absent(slug_hash(&note.slug)),
+    ]);
+}
+
+/// What differs of an edited note in itself: the note, and its front
+/// matter, words and kind when they do.
+fn note_changes(was: &Note, now: &Note, key: NoteKey, changed: &mut FxHashSet<Read>) {
+    changed.insert(Input::Note(key));
+    if was.title != now.title || was.date != now.date || was.draft != now.draft || was.meta != now.meta {
+        changed.insert(Input::Meta(key));
+    }
+    if !was.quotations.iter().map(|q| (&q.text, q.block)).eq(now.quotations.iter().map(|q| (&q.text, q.block))) {
+        changed.insert(Input::Words(key));
+    }
+    if was.kind() != now.kind() {
+        changed.extend([Input::Members(was.kind()), Input::Members(now.kind())]);
+    }
+}
+
+/// What a link to note `id` of `site` shows (see [`Input::Name`]).
+fn name_of(site: &Site, id: NoteId) -> (Kind, &str, &str, &str) {
+    let n = &site.notes[id];
+    (n.kind(), n.title.as_str(), &*site.urls[id], group_of(site, n))
+}
+
+/// Whether two backlink lists say the same (linking notes by key).
+fn same_backlinks(a: &[Backlink], b: &[Backlink], a_keys: &[NoteKey], b_keys: &[NoteKey]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.sentence == y.sentence
+                && match (x.from, y.from) {
+                    (Some(f), Some(g)) => a_keys[f] == b_keys[g],
+                    (None, None) => true,
+                    _ => false,
+                }
+        })
+}
+
 /// The pages of the last render that `site` no longer has, by key.
 fn gone_pages(last: &Last, all: &[PageRef], keys: &[NoteKey]) -> Vec<PageKey> {
-    let now: FxHashSet<PageKey> = all.iter().map(|p| PageKey { route: p.route, note: p.note.map(|id| keys[id]) }).collect();
+    let now: FxHashSet<PageKey> =
+        all.iter().map(|p| PageKey { route: p.route, note: p.note.map(|id| keys[id]) }).collect();
     last.pages.keys().filter(|k| !now.contains(k)).copied().collect()
 }
 

@@ -31,8 +31,8 @@ use highlight::{PassageHighlighter, ThemeHighlighter};
 use markdown::to_html;
 pub use memo::{Memo, Update};
 use reads::{Input, PageReads, SiteReads};
-pub use routes::{is_page_path, page_paths};
 use routes::{Make, PageRef};
+pub use routes::{is_page_path, page_paths};
 pub use templates::Templates;
 
 /// One rendered output file.

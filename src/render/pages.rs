@@ -163,7 +163,8 @@ fn points(reads: &PageReads, id: NoteId, points: &[crate::note::Point]) -> Value
     let path = &reads.note(id).path;
     let root = urls::root_of(reads.name(id).url);
     let html = |t: &str| Value::safe_string(&markdown::inline_html(t, path, &root, &**reads));
-    let points = points.iter().map(|p| map([("topic", html(&p.topic)), ("left", html(&p.left)), ("right", html(&p.right))]));
+    let points =
+        points.iter().map(|p| map([("topic", html(&p.topic)), ("left", html(&p.left)), ("right", html(&p.right))]));
     Value::from(points.collect::<Vec<_>>())
 }
 
@@ -205,7 +206,8 @@ fn quotation_jsonld(reads: &PageReads, id: NoteId) -> String {
     }
     if let Some(src) = s.source.as_ref().and_then(|r| reads.find(&r.value)) {
         let name = reads.name(src);
-        value["isBasedOn"] = serde_json::json!({ "@type": "CreativeWork", "name": name.title, "url": urls::absolute(base, name.url) });
+        value["isBasedOn"] =
+            serde_json::json!({ "@type": "CreativeWork", "name": name.title, "url": urls::absolute(base, name.url) });
     }
     // `<` never appears raw, so the JSON cannot close its script element.
     value.to_string().replace('<', "\\u003c")
@@ -240,7 +242,11 @@ pub(super) fn who_said_what(reads: &PageReads, url: &str) -> Context {
     let mut c = base_context(reads, url, "Who said what");
     let themes = &reads.config().themes;
     let theme_values = themes.iter().map(|t| {
-        map([("name", t.name.as_str().into()), ("id", theme_id(&t.name).into()), ("terms", Value::from(t.terms.clone()))])
+        map([
+            ("name", t.name.as_str().into()),
+            ("id", theme_id(&t.name).into()),
+            ("terms", Value::from(t.terms.clone())),
+        ])
     });
     c.insert_value("themes", Value::from(theme_values.collect::<Vec<_>>()));
     let statements = reads.by_date(Kind::Statement);
@@ -336,9 +342,9 @@ pub(super) fn feed(reads: &PageReads, url: &str) -> Context {
     };
     let mut c = base_context(reads, url, &reads.config().title);
     c.insert("updated", &stamp(feed_ids.first().copied()));
-    let entries = feed_ids.iter().map(|&id| {
-        map([("note", reads.card(id)), ("updated", stamp(Some(id)).into()), ("body", reads.body(id))])
-    });
+    let entries = feed_ids
+        .iter()
+        .map(|&id| map([("note", reads.card(id)), ("updated", stamp(Some(id)).into()), ("body", reads.body(id))]));
     c.insert_value("entries", Value::from(entries.collect::<Vec<_>>()));
     c
 }

@@ -24,7 +24,7 @@ use crate::note::{HomeNote, Kind, Meta, Note, Quotation};
 /// One thing a page, card or body read. `N` names a note: its id while a
 /// site is rendered, a key that lasts from one build to the next in the
 /// record (`memo.rs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Input<N> {
     /// All of a note: its text, body, headings and front matter.
     Note(N),

@@ -49,13 +49,28 @@ pub struct Route {
     pub feed: bool,
 }
 
-const fn fixed(name: &'static str, url: &'static str, template: &'static str, make: fn(&PageReads, &str) -> Context, sitemap: bool) -> Route {
+const fn fixed(
+    name: &'static str,
+    url: &'static str,
+    template: &'static str,
+    make: fn(&PageReads, &str) -> Context,
+    sitemap: bool,
+) -> Route {
     Route { name, pages: Pages::One(url), make: Make::Fixed(template, make), sitemap, feed: false }
 }
 
-const fn each(name: &'static str, kind: Kind, template: &'static str, make: fn(&PageReads, NoteId) -> Context, feed: bool) -> Route {
+const fn each(
+    name: &'static str,
+    kind: Kind,
+    template: &'static str,
+    make: fn(&PageReads, NoteId) -> Context,
+    feed: bool,
+) -> Route {
     Route { name, pages: Pages::EachNote(kind), make: Make::Note(template, make), sitemap: true, feed }
 }
+
+/// The URL of the page a host serves for an address the site does not have.
+pub const NOT_FOUND_URL: &str = "404.html";
 
 /// Every kind of page. The sitemap lists pages in this order.
 pub const ROUTES: [Route; 14] = [
@@ -64,10 +79,16 @@ pub const ROUTES: [Route; 14] = [
     fixed("statements", "statements/", "statements.html", pages::statements, true),
     fixed("timeline", "timeline/", "timeline.html", pages::timeline, true),
     fixed("who said what", "who-said-what/", "who-said-what.html", pages::who_said_what, true),
-    fixed("not found", "404.html", "404.html", pages::not_found, false),
+    fixed("not found", NOT_FOUND_URL, "404.html", pages::not_found, false),
     fixed("feed", "atom.xml", "atom.xml", pages::feed, false),
     fixed("sitemap", "sitemap.xml", "sitemap.xml", pages::sitemap, false),
-    Route { name: "country colours", pages: Pages::One("groups.css"), make: Make::Text(pages::groups_css), sitemap: false, feed: false },
+    Route {
+        name: "country colours",
+        pages: Pages::One("groups.css"),
+        make: Make::Text(pages::groups_css),
+        sitemap: false,
+        feed: false,
+    },
     each("actor", Kind::Actor, "actor.html", pages::actor, false),
     each("statement", Kind::Statement, "statement.html", pages::statement, true),
     each("event", Kind::Event, "event.html", pages::event, false),
@@ -132,9 +153,10 @@ pub fn is_page_path(site: &Site, path: &str) -> bool {
     let url = urls::url_of_output(path);
     ROUTES.iter().any(|r| match r.pages {
         Pages::One(fixed) => fixed == url && urls::output_path(fixed) == path,
-        Pages::EachNote(kind) => urls::note_of(url)
-            .is_some_and(|(k, slug)| k == kind && site.note(slug).is_some_and(|n| n.kind() == kind))
-            && urls::output_path(url) == path,
+        Pages::EachNote(kind) => {
+            urls::note_of(url).is_some_and(|(k, slug)| k == kind && site.note(slug).is_some_and(|n| n.kind() == kind))
+                && urls::output_path(url) == path
+        }
     })
 }
 
@@ -152,7 +174,9 @@ pub fn sitemap_urls(reads: &PageReads) -> Vec<String> {
     for r in ROUTES.iter().filter(|r| r.sitemap) {
         match r.pages {
             Pages::One(url) => out.push(url.to_string()),
-            Pages::EachNote(kind) => out.extend(reads.of_kind(kind).into_iter().map(|id| reads.name(id).url.to_string())),
+            Pages::EachNote(kind) => {
+                out.extend(reads.of_kind(kind).into_iter().map(|id| reads.name(id).url.to_string()))
+            }
         }
     }
     out

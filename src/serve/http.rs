@@ -53,7 +53,7 @@ pub fn resolve(raw: &str) -> Result<String, StatusCode> {
     if rel.split('/').any(|seg| seg == ".." || seg == ".") || rel.starts_with('/') || rel.contains("//") {
         return Err(StatusCode::BAD_REQUEST);
     }
-    Ok(if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() })
+    Ok(crate::urls::output_path(rel))
 }
 
 async fn file(State(app): State<App>, request: Request) -> Response {
@@ -78,7 +78,7 @@ async fn file(State(app): State<App>, request: Request) -> Response {
         return send(StatusCode::OK, f.content_type, versioned(&f.bytes, f.content_type, version), head);
     }
     // `/actors/x` → `/actors/x/`, so that relative links resolve.
-    if !path.ends_with(".html") && site.files.contains_key(format!("{path}/index.html").as_str()) {
+    if !path.ends_with(".html") && site.files.contains_key(crate::urls::output_path(&format!("{path}/")).as_str()) {
         let mut r = plain(StatusCode::PERMANENT_REDIRECT, "");
         let location = format!("/{path}/");
         if let Ok(v) = HeaderValue::from_str(&location) {
@@ -89,7 +89,7 @@ async fn file(State(app): State<App>, request: Request) -> Response {
     let was_served = app.served.lock().map(|s| s.contains(&path)).unwrap_or(false);
     let body = if was_served || site.files.is_empty() {
         Bytes::from(gone_page(&path, site.files.is_empty()))
-    } else if let Some(f) = site.files.get("404.html") {
+    } else if let Some(f) = site.files.get(crate::urls::output_path(crate::render::routes::NOT_FOUND_URL).as_str()) {
         f.bytes.clone()
     } else {
         Bytes::from(gone_page(&path, false))

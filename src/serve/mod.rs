@@ -67,42 +67,13 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
     if !root.join("site.toml").exists() && !root.join("content").is_dir() {
         anyhow::bail!("{} is not a readout site (no site.toml or content/); pass --root", root.display());
     }
-
-    let listener = tokio::net::TcpListener::bind(SocketAddr::new(options.bind, options.port)).await.map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AddrInUse {
-            anyhow::anyhow!(
-                "port {} is already in use on {}; pass --port with another number, or --port 0 for any free port",
-                options.port,
-                options.bind
-            )
-        } else {
-            anyhow::anyhow!("cannot listen on {}:{}: {e}", options.bind, options.port)
-        }
-    })?;
+    let listener = listen(&options).await?;
     let address = listener.local_addr()?;
-    if !options.bind.is_loopback() {
-        eprintln!(
-            "warning: listening on {}: the preview, drafts included, is reachable from the network",
-            options.bind
-        );
-    }
 
-    // First build.
-    let started = Instant::now();
     let (site_tx, site_rx) = channel::channel(Arc::new(Snapshot::default()));
     let (status_tx, status_rx) = channel::channel(Status::default());
     let keep = Arc::new(Mutex::new(crate::Rebuilder::default()));
-    let first = rebuild(&options.build, &keep, Arc::default(), None).await;
-    match first {
-        Ok(done) => {
-            site_tx.send_replace(Arc::new(done.snapshot));
-            say(options.verbosity, format!("built {} pages in {} ms", done.total, started.elapsed().as_millis()));
-        }
-        Err(errors) => {
-            status_tx.send_modify(|s| s.errors = Some(Arc::new(errors.views)));
-            eprintln!("{}", errors.text);
-        }
-    }
+    first_build(&options, &keep, &site_tx, &status_tx).await;
 
     let url = format!("http://{address}/");
     println!("serving {} at {url} (Ctrl-C to stop)", root.display());
@@ -112,27 +83,10 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
         eprintln!("warning: could not open a browser: {e}");
     }
 
-    // Watch.
     // Only changes that matter reach the rebuild loop: the reads of a
     // rebuild itself, and editor leftovers, never do.
-    let (events_tx, mut events_rx) = mpsc::unbounded_channel::<Vec<(Change, PathBuf)>>();
-    let verbosity = options.verbosity;
-    let watch_root = root.clone();
-    let mut watcher =
-        Watcher::start(&root, options.poll, DEBOUNCE, move |events: notify_debouncer_full::DebounceEventResult| {
-            if verbosity > 1 {
-                match &events {
-                    Ok(list) => list.iter().for_each(|e| println!("event: {:?} {:?}", e.event.kind, e.event.paths)),
-                    Err(errors) => errors.iter().for_each(|e| eprintln!("watch error: {e}")),
-                }
-            }
-            let found = changes(&watch_root, &events);
-            if !found.is_empty() {
-                let _ = events_tx.send(found);
-            }
-        })
-        .with_context(|| format!("watching {}", root.display()))?;
-
+    let (events_tx, events_rx) = mpsc::unbounded_channel::<Vec<(Change, PathBuf)>>();
+    let watcher = start_watcher(&root, &options, events_tx)?;
     let (shutdown_tx, shutdown_rx) = channel::channel(false);
     let app = http::App {
         site: site_rx,
@@ -140,7 +94,7 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
         shutdown: shutdown_rx.clone(),
         served: Arc::new(Mutex::new(HashSet::new())),
     };
-    let mut server_shutdown = shutdown_rx.clone();
+    let mut server_shutdown = shutdown_rx;
     let server = tokio::spawn(async move {
         axum::serve(listener, http::router(app))
             .with_graceful_shutdown(async move {
@@ -148,69 +102,9 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
             })
             .await
     });
-
-    let rebuilds = async {
-        while let Some(mut batch) = events_rx.recv().await {
-            // Everything that arrives until a quiet moment is one rebuild.
-            while let Ok(Some(more)) = tokio::time::timeout(QUIET, events_rx.recv()).await {
-                batch.extend(more);
-            }
-            batch.sort();
-            batch.dedup();
-            for dir in watch::WATCHED_DIRS {
-                let path = root.join(dir);
-                if batch.iter().any(|(_, p)| p.as_path() == std::path::Path::new(dir)) && path.is_dir() {
-                    let _ = watcher.watch(&path, RecursiveMode::Recursive);
-                }
-            }
-            let started = Instant::now();
-            let what = describe(&batch);
-            let paths: Vec<PathBuf> = batch.iter().map(|(_, p)| p.clone()).collect();
-            // (The served site is cloned out of the channel first: holding it borrowed would block the send.)
-            let last = site_tx.borrow().clone();
-            match rebuild(&options.build, &keep, last, Some(paths)).await {
-                Ok(done) => {
-                    site_tx.send_replace(Arc::new(done.snapshot));
-                    let css_only = batch.iter().all(|(c, _)| *c == Change::Style);
-                    status_tx.send_modify(|s| {
-                        s.version += 1;
-                        if !css_only {
-                            s.page_version = s.version;
-                        }
-                        s.errors = None;
-                    });
-                    if options.verbosity > 1 {
-                        println!("stages: {}", done.stages);
-                    }
-                    say(
-                        options.verbosity,
-                        format!(
-                            "{what}: rebuilt {} of {} pages in {} ms",
-                            done.rendered,
-                            done.total,
-                            started.elapsed().as_millis()
-                        ),
-                    );
-                }
-                // Files changed again while this rebuild read them (an editor
-                // still writing): the errors may be of a half-written file, so
-                // they are not shown; the next rebuild decides.
-                Err(_) if !events_rx.is_empty() => {}
-                Err(errors) => {
-                    let count = errors.views.len();
-                    status_tx.send_modify(|s| s.errors = Some(Arc::new(errors.views)));
-                    eprintln!(
-                        "{what}: {count} error{} — still serving the last good site\n{}",
-                        if count == 1 { "" } else { "s" },
-                        errors.text
-                    );
-                }
-            }
-        }
-    };
-
+    let loop_state = Loop { options: &options, root: &root, keep: &keep, site: &site_tx, status: &status_tx };
     tokio::select! {
-        _ = rebuilds => {}
+        _ = loop_state.run(events_rx, watcher) => {}
         _ = stop_signal() => {}
     }
     let _ = shutdown_tx.send(true);
@@ -222,6 +116,145 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
     }
     say(options.verbosity, "stopped");
     Ok(())
+}
+
+/// The listening socket, or an error that says what to do.
+async fn listen(options: &ServeOptions) -> anyhow::Result<tokio::net::TcpListener> {
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(options.bind, options.port)).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::anyhow!(
+                "port {} is already in use on {}; pass --port with another number, or --port 0 for any free port",
+                options.port,
+                options.bind
+            )
+        } else {
+            anyhow::anyhow!("cannot listen on {}:{}: {e}", options.bind, options.port)
+        }
+    })?;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: the preview, drafts included, is reachable from the network",
+            options.bind
+        );
+    }
+    Ok(listener)
+}
+
+/// The first build: the site to serve, or the errors to show until a save fixes them.
+async fn first_build(
+    options: &ServeOptions,
+    keep: &Arc<Mutex<crate::Rebuilder>>,
+    site: &channel::Sender<Arc<Snapshot>>,
+    status: &channel::Sender<Status>,
+) {
+    let started = Instant::now();
+    match rebuild(&options.build, keep, Arc::default(), None).await {
+        Ok(done) => {
+            site.send_replace(Arc::new(done.snapshot));
+            say(options.verbosity, format!("built {} pages in {} ms", done.total, started.elapsed().as_millis()));
+        }
+        Err(errors) => {
+            status.send_modify(|s| s.errors = Some(Arc::new(errors.views)));
+            eprintln!("{}", errors.text);
+        }
+    }
+}
+
+/// Watches the site's files, sending each batch of changes that matter.
+fn start_watcher(
+    root: &std::path::Path,
+    options: &ServeOptions,
+    events: mpsc::UnboundedSender<Vec<(Change, PathBuf)>>,
+) -> anyhow::Result<Watcher> {
+    let verbosity = options.verbosity;
+    let watch_root = root.to_path_buf();
+    Watcher::start(root, options.poll, DEBOUNCE, move |found: notify_debouncer_full::DebounceEventResult| {
+        if verbosity > 1 {
+            match &found {
+                Ok(list) => list.iter().for_each(|e| println!("event: {:?} {:?}", e.event.kind, e.event.paths)),
+                Err(errors) => errors.iter().for_each(|e| eprintln!("watch error: {e}")),
+            }
+        }
+        let found = changes(&watch_root, &found);
+        if !found.is_empty() {
+            let _ = events.send(found);
+        }
+    })
+    .with_context(|| format!("watching {}", root.display()))
+}
+
+/// What the rebuild loop works with.
+struct Loop<'a> {
+    options: &'a ServeOptions,
+    root: &'a std::path::Path,
+    keep: &'a Arc<Mutex<crate::Rebuilder>>,
+    site: &'a channel::Sender<Arc<Snapshot>>,
+    status: &'a channel::Sender<Status>,
+}
+
+impl Loop<'_> {
+    /// Rebuilds on every batch of changes until the watcher stops.
+    async fn run(&self, mut events: mpsc::UnboundedReceiver<Vec<(Change, PathBuf)>>, mut watcher: Watcher) {
+        while let Some(mut batch) = events.recv().await {
+            // Everything that arrives until a quiet moment is one rebuild.
+            while let Ok(Some(more)) = tokio::time::timeout(QUIET, events.recv()).await {
+                batch.extend(more);
+            }
+            batch.sort();
+            batch.dedup();
+            for dir in watch::WATCHED_DIRS {
+                let path = self.root.join(dir);
+                if batch.iter().any(|(_, p)| p.as_path() == std::path::Path::new(dir)) && path.is_dir() {
+                    let _ = watcher.watch(&path, RecursiveMode::Recursive);
+                }
+            }
+            self.rebuild_for(&batch, &events).await;
+        }
+    }
+
+    /// One rebuild for a batch of changes (`events` holds those that came
+    /// while it ran).
+    async fn rebuild_for(&self, batch: &[(Change, PathBuf)], events: &mpsc::UnboundedReceiver<Vec<(Change, PathBuf)>>) {
+        let started = Instant::now();
+        let what = describe(batch);
+        let paths: Vec<PathBuf> = batch.iter().map(|(_, p)| p.clone()).collect();
+        // (The served site is cloned out of the channel first: holding it borrowed would block the send.)
+        let last = self.site.borrow().clone();
+        match rebuild(&self.options.build, self.keep, last, Some(paths)).await {
+            Ok(done) => {
+                self.site.send_replace(Arc::new(done.snapshot));
+                let css_only = batch.iter().all(|(c, _)| *c == Change::Style);
+                self.status.send_modify(|s| {
+                    s.version += 1;
+                    if !css_only {
+                        s.page_version = s.version;
+                    }
+                    s.errors = None;
+                });
+                if self.options.verbosity > 1 {
+                    println!("stages: {}", done.stages);
+                }
+                let ms = started.elapsed().as_millis();
+                say(
+                    self.options.verbosity,
+                    format!("{what}: rebuilt {} of {} pages in {ms} ms", done.rendered, done.total),
+                );
+            }
+            // Files changed again while this rebuild read them (an editor
+            // still writing): the errors may be of a half-written file, so
+            // they are not shown; the next rebuild decides.
+            Err(_) if !events.is_empty() => {}
+            Err(errors) => {
+                let count = errors.views.len();
+                self.status.send_modify(|s| s.errors = Some(Arc::new(errors.views)));
+                eprintln!(
+                    "{what}: {count} error{} — still serving the last good site\n{}",
+                    if count == 1 { "" } else { "s" },
+                    errors.text
+                );
+            }
+        }
+    }
 }
 
 /// "content/statements/x.md changed" or "3 files changed".

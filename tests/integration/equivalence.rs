@@ -116,9 +116,17 @@ fn edit(root: &Path, rng: &mut Seeded, step: usize) -> String {
         2 => write(&note, &text.replacen("name = \"", &format!("name = \"Renamed {step} "), 1)),
         3 => write(&note, &text.replacen("title = \"", &format!("title = \"Retitled {step} "), 1)),
         4 => {
-            let actor = slug(rng.pick(&notes.iter().filter(|p| p.starts_with(root.join("content/actors"))).cloned().collect::<Vec<_>>()));
+            let actor = slug(rng.pick(
+                &notes.iter().filter(|p| p.starts_with(root.join("content/actors"))).cloned().collect::<Vec<_>>(),
+            ));
             let new = root.join(format!("content/events/new-event-{step}.md"));
-            write(&new, &format!("+++\ntitle = \"A new event {step}\"\ndate = 2025-05-0{}\nactors = [\"{actor}\"]\n+++\nIt names [[{actor}]].\n", 1 + step % 9));
+            write(
+                &new,
+                &format!(
+                    "+++\ntitle = \"A new event {step}\"\ndate = 2025-05-0{}\nactors = [\"{actor}\"]\n+++\nIt names [[{actor}]].\n",
+                    1 + step % 9
+                ),
+            );
         }
         5 => {
             // Only a note nothing else names can go without breaking the site; the rest are broken and restored below.
@@ -136,7 +144,11 @@ fn edit(root: &Path, rng: &mut Seeded, step: usize) -> String {
         7 => {
             let template = root.join("templates/event.html");
             let builtin = fs::read_to_string(repo_root().join("templates/event.html")).unwrap();
-            write(&template, &format!("{builtin}\n{{# edit {step} #}}\n").replace("</article>", &format!("<p>Edition {step}</p></article>")));
+            write(
+                &template,
+                &format!("{builtin}\n{{# edit {step} #}}\n")
+                    .replace("</article>", &format!("<p>Edition {step}</p></article>")),
+            );
         }
         8 => {
             let css = root.join("static/style.css");
