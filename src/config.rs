@@ -10,10 +10,11 @@ use crate::parse::frontmatter::{self, ValueKind};
 /// What to do when a quotation is not found in its source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum QuotationCheck {
-    /// Report it and fail the build.
+    /// Report it and fail the build (the default: what a site puts in
+    /// quotation marks must have been said).
+    #[default]
     Error,
     /// Report it and go on.
-    #[default]
     Warn,
     /// Do not check.
     Off,

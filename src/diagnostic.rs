@@ -69,6 +69,18 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+impl LineIndex<'_> {
+    /// The byte offset of `pos` (the end of its line when the column is past it).
+    pub fn offset(&self, pos: Position) -> usize {
+        let Some(&start) = self.starts.get(pos.line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        let line = &self.text[start..line_end];
+        start + line.char_indices().nth(pos.col.saturating_sub(1)).map_or(line.len(), |(i, _)| i)
+    }
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;

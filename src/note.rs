@@ -160,6 +160,9 @@ pub struct Point {
     pub left: String,
     pub right: String,
     pub pos: Position,
+    /// Where `left` and `right` are written.
+    pub left_pos: Position,
+    pub right_pos: Position,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -229,13 +232,36 @@ pub struct Heading {
     pub id: String,
 }
 
-/// A passage the note quotes: text in quotation marks or a blockquote.
+/// A passage the note quotes: text in quotation marks or a blockquote, in
+/// its body, its title or a comparison's points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quotation {
     pub text: String,
+    /// Where the quotation starts (its opening quotation mark, or the
+    /// blockquote's first paragraph).
     pub pos: Position,
-    /// From a blockquote: the statement's own words, not a phrase quoted in passing.
-    pub block: bool,
+    pub place: QuotationPlace,
+}
+
+/// Where in a note a [`Quotation`] is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotationPlace {
+    /// A blockquote in the body.
+    Block,
+    /// Quotation marks in the body.
+    Marks,
+    /// Quotation marks in the title.
+    Title,
+    /// Quotation marks in a comparison's `[[points]]` (the point's index).
+    Point(usize),
+}
+
+impl Quotation {
+    /// Whether it is in the body (a blockquote or quotation marks), where a
+    /// statement's quotations are the statement's own words.
+    pub fn in_body(&self) -> bool {
+        matches!(self.place, QuotationPlace::Block | QuotationPlace::Marks)
+    }
 }
 
 /// A body's HTML, made while the body was parsed (so that its Markdown is
@@ -298,6 +324,13 @@ impl Note {
 
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
+    }
+
+    /// A statement's own words: the passages its body quotes, in
+    /// blockquotes or in quotation marks (none for other kinds).
+    pub fn own_words(&self) -> impl Iterator<Item = &str> {
+        let statement = self.kind() == Kind::Statement;
+        self.quotations.iter().filter(move |q| statement && q.in_body()).map(|q| q.text.as_str())
     }
 
     /// What notes listed by date are sorted by: the date (undated first),

@@ -6,6 +6,7 @@
 pub mod fields;
 pub mod frontmatter;
 pub mod markdown;
+mod quotations;
 pub mod slug;
 
 use std::path::Path;
@@ -145,7 +146,15 @@ pub fn parse_note_with(
                 let left = p.required_string("left");
                 let right = p.required_string("right");
                 let pos = p.pos_of("topic");
-                Some(Point { topic: topic?.value, left: left?.value, right: right?.value, pos })
+                let (left, right) = (left?, right?);
+                Some(Point {
+                    topic: topic?.value,
+                    left: left.value,
+                    right: right.value,
+                    pos,
+                    left_pos: left.pos,
+                    right_pos: right.pos,
+                })
             });
             let meta = match (left, right) {
                 (Some(left), Some(right)) => {
@@ -186,7 +195,8 @@ pub fn parse_note_with(
         actor.name = title.value.clone();
     }
     let lines = LineIndex::new(&text);
-    let scan = markdown::scan(&text[fm.body_offset..], fm.body_offset, &lines, path, html == BodyHtml::Make);
+    let mut scan = markdown::scan(&text[fm.body_offset..], fm.body_offset, &lines, path, html == BodyHtml::Make);
+    scan.quotations.extend(quotations::in_front_matter(&text, &lines, &title, &meta));
     Ok(Note {
         slug: slug.to_string(),
         path: path.to_path_buf(),

@@ -294,7 +294,7 @@ fn plan_in_place(last: &Last, site: &Site) -> Option<Plan> {
 /// those of `before`, the same note as it was (if it was there).
 fn words_differ(before: Option<&crate::note::Note>, note: &crate::note::Note) -> bool {
     fn own_words(note: &crate::note::Note) -> Vec<&str> {
-        note.quotations.iter().filter(|q| q.block).map(|q| q.text.as_str()).collect()
+        note.own_words().collect()
     }
     note.kind() == Kind::Statement && before.is_none_or(|b| own_words(b) != own_words(note))
 }

@@ -326,6 +326,54 @@ fn quotation_not_word_for_word() {
     );
 }
 
+/// A point of a comparison once published words nobody said: it is checked
+/// like a body, and the error points at the quotation's own column.
+#[test]
+fn misquoted_comparison_point_fails_the_build_at_its_column() {
+    const CMP: &str = "content/comparisons/alpha-vs-beta.md";
+    let site = fixture("basic");
+    edit(site.path(), CMP, "right = \"Not mentioned.\"", "right = \"Speaks of \\\"agreed to deepen ties\\\".\"");
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    // `right = "Speaks of \"agreed…`: the quotation's `\"` is at column 20.
+    assert!(err.contains(&format!("{CMP}:9:20: error: quotation not found word for word")), "{err}");
+    assert!(err.contains("agreed to deepen ties"), "{err}");
+}
+
+#[test]
+fn misquoted_title_fails_the_build() {
+    assert_error(
+        |r| edit(r, ALPHA, "title = \"Alice's call readout\"", "title = \"Alice: “the two sides must fight”\""),
+        ALPHA,
+        "title =",
+        &["quotation not found word for word in its source `wire-story`", "the two sides must"],
+    );
+}
+
+#[test]
+fn a_misquote_in_quotation_marks_is_reported_at_the_opening_mark() {
+    let site = fixture("basic");
+    edit(site.path(), ALPHA, "She said the two sides", "She said “the two sides must calm tensions” and the two sides");
+    let err = stderr(&readout(&["check", "--root", site.path().to_str().unwrap()]));
+    assert!(err.contains(&format!("{ALPHA}:12:35: error: quotation not found")), "{err}");
+    assert!(err.contains("the nearest passage in the source is: “the two sides must de-escalate tensions”"), "{err}");
+}
+
+#[test]
+fn quotations_fail_the_build_unless_site_toml_says_otherwise() {
+    let site = fixture("basic");
+    edit(site.path(), "site.toml", "quotations = \"error\"\n", "");
+    edit(site.path(), "content/statements/beta.md", "brought to justice", "brought to court");
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1), "the default is `error`: {}", stderr(&r));
+    let toml = site.path().join("site.toml");
+    fs::write(&toml, format!("quotations = \"warn\"\n{}", fs::read_to_string(&toml).unwrap())).unwrap();
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    assert!(stderr(&r).contains("warning: quotation not found"), "{}", stderr(&r));
+}
+
 #[test]
 fn every_error_is_reported_at_once() {
     let site = fixture("basic");
