@@ -375,6 +375,20 @@ fn sentence_bounds(block: &str, at: usize) -> (usize, bool, usize, bool) {
 /// Passages between curly or straight double quotation marks, each with
 /// the byte offset of its opening mark in `text`.
 pub fn quoted_passages(text: &str) -> Vec<(usize, String)> {
+    quoted_ranges(text)
+        .into_iter()
+        .filter_map(|inner| {
+            let passage = normalize_space(&text[inner.clone()]);
+            // The opening mark is one character before the passage.
+            let open = text[..inner.start].char_indices().next_back().map_or(0, |(i, _)| i);
+            (!passage.is_empty()).then_some((open, passage))
+        })
+        .collect()
+}
+
+/// The byte ranges of the text between curly or straight double quotation
+/// marks (the marks left out).
+pub fn quoted_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some((open, open_char)) = find_open_quote(&text[from..]) {
@@ -383,10 +397,7 @@ pub fn quoted_passages(text: &str) -> Vec<(usize, String)> {
         let Some(close) = text[inner..].find(close_char) else {
             break;
         };
-        let passage = normalize_space(&text[inner..inner + close]);
-        if !passage.is_empty() {
-            out.push((from + open, passage));
-        }
+        out.push(inner..inner + close);
         from = inner + close + close_char.len_utf8();
     }
     out

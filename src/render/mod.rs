@@ -3,6 +3,7 @@
 //! provides the sink that does.
 
 pub mod context;
+mod describe;
 pub mod graph;
 pub mod highlight;
 pub mod markdown;

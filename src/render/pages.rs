@@ -92,6 +92,7 @@ pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
             c.insert_value("comparisons", list(&site.compared_in[id]));
             c.insert("external_url", &s.url);
             c.insert_value("jsonld", Value::safe_string(&quotation_jsonld(site, id)));
+            c.insert("summary", &super::describe::statement_description(site, id));
             "statement.html"
         }
         Meta::Event(e) => {
@@ -192,6 +193,10 @@ fn quotation_jsonld(site: &Site, id: NoteId) -> String {
     });
     if let Some(d) = &note.date {
         value["dateCreated"] = d.value.to_string().into();
+    }
+    let words = super::describe::own_text(note);
+    if !words.is_empty() {
+        value["text"] = words.into();
     }
     if let Some(src) = s.source.as_ref().and_then(|r| site.note(&r.value)) {
         value["isBasedOn"] = serde_json::json!({ "@type": "CreativeWork", "name": src.title, "url": format!("{}{}", site.config.base_url, src.url()) });

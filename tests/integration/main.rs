@@ -8,6 +8,7 @@ mod browser;
 mod build;
 mod common;
 mod errors;
+mod honest;
 mod incremental;
 mod reliability;
 mod serve;
