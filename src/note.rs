@@ -63,6 +63,40 @@ impl Kind {
     }
 }
 
+/// How much of a date is known: the day, or only the month or the year
+/// (`2025-05`, `2025`). An approximate date is kept as its first day, so it
+/// sorts there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum DatePrecision {
+    #[default]
+    Day,
+    Month,
+    Year,
+}
+
+impl DatePrecision {
+    /// The date as a reader reads it: `1 May 2025`, `May 2025` or `2025`.
+    pub fn display(self, date: Date) -> String {
+        let format = match self {
+            DatePrecision::Day => "%-d %B %Y",
+            DatePrecision::Month => "%B %Y",
+            DatePrecision::Year => "%Y",
+        };
+        date.strftime(format).to_string()
+    }
+
+    /// The date as written in HTML's `datetime` and ISO 8601: `2025-05-01`, `2025-05` or `2025`.
+    pub fn iso(self, date: Date) -> String {
+        let full = date.to_string();
+        let len = match self {
+            DatePrecision::Day => full.len(),
+            DatePrecision::Month => full.len() - 3,
+            DatePrecision::Year => full.len() - 6,
+        };
+        full[..len].to_string()
+    }
+}
+
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned<T> {
@@ -151,6 +185,8 @@ pub struct StatementMeta {
 pub struct EventMeta {
     pub actors: Vec<SlugRef>,
     pub place: Option<String>,
+    /// Says how sure the date is.
+    pub date_note: Option<String>,
 }
 
 /// One aligned point of a comparison: a topic and what each side says of it.
@@ -307,6 +343,8 @@ pub struct Note {
     /// The title, or the actor's name.
     pub title: String,
     pub date: Option<Spanned<Date>>,
+    /// How much of `date` is known.
+    pub date_precision: DatePrecision,
     pub draft: bool,
     pub meta: Meta,
     pub links: Vec<Link>,
@@ -331,6 +369,20 @@ impl Note {
     pub fn own_words(&self) -> impl Iterator<Item = &str> {
         let statement = self.kind() == Kind::Statement;
         self.quotations.iter().filter(move |q| statement && q.in_body()).map(|q| q.text.as_str())
+    }
+
+    /// What the note says of how sure its date is (statements and events).
+    pub fn date_note(&self) -> Option<&str> {
+        match &self.meta {
+            Meta::Statement(s) => s.date_note.as_deref(),
+            Meta::Event(e) => e.date_note.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The date as a reader reads it (`1 May 2025`, `May 2025`, `2025`).
+    pub fn date_display(&self) -> Option<String> {
+        self.date.as_ref().map(|d| self.date_precision.display(d.value))
     }
 
     /// What notes listed by date are sorted by: the date (undated first),

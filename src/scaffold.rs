@@ -34,7 +34,8 @@ pub fn note_text(kind: Kind, slug: &str) -> String {
         ),
         Kind::Event => format!(
             "title = \"{title}\"         # required: what happened\n\
-             date = 2025-01-01         # required: YYYY-MM-DD\n\
+             date = 2025-01-01         # required: YYYY-MM-DD, or \"2025-01\" or 2025 when only the month or year is known\n\
+             date_note = \"\"            # when the source gives no exact date, say so here\n\
              actors = []               # slugs of the actors involved\n\
              place = \"\"                # where it happened\n\
              draft = false             # true keeps it out of builds without --drafts\n"

@@ -21,10 +21,6 @@ pub fn cards(all: &[Value], ids: &[NoteId]) -> Value {
     Value::from(ids.iter().map(|&id| all[id].clone()).collect::<Vec<_>>())
 }
 
-/// "30 April 2025".
-pub fn display_date(date: jiff::civil::Date) -> String {
-    date.strftime("%-d %B %Y").to_string()
-}
 
 /// What a card shows of another note it names (a statement's speaker, an
 /// actor's country, …): its slug, title, URL and colour group.
@@ -75,8 +71,9 @@ fn card_linking(site: &Site, id: NoteId, own: &Value, link: &(dyn Fn(&str) -> Va
     put("kind", Some(note.kind().name().into()));
     put("title", shared("title"));
     put("url", shared("url"));
-    put("date", date.map(|d| d.to_string().into()));
-    put("date_display", date.map(|d| display_date(d).into()));
+    put("date", date.map(|d| note.date_precision.iso(d).into()));
+    put("date_display", note.date_display().map(Value::from));
+    put("date_note", note.date_note().map(Value::from));
     put("draft", note.draft.then(|| true.into()));
     if matches!(note.meta, Meta::Actor(_) | Meta::Statement(_)) {
         put("group", shared("group"));
@@ -93,7 +90,6 @@ fn card_linking(site: &Site, id: NoteId, own: &Value, link: &(dyn Fn(&str) -> Va
             put("medium", Some(s.medium.as_str().into()));
             put("medium_label", Some(s.medium.label().into()));
             put("paraphrase", s.paraphrase.then(|| true.into()));
-            put("date_note", s.date_note.as_deref().map(Value::from));
             put("addressed_to", Some(s.addressed_to.iter().map(|r| link(&r.value)).collect::<Vec<_>>().into()));
             put("source", s.source.as_ref().map(|r| link(&r.value)));
         }

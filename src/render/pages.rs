@@ -192,7 +192,7 @@ fn quotation_jsonld(site: &Site, id: NoteId) -> String {
         })),
     });
     if let Some(d) = &note.date {
-        value["dateCreated"] = d.value.to_string().into();
+        value["dateCreated"] = note.date_precision.iso(d.value).into();
     }
     let words = super::describe::own_text(note);
     if !words.is_empty() {

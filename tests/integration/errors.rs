@@ -429,3 +429,22 @@ fn a_broken_note_does_not_make_every_link_to_it_an_error() {
     let err = stderr(&r);
     assert!(err.trim_end().ends_with("1 error"), "only the broken field is reported:\n{err}");
 }
+
+#[test]
+fn a_date_with_a_time_is_an_error_not_cut_off() {
+    assert_error(
+        |r| edit(r, ALPHA, "date = 2025-04-30", "date = 2025-11-22T14:30:00"),
+        ALPHA,
+        "date =",
+        &["a date has no time", "2025-11-22"],
+    );
+}
+
+#[test]
+fn an_unquoted_day_month_year_date_gets_the_date_message() {
+    let site = fixture("basic");
+    edit(site.path(), ALPHA, "date = 2025-04-30", "date = 22/11/2025");
+    let err = stderr(&readout(&["check", "--root", site.path().to_str().unwrap()]));
+    assert!(err.contains(&format!("{ALPHA}:4:8: error: field `date`: `22/11/2025` is not a valid date")), "{err}");
+    assert!(err.contains("write dates as YYYY-MM-DD") && !err.contains("check the quoting"), "{err}");
+}

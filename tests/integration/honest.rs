@@ -82,3 +82,44 @@ fn the_matrix_tells_readers_what_a_theme_is_not_where_it_is_set() {
     let text = fs::read_to_string(out.join("who-said-what/index.html")).unwrap();
     assert!(!text.contains("site.toml"), "readers are not writers");
 }
+
+#[test]
+fn date_note_is_shown_wherever_the_date_is() {
+    let site = default_site();
+    let out = build(site.path());
+    const NOTE: &str = "the report does not date it";
+    // China's position: its own page, the lists, China's page, the timeline, home.
+    for path in ["statements/china-position/", "statements/", "actors/china/", "timeline/", "", "who-said-what/"] {
+        let doc = page(&out, path);
+        let dates = texts(&doc, "time[datetime='2025-05-01'] + .date-note");
+        assert!(dates.iter().any(|d| d.contains(NOTE)), "/{path}: {dates:?}");
+    }
+    let feed = fs::read_to_string(out.join("atom.xml")).unwrap();
+    assert!(feed.contains(&format!("1 May 2025 ({NOTE})")), "the feed says it too");
+    // An event's note: the Uri attack.
+    let uri = page(&out, "events/uri-attack/");
+    assert!(texts(&uri, ".date-note").concat().contains("close to a decade before Pahalgam"));
+}
+
+#[test]
+fn approximate_dates_show_as_a_month_or_a_year_and_sort_at_their_start() {
+    let site = fixture("basic");
+    edit(site.path(), "content/statements/beta.md", "date = 2025-05-01", "date = \"2025-04\"");
+    edit(site.path(), "content/events/the-call.md", "date = 2025-04-30", "date = 2025\ndate_note = \"the wire gives only the year\"");
+    let out = build(site.path());
+    let beta = page(&out, "statements/beta/");
+    assert_eq!(texts(&beta, ".facts time"), ["April 2025"]);
+    assert_eq!(attrs(&beta, ".facts time", "datetime"), ["2025-04"]);
+    let call = page(&out, "events/the-call/");
+    assert_eq!(texts(&call, ".facts time"), ["2025"]);
+    assert!(texts(&call, ".date-note").concat().contains("the wire gives only the year"));
+    // The year sorts at its start, the month at its first day: before the day in April.
+    let timeline = texts(&page(&out, "timeline/"), "main li time");
+    let (year, month, day) = (
+        timeline.iter().position(|t| t == "2025").unwrap(),
+        timeline.iter().position(|t| t == "April 2025").unwrap(),
+        timeline.iter().position(|t| t == "30 April 2025").unwrap(),
+    );
+    let ascending = year < month && month < day;
+    assert!(ascending || (year > month && month > day), "in date order either way: {timeline:?}");
+}
