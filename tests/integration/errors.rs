@@ -184,7 +184,7 @@ fn invalid_slug_in_file_name() {
         },
         "content/actors/Carol Smith.md",
         "",
-        &["not a valid slug", "rename the file to `carol-smith.md`"],
+        &["not a valid slug", "rename the file to `content/actors/carol-smith.md`"],
     );
 }
 
@@ -416,9 +416,13 @@ fn dangerous_output_folders_are_refused() {
 fn missing_site_toml() {
     let site = fixture("basic");
     fs::remove_file(site.path().join("site.toml")).unwrap();
-    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
-    assert_eq!(r.status.code(), Some(1));
-    assert!(stderr(&r).contains("no site.toml"), "{}", stderr(&r));
+    for command in ["check", "build"] {
+        let r = readout(&[command, "--root", site.path().to_str().unwrap()]);
+        assert_eq!(r.status.code(), Some(2), "a usage error");
+        assert!(stderr(&r).contains("no site.toml here"), "{}", stderr(&r));
+    }
+    let r = readout(&["check", "--root", site.path().join("nowhere").to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
 }
 
 #[test]
@@ -447,4 +451,38 @@ fn an_unquoted_day_month_year_date_gets_the_date_message() {
     let err = stderr(&readout(&["check", "--root", site.path().to_str().unwrap()]));
     assert!(err.contains(&format!("{ALPHA}:4:8: error: field `date`: `22/11/2025` is not a valid date")), "{err}");
     assert!(err.contains("write dates as YYYY-MM-DD") && !err.contains("check the quoting"), "{err}");
+}
+
+#[test]
+fn a_note_in_a_sub_folder_gets_one_error_and_the_links_to_it_none() {
+    let site = fixture("basic");
+    fs::create_dir_all(site.path().join("content/actors/people")).unwrap();
+    fs::rename(site.path().join(ALICE), site.path().join("content/actors/people/alice.md")).unwrap();
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/actors/people/alice.md:1:1: error: notes go directly in `content/actors/`"), "{err}");
+    assert!(err.contains("move it to `content/actors/alice.md`"), "{err}");
+    assert!(err.trim_end().ends_with("\n1 error"), "one error, no cascade of did-you-means:\n{err}");
+}
+
+#[test]
+fn a_note_with_a_bad_file_name_gets_one_error() {
+    let site = fixture("basic");
+    fs::rename(site.path().join(ALICE), site.path().join("content/actors/Alice.md")).unwrap();
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    let err = stderr(&r);
+    assert!(err.contains("content/actors/Alice.md:1:1: error: `Alice` is not a valid slug"), "{err}");
+    assert!(err.contains("rename the file to `content/actors/alice.md`"), "{err}");
+    assert!(err.trim_end().ends_with("\n1 error"), "{err}");
+}
+
+#[test]
+fn an_unknown_slug_suggests_the_slug_that_holds_it() {
+    let site = fixture("basic");
+    fs::rename(site.path().join(ALICE), site.path().join("content/actors/alice-visiting-minister.md")).unwrap();
+    edit(site.path(), "content/actors/freedonia.md", "[[alice]]", "[[visiting-minister]]");
+    let err = stderr(&readout(&["check", "--root", site.path().to_str().unwrap()]));
+    assert!(err.contains("[[visiting-minister]] links to a note that does not exist"), "{err}");
+    assert!(err.contains("did you mean `alice-visiting-minister`?"), "{err}");
 }
