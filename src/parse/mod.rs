@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Position};
 use crate::note::{
-    DatePrecision, ActorKind, ActorMeta, ComparisonMeta, EventMeta, HomeNote, Kind, Medium, Meta, Note, Point, SourceMeta,
-    StatementMeta,
+    ActorKind, ActorMeta, ComparisonMeta, DatePrecision, EventMeta, HomeNote, Kind, Medium, Meta, Note, Point,
+    SourceMeta, StatementMeta,
 };
 use fields::FieldReader;
 

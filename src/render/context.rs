@@ -21,7 +21,6 @@ pub fn cards(all: &[Value], ids: &[NoteId]) -> Value {
     Value::from(ids.iter().map(|&id| all[id].clone()).collect::<Vec<_>>())
 }
 
-
 /// What a card shows of another note it names (a statement's speaker, an
 /// actor's country, …): its slug, title, URL and colour group.
 pub fn link_map(site: &Site, id: NoteId) -> Value {

@@ -103,9 +103,7 @@ pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
         }
         Meta::Comparison(cmp) => {
             let words = |slug: &str| -> Vec<String> {
-                site.note(slug).map_or_else(Vec::new, |n| {
-                    n.own_words().map(str::to_string).collect()
-                })
+                site.note(slug).map_or_else(Vec::new, |n| n.own_words().map(str::to_string).collect())
             };
             let (left_words, right_words) = (words(&cmp.left.value), words(&cmp.right.value));
             let wording = compare(&left_words, &right_words, &shared.language);
@@ -297,8 +295,7 @@ fn who_said_what_job(site: &Site, shared: &Shared, statements_by_date: &[NoteId]
     let rows: Vec<Value> = statements_by_date
         .par_iter()
         .map(|&id| {
-            let words: Vec<&str> =
-                site.notes[id].own_words().collect();
+            let words: Vec<&str> = site.notes[id].own_words().collect();
             let hits = find_themes(&site.config.themes, &words.join("\n"));
             let cells: Vec<Value> = site
                 .config

@@ -334,6 +334,51 @@ fn new_writes_a_note_that_builds_and_never_overwrites() {
 }
 
 #[test]
+fn new_with_the_required_fields_writes_a_statement_that_builds_as_is() {
+    let site = fixture("basic");
+    let root = site.path().to_str().unwrap();
+    let args = ["new", "statement", "alice-post", "--speaker", "alice", "--date", "2025-04-30", "--medium", "post"];
+    let r = readout(&[&args[..], &["--root", root]].concat());
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(!stderr(&r).contains("fill in"), "nothing left to fill: {}", stderr(&r));
+    let check = readout(&["check", "--root", root]);
+    assert!(check.status.success(), "the new statement builds as written: {}", stderr(&check));
+}
+
+#[test]
+fn new_without_the_required_fields_says_which_to_fill() {
+    let site = fixture("basic");
+    let root = site.path().to_str().unwrap();
+    let r = readout(&["new", "statement", "bob-remark", "--root", root]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let err = stderr(&r);
+    assert!(err.contains("fill in `speaker`, `date`, `medium`"), "{err}");
+    assert!(err.contains("--speaker … --date … --medium …"), "{err}");
+    let r = readout(&["new", "comparison", "alpha-and-beta", "--left", "alpha", "--root", root]);
+    assert!(stderr(&r).contains("fill in `right`"), "{}", stderr(&r));
+}
+
+#[test]
+fn new_refuses_a_slug_another_kind_has_and_values_that_would_not_build() {
+    let site = fixture("basic");
+    let root = site.path().to_str().unwrap();
+    let r = readout(&["new", "event", "alice", "--root", root]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(stderr(&r).contains("`alice` is taken: content/actors/alice.md has it"), "{}", stderr(&r));
+    assert!(!site.path().join("content/events/alice.md").exists());
+    for (option, value, says) in [
+        ("--speaker", "alicia", "there is no content/actors/alicia.md"),
+        ("--date", "2025-11-22T14:30:00", "a date has no time"),
+        ("--medium", "tweet", "must be one of readout, post"),
+    ] {
+        let r = readout(&["new", "statement", "carol-post", option, value, "--root", root]);
+        assert_eq!(r.status.code(), Some(2), "{option}");
+        assert!(stderr(&r).contains(says), "{option}: {}", stderr(&r));
+    }
+    assert!(!site.path().join("content/statements/carol-post.md").exists());
+}
+
+#[test]
 fn check_writes_nothing() {
     let site = fixture("basic");
     let r = readout(&["check", "--root", site.path().to_str().unwrap()]);

@@ -29,7 +29,12 @@ fn jsonld(doc: &scraper::Html) -> serde_json::Value {
 fn words_in_quotation_marks_in_a_statement_body_are_its_own_words() {
     let site = fixture("basic");
     // No blockquote left: the only own words are in quotation marks.
-    edit(site.path(), "content/statements/beta.md", "> Those behind it must be brought to justice", "He wrote: “Those behind it must be brought to justice”.");
+    edit(
+        site.path(),
+        "content/statements/beta.md",
+        "> Those behind it must be brought to justice",
+        "He wrote: “Those behind it must be brought to justice”.",
+    );
     let out = build(site.path());
     let matrix = page(&out, "who-said-what/");
     let row = texts(&matrix, "tr[data-slug='beta'] td.hit a");
@@ -72,7 +77,10 @@ fn a_statement_page_describes_itself_by_its_own_words() {
     );
     let quotation = jsonld(&doc);
     assert_eq!(quotation["@type"], "Quotation");
-    assert_eq!(quotation["text"], "to work with Pakistan to de-escalate tensions and maintain peace and security in South Asia");
+    assert_eq!(
+        quotation["text"],
+        "to work with Pakistan to de-escalate tensions and maintain peace and security in South Asia"
+    );
 }
 
 #[test]
@@ -105,7 +113,12 @@ fn date_note_is_shown_wherever_the_date_is() {
 fn approximate_dates_show_as_a_month_or_a_year_and_sort_at_their_start() {
     let site = fixture("basic");
     edit(site.path(), "content/statements/beta.md", "date = 2025-05-01", "date = \"2025-04\"");
-    edit(site.path(), "content/events/the-call.md", "date = 2025-04-30", "date = 2025\ndate_note = \"the wire gives only the year\"");
+    edit(
+        site.path(),
+        "content/events/the-call.md",
+        "date = 2025-04-30",
+        "date = 2025\ndate_note = \"the wire gives only the year\"",
+    );
     let out = build(site.path());
     let beta = page(&out, "statements/beta/");
     assert_eq!(texts(&beta, ".facts time"), ["April 2025"]);
