@@ -435,6 +435,9 @@ fn site_assets(files: &load::SiteFiles, site: &model::Site, diags: &mut Diagnost
     for s in &files.statics {
         assets.insert(s.output.clone(), Asset::Copy(s.source.clone()));
     }
+    diags.extend(render::templates::shadowed_builtins(
+        files.statics.iter().map(|s| (s.output.as_str(), s.source.as_path())),
+    ));
     for s in &files.statics {
         if render::is_page_path(site, &s.output) {
             diags.push(

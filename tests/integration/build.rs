@@ -395,6 +395,52 @@ fn static_files_are_copied_and_builtin_style_is_provided() {
 }
 
 #[test]
+fn a_sites_extra_css_is_loaded_after_the_built_in_style() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    let home = page(&out, "");
+    let sheets = attrs(&home, "link[rel=stylesheet]", "href");
+    assert_eq!(sheets, ["style.css", "groups.css", "extra.css"], "the site's rules come last, so they win");
+    let built_in = fs::read_to_string(out.join("style.css")).unwrap();
+    assert!(built_in.len() > 1000, "the built-in style is still there");
+}
+
+#[test]
+fn a_static_file_replacing_the_built_in_style_is_warned_about() {
+    let site = fixture("basic");
+    fs::write(site.path().join("static/style.css"), "body { margin: 0; }\n").unwrap();
+    let r = readout(&["build", "--root", site.path().to_str().unwrap()]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let err = stderr(&r);
+    assert!(
+        err.contains("static/style.css:1:1: warning: static/style.css replaces readout's whole built-in style.css"),
+        "{err}"
+    );
+    assert!(err.contains("put them in static/extra.css"), "{err}");
+    // The default site's copy of the built-in style is the same file: no warning.
+    let default = default_site();
+    let r = readout(&["build", "--root", default.path().to_str().unwrap()]);
+    assert!(!stderr(&r).contains("replaces readout's"), "{}", stderr(&r));
+}
+
+#[test]
+fn every_page_has_a_favicon_and_a_site_can_bring_its_own() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    for path in ["", "actors/alice/", "404.html"] {
+        assert_eq!(attrs(&page(&out, path), "link[rel=icon]", "href").len(), 1, "{path}");
+    }
+    assert!(fs::read_to_string(out.join("favicon.svg")).unwrap().starts_with("<svg"));
+    fs::write(site.path().join("static/favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let r = readout(&["build", "--root", site.path().to_str().unwrap()]);
+    assert!(!stderr(&r).contains("warning"), "replacing the favicon is expected: {}", stderr(&r));
+    assert_eq!(
+        fs::read_to_string(site.path().join("public/favicon.svg")).unwrap(),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    );
+}
+
+#[test]
 fn built_pages_never_carry_the_live_reload_script() {
     let site = fixture("basic");
     let out = build(site.path());
