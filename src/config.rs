@@ -7,13 +7,28 @@ use crate::diagnostic::{Diagnostic, Position};
 use crate::parse::fields::FieldReader;
 use crate::parse::frontmatter::{self, ValueKind};
 
+/// A usage error (exit code 2) when `root` has no `site.toml`: the folder
+/// is not a site, so nothing in it is checked.
+pub fn missing_site_toml(root: &Path) -> Option<crate::BuildError> {
+    let path = root.join("site.toml");
+    (!path.exists()).then(|| crate::BuildError::Io {
+        path,
+        error: std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no site.toml here, so this is not a readout site: run readout in the site's folder, \
+             pass --root DIR, or create site.toml with `title = \"…\"`",
+        ),
+    })
+}
+
 /// What to do when a quotation is not found in its source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum QuotationCheck {
-    /// Report it and fail the build.
+    /// Report it and fail the build (the default: what a site puts in
+    /// quotation marks must have been said).
+    #[default]
     Error,
     /// Report it and go on.
-    #[default]
     Warn,
     /// Do not check.
     Off,

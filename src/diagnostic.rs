@@ -69,6 +69,18 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+impl LineIndex<'_> {
+    /// The byte offset of `pos` (the end of its line when the column is past it).
+    pub fn offset(&self, pos: Position) -> usize {
+        let Some(&start) = self.starts.get(pos.line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        let line = &self.text[start..line_end];
+        start + line.char_indices().nth(pos.col.saturating_sub(1)).map_or(line.len(), |(i, _)| i)
+    }
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -218,17 +230,47 @@ fn plural(n: usize) -> &'static str {
 
 /// The closest of `candidates` to `word`, if any is close enough to suggest.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
     candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .iter()
+        .map(|&c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
+        .or_else(|| containing(word, &candidates))
+}
+
+/// The candidate that holds `word` whole, or that `word` holds, between
+/// `-`s (`trade-minister` and `visiting-trade-minister`): the one nearest
+/// in length, then the first in order.
+fn containing<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    fn holds(outer: &str, inner: &str) -> bool {
+        inner.len() >= 3
+            && outer.match_indices(inner).any(|(at, _)| {
+                let end = at + inner.len();
+                (at == 0 || outer[..at].ends_with('-')) && (end == outer.len() || outer[end..].starts_with('-'))
+            })
+    }
+    candidates
+        .iter()
+        .filter(|&&c| c != word && (holds(c, word) || holds(word, c)))
+        .min_by_key(|&&c| (c.len().abs_diff(word.len()), c))
+        .copied()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slug_inside_another_is_suggested() {
+        let slugs = ["visiting-trade-minister", "marco-rubio", "india"];
+        assert_eq!(closest("trade-minister", slugs), Some("visiting-trade-minister"));
+        assert_eq!(closest("rubio", slugs), Some("marco-rubio"));
+        assert_eq!(closest("india-mea", slugs), Some("india"));
+        assert_eq!(closest("ade-min", slugs), None, "only whole parts between `-`s");
+        assert_eq!(closest("pakistan", slugs), None);
+    }
 
     #[test]
     fn position_counts_lines_and_chars() {

@@ -264,6 +264,9 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
             error: std::io::Error::new(std::io::ErrorKind::NotFound, "no site folder here"),
         });
     }
+    if let Some(missing) = config::missing_site_toml(root) {
+        return Err(missing);
+    }
     let mut clock = StageClock::new();
     let loaded = match (keep.loaded.take(), changed) {
         (Some(mut loaded), Some(changed)) => {
@@ -385,7 +388,8 @@ fn parse_notes(
         }
     }
     let mut notes = Vec::with_capacity(parsed.len());
-    let mut unreadable = std::collections::HashSet::new();
+    // Links to a note in the wrong place get no error of their own: it has one.
+    let mut unreadable: std::collections::HashSet<String> = files.misplaced.iter().cloned().collect();
     for ((r, _), file) in parsed.into_iter().zip(&files.notes) {
         match r {
             Ok(n) => notes.push(n),
@@ -433,6 +437,9 @@ fn site_assets(files: &load::SiteFiles, site: &model::Site, diags: &mut Diagnost
     for s in &files.statics {
         assets.insert(s.output.clone(), Asset::Copy(s.source.clone()));
     }
+    diags.extend(render::templates::shadowed_builtins(
+        files.statics.iter().map(|s| (s.output.as_str(), s.source.as_path())),
+    ));
     for s in &files.statics {
         if render::is_page_path(site, &s.output) {
             diags.push(

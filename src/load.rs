@@ -47,6 +47,9 @@ pub struct SiteFiles {
     pub config: Option<(PathBuf, String)>,
     pub home: Option<(PathBuf, Arc<str>)>,
     pub notes: Vec<NoteFile>,
+    /// The slugs that notes in the wrong place or with a bad file name
+    /// would have: each got its one error, and links to it get none.
+    pub misplaced: Vec<String>,
     pub templates: Vec<TemplateFile>,
     pub statics: Vec<StaticFile>,
 }
@@ -218,9 +221,10 @@ impl Loaded {
                 }
             }
             Part::Content => {
-                let (home, notes) = read_content(root, &canonical_root, &mut errors);
+                let (home, notes, misplaced) = read_content(root, &canonical_root, &mut errors);
                 files.home = home;
                 files.notes = notes;
+                files.misplaced = misplaced;
             }
             Part::Templates => {
                 files.templates.clear();
@@ -246,13 +250,15 @@ impl Loaded {
     }
 }
 
-/// The home note and the notes under `content/`, sorted by path.
+/// The home note, the notes under `content/` (sorted by path) and the
+/// slugs of the notes in the wrong place.
 fn read_content(
     root: &Path,
     canonical_root: &Path,
     errors: &mut Vec<Diagnostic>,
-) -> (Option<(PathBuf, Arc<str>)>, Vec<NoteFile>) {
+) -> (Option<(PathBuf, Arc<str>)>, Vec<NoteFile>, Vec<String>) {
     let mut home = None;
+    let mut misplaced = Vec::new();
     // Notes: find them, then read them in parallel.
     let mut found: Vec<(Kind, String, PathBuf)> = Vec::new();
     for (path, rel) in walk(root, "content", canonical_root, errors) {
@@ -274,17 +280,30 @@ fn read_content(
                             &rel,
                             format!("`{slug}` is not a valid slug: file names are lowercase letters, digits and `-`"),
                         )
-                        .with_help(format!("rename the file to `{suggestion}.md`")),
+                        .with_help(format!(
+                            "rename the file to `content/{folder}/{suggestion}.md`; notes that link to it use `{suggestion}`"
+                        )),
                     );
+                    misplaced.extend([slug.to_string(), suggestion]);
                     continue;
                 }
                 found.push((kind, slug.to_string(), rel));
             }
-            ["content", folder, ..] if parts.len() > 3 && Kind::from_folder(folder).is_some() => {
+            ["content", folder, .., file] if parts.len() > 3 && Kind::from_folder(folder).is_some() => {
+                if !file.ends_with(".md") {
+                    continue; // an image beside the notes
+                }
+                let slug = file.trim_end_matches(".md");
                 errors.push(
-                    Diagnostic::file_error(&rel, "notes must sit directly in their kind's folder, not in a sub-folder")
-                        .with_help(format!("move it to content/{folder}/")),
+                    Diagnostic::file_error(
+                        &rel,
+                        format!("notes go directly in `content/{folder}/`, not in a sub-folder of it"),
+                    )
+                    .with_help(format!(
+                        "move it to `content/{folder}/{slug}.md` (its slug is the file name, `{slug}`, whatever the folder)"
+                    )),
                 );
+                misplaced.push(slug.to_string());
             }
             ["content", folder, _] if Kind::from_folder(folder).is_none() => errors.push(unknown_folder(&rel, folder)),
             _ if rel.extension().is_some_and(|e| e == "md") => errors.push(
@@ -309,7 +328,7 @@ fn read_content(
         }
     }
     notes.sort_by(|a, b| a.path.cmp(&b.path));
-    (home, notes)
+    (home, notes, misplaced)
 }
 
 fn unknown_folder(rel: &Path, folder: &str) -> Diagnostic {

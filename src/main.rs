@@ -72,7 +72,10 @@ enum Command {
     Check(SiteArgs),
     /// Write a new note with every front-matter field explained.
     ///
-    /// Example: readout new statement rubio-call-sharif
+    /// Give the required fields as options and the note builds as written;
+    /// without them readout says which to fill in.
+    ///
+    /// Example: readout new statement rubio-post --speaker marco-rubio --date 2025-04-30 --medium post
     New {
         /// The kind of note.
         kind: NoteKind,
@@ -81,6 +84,8 @@ enum Command {
         /// The site folder.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        #[command(flatten)]
+        fields: NewFields,
     },
     /// Preview the site with live reload while you write.
     ///
@@ -90,6 +95,39 @@ enum Command {
     /// Example: readout serve --open
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
+}
+
+/// The fields `readout new` can fill in.
+#[derive(clap::Args, Debug)]
+struct NewFields {
+    /// The title (an actor's name); the slug's words unless given.
+    #[arg(long)]
+    title: Option<String>,
+    /// A statement's speaker: an actor's slug.
+    #[arg(long)]
+    speaker: Option<String>,
+    /// The date: YYYY-MM-DD, or YYYY-MM or YYYY when only that is known.
+    #[arg(long)]
+    date: Option<String>,
+    /// A statement's medium: readout, post, statement, remark, report or other.
+    #[arg(long)]
+    medium: Option<String>,
+    /// A comparison's first statement (a slug).
+    #[arg(long)]
+    left: Option<String>,
+    /// A comparison's second statement (a slug).
+    #[arg(long)]
+    right: Option<String>,
+    /// A statement's source (a slug).
+    #[arg(long)]
+    source: Option<String>,
+}
+
+impl From<NewFields> for readout::scaffold::Fields {
+    fn from(f: NewFields) -> Self {
+        let NewFields { title, speaker, date, medium, left, right, source } = f;
+        readout::scaffold::Fields { title, speaker, date, medium, left, right, source }
+    }
 }
 
 #[derive(Args)]
@@ -208,17 +246,27 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
-        Command::New { kind, slug, root } => {
+        Command::New { kind, slug, root, fields } => {
             if let Err(suggestion) = readout::parse::slug::check_slug_syntax(&slug) {
                 eprintln!(
                     "error: `{slug}` is not a valid slug: use lowercase letters, digits and `-`, e.g. `{suggestion}`"
                 );
                 return ExitCode::from(2);
             }
-            match readout::scaffold::create(&root, kind.into(), &slug) {
-                Ok(path) => {
+            match readout::scaffold::create(&root, kind.into(), &slug, &fields.into()) {
+                Ok(created) => {
                     if verbosity > 0 {
-                        println!("created {}", path.display());
+                        println!("created {}", created.path.display());
+                    }
+                    if !created.to_fill.is_empty() {
+                        let names: Vec<String> = created.to_fill.iter().map(|f| format!("`{f}`")).collect();
+                        let options: Vec<String> = created.to_fill.iter().map(|f| format!("--{f} …")).collect();
+                        eprintln!(
+                            "fill in {} in {} before it builds (or give them: {})",
+                            names.join(", "),
+                            created.path.display(),
+                            options.join(" ")
+                        );
                     }
                     ExitCode::SUCCESS
                 }

@@ -55,6 +55,40 @@ impl Kind {
     }
 }
 
+/// How much of a date is known: the day, or only the month or the year
+/// (`2025-05`, `2025`). An approximate date is kept as its first day, so it
+/// sorts there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum DatePrecision {
+    #[default]
+    Day,
+    Month,
+    Year,
+}
+
+impl DatePrecision {
+    /// The date as a reader reads it: `1 May 2025`, `May 2025` or `2025`.
+    pub fn display(self, date: Date) -> String {
+        let format = match self {
+            DatePrecision::Day => "%-d %B %Y",
+            DatePrecision::Month => "%B %Y",
+            DatePrecision::Year => "%Y",
+        };
+        date.strftime(format).to_string()
+    }
+
+    /// The date as written in HTML's `datetime` and ISO 8601: `2025-05-01`, `2025-05` or `2025`.
+    pub fn iso(self, date: Date) -> String {
+        let full = date.to_string();
+        let len = match self {
+            DatePrecision::Day => full.len(),
+            DatePrecision::Month => full.len() - 3,
+            DatePrecision::Year => full.len() - 6,
+        };
+        full[..len].to_string()
+    }
+}
+
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned<T> {
@@ -143,6 +177,8 @@ pub struct StatementMeta {
 pub struct EventMeta {
     pub actors: Vec<SlugRef>,
     pub place: Option<String>,
+    /// Says how sure the date is.
+    pub date_note: Option<String>,
 }
 
 /// One aligned point of a comparison: a topic and what each side says of it.
@@ -152,6 +188,9 @@ pub struct Point {
     pub left: String,
     pub right: String,
     pub pos: Position,
+    /// Where `left` and `right` are written.
+    pub left_pos: Position,
+    pub right_pos: Position,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -299,13 +338,36 @@ pub struct Heading {
     pub id: String,
 }
 
-/// A passage the note quotes: text in quotation marks or a blockquote.
+/// A passage the note quotes: text in quotation marks or a blockquote, in
+/// its body, its title or a comparison's points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quotation {
     pub text: String,
+    /// Where the quotation starts (its opening quotation mark, or the
+    /// blockquote's first paragraph).
     pub pos: Position,
-    /// From a blockquote: the statement's own words, not a phrase quoted in passing.
-    pub block: bool,
+    pub place: QuotationPlace,
+}
+
+/// Where in a note a [`Quotation`] is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotationPlace {
+    /// A blockquote in the body.
+    Block,
+    /// Quotation marks in the body.
+    Marks,
+    /// Quotation marks in the title.
+    Title,
+    /// Quotation marks in a comparison's `[[points]]` (the point's index).
+    Point(usize),
+}
+
+impl Quotation {
+    /// Whether it is in the body (a blockquote or quotation marks), where a
+    /// statement's quotations are the statement's own words.
+    pub fn in_body(&self) -> bool {
+        matches!(self.place, QuotationPlace::Block | QuotationPlace::Marks)
+    }
 }
 
 /// A body's HTML, made while the body was parsed (so that its Markdown is
@@ -351,6 +413,8 @@ pub struct Note {
     /// The title, or the actor's name.
     pub title: String,
     pub date: Option<Spanned<Date>>,
+    /// How much of `date` is known.
+    pub date_precision: DatePrecision,
     pub draft: bool,
     pub meta: Meta,
     pub links: Vec<Link>,
@@ -368,6 +432,27 @@ impl Note {
 
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
+    }
+
+    /// A statement's own words: the passages its body quotes, in
+    /// blockquotes or in quotation marks (none for other kinds).
+    pub fn own_words(&self) -> impl Iterator<Item = &str> {
+        let statement = self.kind() == Kind::Statement;
+        self.quotations.iter().filter(move |q| statement && q.in_body()).map(|q| q.text.as_str())
+    }
+
+    /// What the note says of how sure its date is (statements and events).
+    pub fn date_note(&self) -> Option<&str> {
+        match &self.meta {
+            Meta::Statement(s) => s.date_note.as_deref(),
+            Meta::Event(e) => e.date_note.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The date as a reader reads it (`1 May 2025`, `May 2025`, `2025`).
+    pub fn date_display(&self) -> Option<String> {
+        self.date.as_ref().map(|d| self.date_precision.display(d.value))
     }
 
     /// What notes listed by date are sorted by: the date (undated first),

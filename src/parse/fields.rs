@@ -7,7 +7,7 @@ use std::path::Path;
 use jiff::civil::Date;
 
 use crate::diagnostic::{Diagnostic, Position, closest};
-use crate::note::{SlugRef, Spanned};
+use crate::note::{DatePrecision, SlugRef, Spanned};
 use crate::parse::frontmatter::{Field, Value, ValueKind};
 use crate::parse::slug::check_slug_syntax;
 
@@ -137,7 +137,40 @@ impl<'a> FieldReader<'a> {
             Err(why) => {
                 let err = self
                     .error(field.value.pos, format!("field `{name}`: `{written}` is not a valid date: {why}"))
-                    .with_help("write dates as YYYY-MM-DD, e.g. 2025-04-30");
+                    .with_help(DATE_HELP);
+                self.errors.push(err);
+                None
+            }
+        }
+    }
+
+    /// A date that may be approximate: `YYYY-MM-DD`, a month `YYYY-MM` (a
+    /// string) or a year (`2025` or `"2025"`), with how much of it is known.
+    pub fn approximate_date(&mut self, name: &str, required: bool) -> Option<(Spanned<Date>, DatePrecision)> {
+        let Some(field) = self.get(name) else {
+            if required {
+                self.missing(name, "2025-04-30");
+            }
+            return None;
+        };
+        let year;
+        let written = match &field.value.kind {
+            ValueKind::String(s) | ValueKind::Datetime(s) => s.as_str(),
+            ValueKind::Integer(n) => {
+                year = n.to_string();
+                year.as_str()
+            }
+            _ => {
+                self.wrong_type(name, &field.value, "a date such as 2025-04-30");
+                return None;
+            }
+        };
+        match parse_approximate_date(written) {
+            Ok((date, precision)) => Some((Spanned { value: date, pos: field.value.pos }, precision)),
+            Err(why) => {
+                let err = self
+                    .error(field.value.pos, format!("field `{name}`: `{written}` is not a valid date: {why}"))
+                    .with_help(DATE_HELP);
                 self.errors.push(err);
                 None
             }
@@ -247,15 +280,40 @@ impl<'a> FieldReader<'a> {
     }
 }
 
-/// Parses a strict `YYYY-MM-DD` date (a TOML date-time keeps its date part).
+/// How to write a date, said wherever one is wrong.
+pub const DATE_HELP: &str =
+    "write dates as YYYY-MM-DD, e.g. 2025-04-30; when only the month or year is known, \"2025-04\" or 2025";
+
+/// Parses a strict `YYYY-MM-DD` date. A time is refused rather than cut
+/// off: a note's date is a day.
 pub fn parse_date(written: &str) -> Result<Date, String> {
-    let day = written.split(['T', ' ']).next().unwrap_or(written);
-    let shape_ok = day.len() == 10
-        && day.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if written.len() > 10 && written.as_bytes().get(10).is_some_and(|b| matches!(b, b'T' | b't' | b' ')) {
+        return Err(format!("a date has no time; write the day alone, `{}`", &written[..10]));
+    }
+    let shape_ok = written.len() == 10
+        && written.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     if !shape_ok {
         return Err("expected the form YYYY-MM-DD".into());
     }
-    day.parse::<Date>().map_err(|e| e.to_string())
+    written.parse::<Date>().map_err(|e| e.to_string())
+}
+
+/// Parses a day (`2025-04-30`), a month (`2025-04`) or a year (`2025`).
+pub fn parse_approximate_date(written: &str) -> Result<(Date, DatePrecision), String> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let number = |s: &str, what: &str| s.parse::<i16>().map_err(|_| format!("{s} is not a {what}"));
+    match written.split('-').collect::<Vec<_>>()[..] {
+        [y] if y.len() == 4 && digits(y) => {
+            let date = Date::new(number(y, "year")?, 1, 1).map_err(|e| e.to_string())?;
+            Ok((date, DatePrecision::Year))
+        }
+        [y, m] if y.len() == 4 && m.len() == 2 && digits(y) && digits(m) => {
+            let month = i8::try_from(number(m, "month")?).map_err(|_| format!("{m} is not a month"))?;
+            let date = Date::new(number(y, "year")?, month, 1).map_err(|e| e.to_string())?;
+            Ok((date, DatePrecision::Month))
+        }
+        _ => parse_date(written).map(|d| (d, DatePrecision::Day)),
+    }
 }
 
 #[cfg(test)]
@@ -265,9 +323,21 @@ mod tests {
     #[test]
     fn dates_are_strict() {
         assert!(parse_date("2025-04-30").is_ok());
-        assert!(parse_date("2025-04-30T10:00:00Z").is_ok());
+        assert!(parse_date("2025-11-22T14:30:00").unwrap_err().contains("no time"));
+        assert!(parse_date("2025-11-22 14:30").is_err());
         assert!(parse_date("2025-02-30").is_err());
         assert!(parse_date("30 April 2025").is_err());
         assert!(parse_date("2025-4-30").is_err());
+    }
+
+    #[test]
+    fn a_month_or_a_year_is_an_approximate_date() {
+        let month = parse_approximate_date("2025-05").unwrap();
+        assert_eq!((month.0.to_string().as_str(), month.1), ("2025-05-01", DatePrecision::Month));
+        assert_eq!(parse_approximate_date("2025").unwrap().1, DatePrecision::Year);
+        assert_eq!(parse_approximate_date("2025-05-02").unwrap().1, DatePrecision::Day);
+        assert!(parse_approximate_date("2025-13").is_err());
+        assert!(parse_approximate_date("22/11/2025").is_err());
+        assert!(parse_approximate_date("25").is_err());
     }
 }

@@ -122,12 +122,34 @@ pub fn toml_document(path: &Path, text: &str) -> Result<Vec<Field>, Vec<Diagnost
     toml_fields(path, text, text, 0)
 }
 
+/// A TOML error on a `date = …` line whose value is not TOML: a date
+/// written another way (`22/11/2025`, `2025-05`), which gets the date's
+/// message rather than TOML's.
+fn unquoted_date(path: &Path, text: &str, pos: Position) -> Option<Diagnostic> {
+    let line = text.lines().nth(pos.line.checked_sub(1)?)?;
+    let (key, value) = line.split_once('=')?;
+    if key.trim() != "date" {
+        return None;
+    }
+    let value = value.trim();
+    let start = line.len() - line.split_once('=')?.1.trim_start().len();
+    let pos = Position { line: pos.line, col: line[..start].chars().count() + 1 };
+    let message = match crate::parse::fields::parse_approximate_date(value) {
+        Ok(_) => format!("field `date`: write `{value}` in quotation marks, `\"{value}\"`"),
+        Err(why) => format!("field `date`: `{value}` is not a valid date: {why}"),
+    };
+    Some(Diagnostic::error(path, Some(text), pos, message).with_help(crate::parse::fields::DATE_HELP))
+}
+
 fn toml_fields(path: &Path, text: &str, block: &str, base: usize) -> Result<Vec<Field>, Vec<Diagnostic>> {
     // Lines of the text up to the block's end: every field's position, one scan.
     let lines = crate::diagnostic::LineIndex::new(&text[..base + block.len()]);
     let at = |offset: usize| lines.position(base + offset);
     let table = toml::de::DeTable::parse(block).map_err(|e| {
         let pos = at(e.span().map_or(0, |s| s.start));
+        if let Some(date) = unquoted_date(path, text, pos) {
+            return vec![date];
+        }
         let message = e.message().trim().trim_end_matches('.').to_string();
         vec![
             Diagnostic::error(path, Some(text), pos, format!("invalid TOML front matter: {message}"))

@@ -16,7 +16,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html
 
 use crate::analysis::normalize::normalize_space;
 use crate::diagnostic::LineIndex;
-use crate::note::{Heading, Hole, Kind, Link, LinkPart, LinkStyle, PreparedHtml, Quotation};
+use crate::note::{Heading, Hole, Kind, Link, LinkPart, LinkStyle, PreparedHtml, Quotation, QuotationPlace};
 use crate::parse::slug::heading_id;
 
 /// In a backlink sentence, `TITLE_MARK` + slug + `TITLE_END` stands for link
@@ -127,6 +127,8 @@ fn read_events(
     // Inside a wikilink whose text is the slug: its text comes from the title.
     let mut skip_text = 0usize;
 
+    // Where each text of the block came from: (offset in block, offset in body).
+    let mut texts: Vec<(usize, usize)> = Vec::new();
     let flush = |block: &mut String, pending: &mut Vec<(usize, usize)>, links: &mut Vec<Link>| {
         for (index, at) in pending.drain(..) {
             links[index].sentence = Arc::from(sentence_around(block, at));
@@ -138,10 +140,12 @@ fn read_events(
         match event {
             Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell) => {
                 flush(&mut block, &mut pending, &mut scan.links);
+                texts.clear();
                 block_start = range.start;
             }
             Event::Start(Tag::Heading { level, .. }) => {
                 flush(&mut block, &mut pending, &mut scan.links);
+                texts.clear();
                 heading = Some((*level as u8, String::new()));
             }
             Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
@@ -155,20 +159,26 @@ fn read_events(
                     scan.headings.push(Heading { level, text: text.trim().to_string(), id });
                 }
                 flush(&mut block, &mut pending, &mut scan.links);
+                texts.clear();
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
                 let pos = lines.position(body_offset + block_start);
                 if quote_depth > 0 {
                     let text = normalize_space(&block);
                     if !text.is_empty() {
-                        scan.quotations.push(Quotation { text, pos, block: true });
+                        scan.quotations.push(Quotation { text, pos, place: QuotationPlace::Block });
                     }
                 } else {
-                    for text in quoted_passages(&block) {
-                        scan.quotations.push(Quotation { text, pos, block: false });
+                    for (at, text) in quoted_passages(&block) {
+                        // The opening mark's place in the file, from the text it is in.
+                        let i = texts.partition_point(|&(b, _)| b <= at).saturating_sub(1);
+                        let offset = texts.get(i).map_or(block_start, |&(b, src)| src + (at - b));
+                        let pos = lines.position(body_offset + offset);
+                        scan.quotations.push(Quotation { text, pos, place: QuotationPlace::Marks });
                     }
                 }
                 flush(&mut block, &mut pending, &mut scan.links);
+                texts.clear();
             }
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 if let Some(target) = link_target(*link_type, dest_url, note_path) {
@@ -197,6 +207,7 @@ fn read_events(
                     h.push_str(text);
                 }
                 if skip_text == 0 {
+                    texts.push((block.len(), range.start));
                     block.push_str(text);
                 }
             }
@@ -361,21 +372,33 @@ fn sentence_bounds(block: &str, at: usize) -> (usize, bool, usize, bool) {
     (start, cut_start, end, cut_end)
 }
 
-/// Passages between curly or straight double quotation marks.
-fn quoted_passages(text: &str) -> Vec<String> {
+/// Passages between curly or straight double quotation marks, each with
+/// the byte offset of its opening mark in `text`.
+pub fn quoted_passages(text: &str) -> Vec<(usize, String)> {
+    quoted_ranges(text)
+        .into_iter()
+        .filter_map(|inner| {
+            let passage = normalize_space(&text[inner.clone()]);
+            // The opening mark is one character before the passage.
+            let open = text[..inner.start].char_indices().next_back().map_or(0, |(i, _)| i);
+            (!passage.is_empty()).then_some((open, passage))
+        })
+        .collect()
+}
+
+/// The byte ranges of the text between curly or straight double quotation
+/// marks (the marks left out).
+pub fn quoted_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
-    let mut rest = text;
-    while let Some((open, open_char)) = find_open_quote(rest) {
+    let mut from = 0;
+    while let Some((open, open_char)) = find_open_quote(&text[from..]) {
         let close_char = if open_char == '“' { '”' } else { '"' };
-        let after = &rest[open + open_char.len_utf8()..];
-        let Some(close) = after.find(close_char) else {
+        let inner = from + open + open_char.len_utf8();
+        let Some(close) = text[inner..].find(close_char) else {
             break;
         };
-        let passage = normalize_space(&after[..close]);
-        if !passage.is_empty() {
-            out.push(passage);
-        }
-        rest = &after[close + close_char.len_utf8()..];
+        out.push(inner..inner + close);
+        from = inner + close + close_char.len_utf8();
     }
     out
 }
@@ -510,5 +533,12 @@ mod tests {
         let texts: Vec<_> = s.quotations.iter().map(|q| q.text.as_str()).collect();
         assert_eq!(texts, ["brought to justice", "de-escalate tensions", "Its perpetrators, backers and planners"]);
         assert_eq!(s.quotations[2].pos.line, 3);
+    }
+
+    #[test]
+    fn a_quotation_in_marks_is_placed_at_its_opening_mark() {
+        let s = scan_str("Intro.\n\nThen *she* said “brought to justice” and [[x]] \"ease tensions\".\n");
+        let at: Vec<_> = s.quotations.iter().map(|q| (q.pos.line, q.pos.col)).collect();
+        assert_eq!(at, [(3, 17), (3, 48)]);
     }
 }

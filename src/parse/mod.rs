@@ -6,6 +6,7 @@
 pub mod fields;
 pub mod frontmatter;
 pub mod markdown;
+mod quotations;
 pub mod slug;
 
 use std::path::Path;
@@ -13,8 +14,8 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Position};
 use crate::note::{
-    ActorKind, ActorMeta, ComparisonMeta, EventMeta, HomeNote, Kind, Medium, Meta, Note, Point, SourceMeta,
-    StatementMeta,
+    ActorKind, ActorMeta, ComparisonMeta, DatePrecision, EventMeta, HomeNote, Kind, Medium, Meta, Note, Point,
+    SourceMeta, StatementMeta,
 };
 use fields::FieldReader;
 
@@ -33,7 +34,7 @@ const STATEMENT_FIELDS: &[&str] = &[
     "paraphrase",
     "draft",
 ];
-const EVENT_FIELDS: &[&str] = &["title", "date", "actors", "place", "draft"];
+const EVENT_FIELDS: &[&str] = &["title", "date", "date_note", "actors", "place", "draft"];
 const COMPARISON_FIELDS: &[&str] = &["title", "left", "right", "points", "draft"];
 const POINT_FIELDS: &[&str] = &["topic", "left", "right"];
 const SOURCE_FIELDS: &[&str] = &["title", "publisher", "date", "url", "draft"];
@@ -104,7 +105,7 @@ pub fn parse_note_with(
         Kind::Statement => {
             let title = r.required_string("title");
             let speaker = r.required_slug("speaker");
-            let date = r.date("date", true);
+            let date = r.approximate_date("date", true);
             let medium = r.choice("medium", &Medium::NAMES).and_then(|m| Medium::parse(&m.value));
             let addressed_to = r.slug_list("addressed_to");
             let about = r.slug_list("about");
@@ -131,10 +132,11 @@ pub fn parse_note_with(
         }
         Kind::Event => {
             let title = r.required_string("title");
-            let date = r.date("date", true);
+            let date = r.approximate_date("date", true);
             let actors = r.slug_list("actors");
             let place = r.string("place").map(|s| s.value);
-            (title, date, Some(Meta::Event(EventMeta { actors, place })))
+            let date_note = r.string("date_note").map(|s| s.value);
+            (title, date, Some(Meta::Event(EventMeta { actors, place, date_note })))
         }
         Kind::Comparison => {
             let title = r.required_string("title");
@@ -145,7 +147,15 @@ pub fn parse_note_with(
                 let left = p.required_string("left");
                 let right = p.required_string("right");
                 let pos = p.pos_of("topic");
-                Some(Point { topic: topic?.value, left: left?.value, right: right?.value, pos })
+                let (left, right) = (left?, right?);
+                Some(Point {
+                    topic: topic?.value,
+                    left: left.value,
+                    right: right.value,
+                    pos,
+                    left_pos: left.pos,
+                    right_pos: right.pos,
+                })
             });
             let meta = match (left, right) {
                 (Some(left), Some(right)) => {
@@ -173,7 +183,7 @@ pub fn parse_note_with(
         Kind::Source => {
             let title = r.required_string("title");
             let publisher = r.string("publisher").map(|s| s.value);
-            let date = r.date("date", false);
+            let date = r.approximate_date("date", false);
             let url = r.string("url").map(|s| s.value);
             (title, date, Some(Meta::Source(SourceMeta { publisher, url })))
         }
@@ -186,13 +196,15 @@ pub fn parse_note_with(
         actor.name = title.value.clone();
     }
     let lines = LineIndex::new(&text);
-    let scan = markdown::scan(&text[fm.body_offset..], fm.body_offset, &lines, path, html == BodyHtml::Make);
+    let mut scan = markdown::scan(&text[fm.body_offset..], fm.body_offset, &lines, path, html == BodyHtml::Make);
+    scan.quotations.extend(quotations::in_front_matter(&text, &lines, &title, &meta));
     Ok(Note {
         slug: slug.to_string(),
         path: path.to_path_buf(),
         body_offset: fm.body_offset,
         title: title.value,
-        date,
+        date_precision: date.as_ref().map_or_else(DatePrecision::default, |d| d.1),
+        date: date.map(|d| d.0),
         draft,
         meta,
         links: scan.links,

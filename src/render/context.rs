@@ -16,11 +16,6 @@ pub fn map<const N: usize>(entries: [(&'static str, Value); N]) -> Value {
     Value::from(m)
 }
 
-/// "30 April 2025".
-pub fn display_date(date: jiff::civil::Date) -> String {
-    date.strftime("%-d %B %Y").to_string()
-}
-
 /// What a card shows of a note it names (a statement's speaker, an
 /// actor's country, …): its slug, title, URL and colour group.
 pub fn link_map(name: Name<'_>) -> Value {
@@ -81,8 +76,9 @@ fn card_linking(reads: &SiteReads, id: NoteId, link: &dyn Fn(NoteId) -> Value) -
     put("kind", Some(note.kind().name().into()));
     put("title", Some(own.title.into()));
     put("url", Some(own.url.into()));
-    put("date", date.map(|d| d.to_string().into()));
-    put("date_display", date.map(|d| display_date(d).into()));
+    put("date", date.map(|d| note.date_precision().iso(d).into()));
+    put("date_display", note.date_display().map(Value::from));
+    put("date_note", note.date_note().map(Value::from));
     put("draft", note.draft().then(|| true.into()));
     if matches!(note.meta(), Meta::Actor(_) | Meta::Statement(_)) {
         put("group", Some(own.group.into()));
@@ -99,7 +95,6 @@ fn card_linking(reads: &SiteReads, id: NoteId, link: &dyn Fn(NoteId) -> Value) -
             put("medium", Some(s.medium.as_str().into()));
             put("medium_label", Some(s.medium.label().into()));
             put("paraphrase", s.paraphrase.then(|| true.into()));
-            put("date_note", s.date_note.as_deref().map(Value::from));
             put("addressed_to", Some(s.addressed_to.iter().map(|r| link(&r.value)).collect::<Vec<_>>().into()));
             put("source", s.source.as_ref().map(|r| link(&r.value)));
         }

@@ -9,11 +9,13 @@ use crate::analysis::themes::find_themes;
 use crate::analysis::wording::Mark;
 use crate::config::Theme;
 use crate::model::NoteId;
+use crate::parse::markdown::quoted_ranges;
 use crate::render::markdown::{Highlight, Highlighter, escape_into};
 use crate::render::reads::SiteReads;
 use crate::render::theme_id;
 
-/// Marks theme words inside blockquotes; the first word of each theme gets
+/// Marks theme words in a statement's own words (blockquotes and passages
+/// in quotation marks); the first word of each theme gets
 /// the anchor that the "who said what" matrix links to.
 pub struct ThemeHighlighter<'a> {
     themes: &'a [Theme],
@@ -28,10 +30,16 @@ impl<'a> ThemeHighlighter<'a> {
 
 impl Highlighter for ThemeHighlighter<'_> {
     fn highlight(&mut self, text: &str, in_quote: bool) -> Vec<Highlight> {
-        if !in_quote {
-            return Vec::new();
-        }
-        find_themes(self.themes, text)
+        // A blockquote is own words whole; elsewhere only what stands in quotation marks.
+        let spans = if in_quote { vec![0..text.len()] } else { quoted_ranges(text) };
+        let hits = spans.into_iter().flat_map(|span| {
+            find_themes(self.themes, &text[span.clone()]).into_iter().map(move |mut hit| {
+                hit.start += span.start;
+                hit.end += span.start;
+                hit
+            })
+        });
+        hits.collect::<Vec<_>>()
             .into_iter()
             .map(|hit| {
                 let name = &self.themes[hit.theme].name;

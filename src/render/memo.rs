@@ -331,7 +331,7 @@ fn note_changes(was: &Note, now: &Note, key: NoteKey, changed: &mut FxHashSet<Re
     if was.title != now.title || was.date != now.date || was.draft != now.draft || was.meta != now.meta {
         changed.insert(Input::Meta(key));
     }
-    if !was.quotations.iter().map(|q| (&q.text, q.block)).eq(now.quotations.iter().map(|q| (&q.text, q.block))) {
+    if !was.quotations.iter().map(|q| (&q.text, q.place)).eq(now.quotations.iter().map(|q| (&q.text, q.place))) {
         changed.insert(Input::Words(key));
     }
     if was.kind() != now.kind() {

@@ -8,6 +8,7 @@
 //! which pages a rebuild renders again (`memo.rs`).
 
 pub mod context;
+mod describe;
 pub mod graph;
 pub mod highlight;
 pub mod markdown;

@@ -101,6 +101,7 @@ pub(super) fn statement(reads: &PageReads, id: NoteId) -> Context {
     }
     c.insert_value("comparisons", reads.cards(reads.related(id).compared_in));
     c.insert_value("jsonld", Value::safe_string(&quotation_jsonld(reads, id)));
+    c.insert("summary", &super::describe::statement_description(reads, id));
     c
 }
 
@@ -133,7 +134,7 @@ pub(super) fn comparison(reads: &PageReads, id: NoteId) -> Context {
     };
     let (left, right) = (reads.find(&cmp.left.value), reads.find(&cmp.right.value));
     let own_words = |side: Option<NoteId>| -> Vec<String> {
-        side.map_or_else(Vec::new, |sid| reads.words(sid).iter().filter(|q| q.block).map(|q| q.text.clone()).collect())
+        side.map_or_else(Vec::new, |sid| reads.own_words(sid).into_iter().map(str::to_string).collect())
     };
     let (left_words, right_words) = (own_words(left), own_words(right));
     let wording = compare(&left_words, &right_words, &reads.shared().language);
@@ -202,7 +203,11 @@ fn quotation_jsonld(reads: &PageReads, id: NoteId) -> String {
         "spokenByCharacter": speaker,
     });
     if let (Some(d), _) = head.date_key() {
-        value["dateCreated"] = d.to_string().into();
+        value["dateCreated"] = head.date_precision().iso(d).into();
+    }
+    let words = super::describe::own_text(reads, id);
+    if !words.is_empty() {
+        value["text"] = words.into();
     }
     if let Some(src) = s.source.as_ref().and_then(|r| reads.find(&r.value)) {
         let name = reads.name(src);
@@ -250,10 +255,7 @@ pub(super) fn who_said_what(reads: &PageReads, url: &str) -> Context {
     });
     c.insert_value("themes", Value::from(theme_values.collect::<Vec<_>>()));
     let statements = reads.by_date(Kind::Statement);
-    let words: Vec<String> = statements
-        .iter()
-        .map(|&id| reads.words(id).iter().filter(|q| q.block).map(|q| q.text.as_str()).collect::<Vec<_>>().join("\n"))
-        .collect();
+    let words: Vec<String> = statements.iter().map(|&id| reads.own_words(id).join("\n")).collect();
     // Each statement's term of each theme, if any (found in parallel).
     let terms: Vec<Vec<Option<String>>> = words
         .par_iter()

@@ -84,6 +84,15 @@ impl<'a> Head<'a> {
     pub fn draft(&self) -> bool {
         self.0.draft
     }
+    pub fn date_precision(&self) -> crate::note::DatePrecision {
+        self.0.date_precision
+    }
+    pub fn date_display(&self) -> Option<String> {
+        self.0.date_display()
+    }
+    pub fn date_note(&self) -> Option<&'a str> {
+        self.0.date_note()
+    }
 }
 
 /// What a link to a note shows.
@@ -180,6 +189,14 @@ impl<'a> SiteReads<'a> {
     pub fn words(&self, id: NoteId) -> &'a [Quotation] {
         self.note_read(Input::Words(id));
         &self.site.notes[id].quotations
+    }
+
+    /// A statement's own words: the passages its body quotes (none for
+    /// other kinds).
+    pub fn own_words(&self, id: NoteId) -> Vec<&'a str> {
+        let statement = self.head(id).kind() == Kind::Statement;
+        let words = self.words(id).iter().filter(|q| statement && q.in_body());
+        words.map(|q| q.text.as_str()).collect()
     }
 
     /// The note's relation lists.

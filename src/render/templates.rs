@@ -27,8 +27,41 @@ pub const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// The built-in static files, by output path; a site's own file of the same
-/// name replaces one.
-pub const BUILTIN_STATIC: &[(&str, &str)] = &[("style.css", include_str!("../../static/style.css"))];
+/// name replaces one. `extra.css` (empty) is every page's second stylesheet,
+/// the place for a site's own rules on top of `style.css`.
+pub const BUILTIN_STATIC: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../static/style.css")),
+    ("extra.css", include_str!("../../static/extra.css")),
+    ("favicon.svg", include_str!("../../static/favicon.svg")),
+];
+
+/// The built-in files a site is meant to replace; replacing any other is
+/// warned about.
+const REPLACEABLE: &[&str] = &["extra.css", "favicon.svg"];
+
+/// A warning for each of the site's static files (`output path`, file to
+/// read) that replaces a built-in one other than [`REPLACEABLE`] with
+/// something else, saying how to add to it instead.
+pub fn shadowed_builtins<'a>(statics: impl IntoIterator<Item = (&'a str, &'a Path)>) -> Vec<Diagnostic> {
+    statics
+        .into_iter()
+        .filter_map(|(output, source)| {
+            let (_, builtin) = BUILTIN_STATIC.iter().find(|(name, _)| *name == output)?;
+            if REPLACEABLE.contains(&output) || std::fs::read(source).is_ok_and(|b| b == builtin.as_bytes()) {
+                return None;
+            }
+            let shown = Path::new("static").join(output);
+            Some(
+                Diagnostic::file_error(&shown, format!("static/{output} replaces readout's whole built-in {output}"))
+                    .with_help(
+                        "to add rules on top of the built-in style, put them in static/extra.css (loaded after \
+                         it) and remove this file; keep it only to replace the style entirely",
+                    )
+                    .warning(),
+            )
+        })
+        .collect()
+}
 
 /// A template's text and the file it came from, for error messages.
 struct Source {

@@ -334,6 +334,51 @@ fn new_writes_a_note_that_builds_and_never_overwrites() {
 }
 
 #[test]
+fn new_with_the_required_fields_writes_a_statement_that_builds_as_is() {
+    let site = fixture("basic");
+    let root = site.path().to_str().unwrap();
+    let args = ["new", "statement", "alice-post", "--speaker", "alice", "--date", "2025-04-30", "--medium", "post"];
+    let r = readout(&[&args[..], &["--root", root]].concat());
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(!stderr(&r).contains("fill in"), "nothing left to fill: {}", stderr(&r));
+    let check = readout(&["check", "--root", root]);
+    assert!(check.status.success(), "the new statement builds as written: {}", stderr(&check));
+}
+
+#[test]
+fn new_without_the_required_fields_says_which_to_fill() {
+    let site = fixture("basic");
+    let root = site.path().to_str().unwrap();
+    let r = readout(&["new", "statement", "bob-remark", "--root", root]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let err = stderr(&r);
+    assert!(err.contains("fill in `speaker`, `date`, `medium`"), "{err}");
+    assert!(err.contains("--speaker … --date … --medium …"), "{err}");
+    let r = readout(&["new", "comparison", "alpha-and-beta", "--left", "alpha", "--root", root]);
+    assert!(stderr(&r).contains("fill in `right`"), "{}", stderr(&r));
+}
+
+#[test]
+fn new_refuses_a_slug_another_kind_has_and_values_that_would_not_build() {
+    let site = fixture("basic");
+    let root = site.path().to_str().unwrap();
+    let r = readout(&["new", "event", "alice", "--root", root]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(stderr(&r).contains("`alice` is taken: content/actors/alice.md has it"), "{}", stderr(&r));
+    assert!(!site.path().join("content/events/alice.md").exists());
+    for (option, value, says) in [
+        ("--speaker", "alicia", "there is no content/actors/alicia.md"),
+        ("--date", "2025-11-22T14:30:00", "a date has no time"),
+        ("--medium", "tweet", "must be one of readout, post"),
+    ] {
+        let r = readout(&["new", "statement", "carol-post", option, value, "--root", root]);
+        assert_eq!(r.status.code(), Some(2), "{option}");
+        assert!(stderr(&r).contains(says), "{option}: {}", stderr(&r));
+    }
+    assert!(!site.path().join("content/statements/carol-post.md").exists());
+}
+
+#[test]
 fn check_writes_nothing() {
     let site = fixture("basic");
     let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
@@ -347,6 +392,52 @@ fn static_files_are_copied_and_builtin_style_is_provided() {
     let out = build(site.path());
     assert_eq!(fs::read_to_string(out.join("extra.css")).unwrap(), "body { color: black; }\n");
     assert!(out.join("style.css").exists());
+}
+
+#[test]
+fn a_sites_extra_css_is_loaded_after_the_built_in_style() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    let home = page(&out, "");
+    let sheets = attrs(&home, "link[rel=stylesheet]", "href");
+    assert_eq!(sheets, ["style.css", "groups.css", "extra.css"], "the site's rules come last, so they win");
+    let built_in = fs::read_to_string(out.join("style.css")).unwrap();
+    assert!(built_in.len() > 1000, "the built-in style is still there");
+}
+
+#[test]
+fn a_static_file_replacing_the_built_in_style_is_warned_about() {
+    let site = fixture("basic");
+    fs::write(site.path().join("static/style.css"), "body { margin: 0; }\n").unwrap();
+    let r = readout(&["build", "--root", site.path().to_str().unwrap()]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let err = stderr(&r);
+    assert!(
+        err.contains("static/style.css:1:1: warning: static/style.css replaces readout's whole built-in style.css"),
+        "{err}"
+    );
+    assert!(err.contains("put them in static/extra.css"), "{err}");
+    // The default site's copy of the built-in style is the same file: no warning.
+    let default = default_site();
+    let r = readout(&["build", "--root", default.path().to_str().unwrap()]);
+    assert!(!stderr(&r).contains("replaces readout's"), "{}", stderr(&r));
+}
+
+#[test]
+fn every_page_has_a_favicon_and_a_site_can_bring_its_own() {
+    let site = fixture("basic");
+    let out = build(site.path());
+    for path in ["", "actors/alice/", "404.html"] {
+        assert_eq!(attrs(&page(&out, path), "link[rel=icon]", "href").len(), 1, "{path}");
+    }
+    assert!(fs::read_to_string(out.join("favicon.svg")).unwrap().starts_with("<svg"));
+    fs::write(site.path().join("static/favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let r = readout(&["build", "--root", site.path().to_str().unwrap()]);
+    assert!(!stderr(&r).contains("warning"), "replacing the favicon is expected: {}", stderr(&r));
+    assert_eq!(
+        fs::read_to_string(site.path().join("public/favicon.svg")).unwrap(),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    );
 }
 
 #[test]

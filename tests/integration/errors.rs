@@ -184,7 +184,7 @@ fn invalid_slug_in_file_name() {
         },
         "content/actors/Carol Smith.md",
         "",
-        &["not a valid slug", "rename the file to `carol-smith.md`"],
+        &["not a valid slug", "rename the file to `content/actors/carol-smith.md`"],
     );
 }
 
@@ -326,6 +326,54 @@ fn quotation_not_word_for_word() {
     );
 }
 
+/// A point of a comparison once published words nobody said: it is checked
+/// like a body, and the error points at the quotation's own column.
+#[test]
+fn misquoted_comparison_point_fails_the_build_at_its_column() {
+    const CMP: &str = "content/comparisons/alpha-vs-beta.md";
+    let site = fixture("basic");
+    edit(site.path(), CMP, "right = \"Not mentioned.\"", "right = \"Speaks of \\\"agreed to deepen ties\\\".\"");
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    // `right = "Speaks of \"agreed…`: the quotation's `\"` is at column 20.
+    assert!(err.contains(&format!("{CMP}:9:20: error: quotation not found word for word")), "{err}");
+    assert!(err.contains("agreed to deepen ties"), "{err}");
+}
+
+#[test]
+fn misquoted_title_fails_the_build() {
+    assert_error(
+        |r| edit(r, ALPHA, "title = \"Alice's call readout\"", "title = \"Alice: “the two sides must fight”\""),
+        ALPHA,
+        "title =",
+        &["quotation not found word for word in its source `wire-story`", "the two sides must"],
+    );
+}
+
+#[test]
+fn a_misquote_in_quotation_marks_is_reported_at_the_opening_mark() {
+    let site = fixture("basic");
+    edit(site.path(), ALPHA, "She said the two sides", "She said “the two sides must calm tensions” and the two sides");
+    let err = stderr(&readout(&["check", "--root", site.path().to_str().unwrap()]));
+    assert!(err.contains(&format!("{ALPHA}:12:35: error: quotation not found")), "{err}");
+    assert!(err.contains("the nearest passage in the source is: “the two sides must de-escalate tensions”"), "{err}");
+}
+
+#[test]
+fn quotations_fail_the_build_unless_site_toml_says_otherwise() {
+    let site = fixture("basic");
+    edit(site.path(), "site.toml", "quotations = \"error\"\n", "");
+    edit(site.path(), "content/statements/beta.md", "brought to justice", "brought to court");
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1), "the default is `error`: {}", stderr(&r));
+    let toml = site.path().join("site.toml");
+    fs::write(&toml, format!("quotations = \"warn\"\n{}", fs::read_to_string(&toml).unwrap())).unwrap();
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    assert!(stderr(&r).contains("warning: quotation not found"), "{}", stderr(&r));
+}
+
 #[test]
 fn every_error_is_reported_at_once() {
     let site = fixture("basic");
@@ -368,9 +416,13 @@ fn dangerous_output_folders_are_refused() {
 fn missing_site_toml() {
     let site = fixture("basic");
     fs::remove_file(site.path().join("site.toml")).unwrap();
-    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
-    assert_eq!(r.status.code(), Some(1));
-    assert!(stderr(&r).contains("no site.toml"), "{}", stderr(&r));
+    for command in ["check", "build"] {
+        let r = readout(&[command, "--root", site.path().to_str().unwrap()]);
+        assert_eq!(r.status.code(), Some(2), "a usage error");
+        assert!(stderr(&r).contains("no site.toml here"), "{}", stderr(&r));
+    }
+    let r = readout(&["check", "--root", site.path().join("nowhere").to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(2), "{}", stderr(&r));
 }
 
 #[test]
@@ -380,4 +432,57 @@ fn a_broken_note_does_not_make_every_link_to_it_an_error() {
     let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
     let err = stderr(&r);
     assert!(err.trim_end().ends_with("1 error"), "only the broken field is reported:\n{err}");
+}
+
+#[test]
+fn a_date_with_a_time_is_an_error_not_cut_off() {
+    assert_error(
+        |r| edit(r, ALPHA, "date = 2025-04-30", "date = 2025-11-22T14:30:00"),
+        ALPHA,
+        "date =",
+        &["a date has no time", "2025-11-22"],
+    );
+}
+
+#[test]
+fn an_unquoted_day_month_year_date_gets_the_date_message() {
+    let site = fixture("basic");
+    edit(site.path(), ALPHA, "date = 2025-04-30", "date = 22/11/2025");
+    let err = stderr(&readout(&["check", "--root", site.path().to_str().unwrap()]));
+    assert!(err.contains(&format!("{ALPHA}:4:8: error: field `date`: `22/11/2025` is not a valid date")), "{err}");
+    assert!(err.contains("write dates as YYYY-MM-DD") && !err.contains("check the quoting"), "{err}");
+}
+
+#[test]
+fn a_note_in_a_sub_folder_gets_one_error_and_the_links_to_it_none() {
+    let site = fixture("basic");
+    fs::create_dir_all(site.path().join("content/actors/people")).unwrap();
+    fs::rename(site.path().join(ALICE), site.path().join("content/actors/people/alice.md")).unwrap();
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/actors/people/alice.md:1:1: error: notes go directly in `content/actors/`"), "{err}");
+    assert!(err.contains("move it to `content/actors/alice.md`"), "{err}");
+    assert!(err.trim_end().ends_with("\n1 error"), "one error, no cascade of did-you-means:\n{err}");
+}
+
+#[test]
+fn a_note_with_a_bad_file_name_gets_one_error() {
+    let site = fixture("basic");
+    fs::rename(site.path().join(ALICE), site.path().join("content/actors/Alice.md")).unwrap();
+    let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
+    let err = stderr(&r);
+    assert!(err.contains("content/actors/Alice.md:1:1: error: `Alice` is not a valid slug"), "{err}");
+    assert!(err.contains("rename the file to `content/actors/alice.md`"), "{err}");
+    assert!(err.trim_end().ends_with("\n1 error"), "{err}");
+}
+
+#[test]
+fn an_unknown_slug_suggests_the_slug_that_holds_it() {
+    let site = fixture("basic");
+    fs::rename(site.path().join(ALICE), site.path().join("content/actors/alice-visiting-minister.md")).unwrap();
+    edit(site.path(), "content/actors/freedonia.md", "[[alice]]", "[[visiting-minister]]");
+    let err = stderr(&readout(&["check", "--root", site.path().to_str().unwrap()]));
+    assert!(err.contains("[[visiting-minister]] links to a note that does not exist"), "{err}");
+    assert!(err.contains("did you mean `alice-visiting-minister`?"), "{err}");
 }

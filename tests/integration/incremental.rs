@@ -35,6 +35,15 @@ enum Step {
     /// bodies are then made at parse time, or rendered with their theme words marked.
     ToggleThemes,
     EditTemplate(usize),
+    /// A template that shows what a card names of other notes (an event's
+    /// actors' countries): renaming a country must reach the event's page.
+    TemplateShowsCountries(usize),
+    /// A comparison point's words, with a link or a quotation.
+    EditPoint(usize, usize),
+    /// A theme's words in `site.toml`.
+    EditThemeWords(usize),
+    /// A sentence that links two notes, then one of them renamed.
+    LinkTwoThenRename(usize, usize, usize),
     EditStyle(usize),
     Nothing,
 }
@@ -60,6 +69,10 @@ fn step() -> impl Strategy<Value = Step> {
         1 => n().prop_map(Step::EditConfig),
         1 => Just(Step::ToggleThemes),
         1 => n().prop_map(Step::EditTemplate),
+        1 => n().prop_map(Step::TemplateShowsCountries),
+        2 => (n(), n()).prop_map(|(a, b)| Step::EditPoint(a, b)),
+        1 => n().prop_map(Step::EditThemeWords),
+        3 => (n(), n(), n()).prop_map(|(a, b, c)| Step::LinkTwoThenRename(a, b, c)),
         1 => n().prop_map(Step::EditStyle),
         1 => Just(Step::Nothing),
     ]
@@ -251,6 +264,46 @@ fn apply(root: &Path, step: &Step) -> Vec<PathBuf> {
             let edited = builtin.replace("<p class=\"kind\">Event</p>", &format!("<p class=\"kind\">Event {a}</p>"));
             write(Path::new("templates/event.html"), &edited)
         }
+        Step::TemplateShowsCountries(a) => {
+            let builtin = fs::read_to_string(crate::common::repo_root().join("templates/event.html")).unwrap();
+            let shown = format!(
+                "{{% for a in actors %}}<p class=\"country\">{a}: {{{{ a.title }}}}{{% if a.country %}} of {{{{ a.country.title }}}}{{% endif %}}</p>{{% endfor %}}{{% endblock main %}}"
+            );
+            write(Path::new("templates/event.html"), &builtin.replacen("{% endblock main %}", &shown, 1))
+        }
+        Step::EditPoint(a, b) => {
+            let rel = PathBuf::from("content/comparisons/alpha-vs-beta.md");
+            if !root.join(&rel).exists() {
+                return Vec::new();
+            }
+            let target = pick(&all, a).map(|r| slug_of(&r)).unwrap_or_default();
+            let words = match b % 3 {
+                0 => format!("\"See [[{target}]] on this.\""),
+                1 => "\"Says \\\"de-escalate tensions\\\" again.\"".to_string(),
+                _ => format!("\"Point {b}.\""),
+            };
+            write(&rel, &set_line(&read(&rel), "left", &words))
+        }
+        Step::EditThemeWords(a) => {
+            let rel = Path::new("site.toml");
+            let text = read(rel);
+            if !text.contains("[themes]") {
+                return Vec::new();
+            }
+            let words = ["[\"justice\"]", "[\"justice\", \"peace\"]", "[\"keep the peace\"]"][a % 3];
+            write(rel, &set_line(&text, "justice", words))
+        }
+        Step::LinkTwoThenRename(a, b, c) => {
+            let (Some(rel), Some(one), Some(two)) = (pick(&all, a), pick(&actors, b), pick(&all, c)) else {
+                return Vec::new();
+            };
+            let sentence = format!("\nBoth [[{}]] and [[{}]] spoke.\n", slug_of(&one), slug_of(&two));
+            let mut changed = write(&rel, &(read(&rel) + &sentence));
+            if one != rel {
+                changed.extend(write(&one, &set_line(&read(&one), "name", &format!("\"Spoken {c}\""))));
+            }
+            changed
+        }
         Step::EditStyle(a) => write(Path::new("static/extra.css"), &format!("/* {a} */ p {{ margin: 0 }}\n")),
         Step::Nothing => Vec::new(),
     }
@@ -316,11 +369,11 @@ fn check_steps_with(steps: &[Step], live_reload: bool, drafts: bool) -> Result<(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
     fn incremental_rebuilds_equal_full_builds(
-        steps in prop::collection::vec(step(), 1..12),
+        steps in prop::collection::vec(step(), 1..24),
         live_reload: bool,
         drafts: bool,
     ) {

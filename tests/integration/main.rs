@@ -9,6 +9,7 @@ mod build;
 mod common;
 mod equivalence;
 mod errors;
+mod honest;
 mod incremental;
 mod reliability;
 mod serve;
