@@ -15,7 +15,7 @@ const MAX_CHARS: usize = 200;
 /// The statement's own words, one passage after the other, `…` between
 /// them (empty for a
 /// paraphrase: those words are the source's).
-pub fn own_text(reads: &SiteReads, id: NoteId) -> String {
+pub(super) fn own_text(reads: &SiteReads, id: NoteId) -> String {
     if is_paraphrase(reads.head(id).meta()) {
         return String::new();
     }
@@ -33,7 +33,7 @@ fn own_passages<'a>(reads: &SiteReads<'a>, id: NoteId) -> Vec<&'a str> {
 /// The page's description: `Speaker: “own words”` (cut to length), for a
 /// paraphrase or a statement without own words its context; `None` when
 /// there is neither, for the template to say what it can.
-pub fn statement_description(reads: &SiteReads, id: NoteId) -> Option<String> {
+pub(super) fn statement_description(reads: &SiteReads, id: NoteId) -> Option<String> {
     let Meta::Statement(s) = reads.head(id).meta() else {
         return None;
     };

@@ -30,12 +30,13 @@ impl Seeded {
     }
 }
 
-/// Every file under `dir`, by `/`-separated path.
+/// Every file of the site under `dir`, by `/`-separated path (less the
+/// marker a build leaves to know the folder as its own).
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with(".readout"))
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
             (rel, fs::read(e.path()).unwrap())
@@ -106,12 +107,27 @@ fn edit(root: &Path, rng: &mut Seeded, step: usize) -> String {
         .map(|e| e.unwrap().into_path())
         .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
         .collect();
-    let slug = |p: &Path| p.file_stem().unwrap().to_string_lossy().into_owned();
+    let slug = |p: &PathBuf| p.file_stem().unwrap().to_string_lossy().into_owned();
     let note = rng.pick(&notes).clone();
     let other = slug(rng.pick(&notes));
     let text = fs::read_to_string(&note).unwrap_or_default();
     let write = |path: &Path, text: &str| fs::write(path, text).unwrap();
-    match rng.next() % 12 {
+    let kind = rng.next() % 12;
+    const KINDS: [&str; 12] = [
+        "a link added",
+        "a link added",
+        "an actor renamed",
+        "a note retitled",
+        "a new event",
+        "a delete or a broken link",
+        "site.toml",
+        "a template",
+        "the stylesheet",
+        "an unknown field",
+        "a heading added",
+        "a heading added",
+    ];
+    match kind {
         0 | 1 => write(&note, &format!("{text}\nMore on [[{other}]], step {step}.\n")),
         2 => write(&note, &text.replacen("name = \"", &format!("name = \"Renamed {step} "), 1)),
         3 => write(&note, &text.replacen("title = \"", &format!("title = \"Retitled {step} "), 1)),
@@ -158,7 +174,7 @@ fn edit(root: &Path, rng: &mut Seeded, step: usize) -> String {
         9 => write(&note, &text.replacen("+++\n", "+++\nno_such_field = 1\n", 1)),
         _ => write(&note, &format!("{text}\n## Part {step}\n\nWith [[{other}]] in it.\n")),
     }
-    format!("step {step} on {}", note.strip_prefix(root).unwrap().display())
+    format!("step {step}: {} (note {})", KINDS[kind], note.strip_prefix(root).unwrap().display())
 }
 
 /// Undoes edits that break the site: the broken links and unknown fields.
@@ -179,17 +195,23 @@ fn repair(root: &Path) {
     }
 }
 
+/// The live-reload socket of a page.
+type Socket = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>;
+
 /// Waits for `serve` to finish the rebuild a save started: the next
 /// live-reload message after the last one.
-fn wait_for_rebuild(ws: &mut tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>) {
+fn wait_for_rebuild(ws: &mut Socket) {
     let _ = next_message(ws);
     // Let the rest of one save's events settle into the same rebuild.
     std::thread::sleep(Duration::from_millis(300));
-    if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
-        s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
-        while ws.read().is_ok() {}
-        s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
-    }
+    let set_timeout = |ws: &Socket, timeout: Duration| {
+        if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
+            s.set_read_timeout(Some(timeout)).unwrap();
+        }
+    };
+    set_timeout(ws, Duration::from_millis(200));
+    while ws.read().is_ok() {}
+    set_timeout(ws, Duration::from_secs(15));
 }
 
 #[test]
@@ -205,6 +227,7 @@ fn serve_answers_what_build_writes_after_random_edits() {
     assert_eq!(differences(&server, &good, &[]), Vec::<String>::new(), "before any edit");
     for step in 0..steps {
         let what = edit(&root, &mut rng, step);
+        eprintln!("{what}");
         wait_for_rebuild(&mut ws);
         match fresh_build(&root) {
             Some(now) => {
@@ -212,6 +235,7 @@ fn serve_answers_what_build_writes_after_random_edits() {
                 good = now;
             }
             None => {
+                eprintln!("  (the site is broken: the last good build must go on being served)");
                 // A broken site: the last good build goes on being served.
                 let differ = differences(&server, &good, &gone);
                 assert!(differ.is_empty(), "seed {seed}, {what} (a breaking edit): served files differ: {differ:?}");

@@ -3,6 +3,8 @@
 //! selectors, and checks the error output for bad input.
 
 #![allow(dead_code)]
+// A test binary has no interface: its helpers are `pub` for the other test modules.
+#![allow(unreachable_pub)]
 
 mod browser;
 mod build;

@@ -232,6 +232,8 @@ fn markup_in_front_matter_is_escaped_everywhere() {
     edit("content/statements/alpha.md", "title = \"Alice's call readout\"", &format!("title = \"Readout {evil}\""));
     edit("content/events/the-call.md", "place = \"By telephone\"", &format!("place = \"Phone {evil}\""));
     edit("site.toml", "title = \"Fixture explainer\"", &format!("title = \"Site {evil}\""));
+    // The title's quotation marks are markup here, not a quotation to check.
+    edit("site.toml", "quotations = \"error\"", "quotations = \"warn\"");
     let out = build(site.path());
     let any = scraper::Selector::parse("*").unwrap();
     for file in html_files(&out) {
