@@ -48,15 +48,7 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
     if source_ids.is_empty() {
         return;
     }
-    let same_sources = memo.sources.len() == source_ids.len()
-        && memo.sources.iter().zip(&source_ids).all(|(a, &id)| Arc::ptr_eq(a, &site.notes[id]));
-    if !same_sources {
-        memo.sources = source_ids.iter().map(|&id| Arc::clone(&site.notes[id])).collect();
-        memo.normalized = memo.sources.par_iter().map(|n| Normalized::new(n.body())).collect();
-        memo.index = PassageIndex::new(&memo.normalized);
-        memo.by_id.clear();
-        memo.nearest.clear();
-    }
+    refresh_sources(site, &source_ids, memo);
     let (normalized, index) = (&memo.normalized, &memo.index);
     let position = |id: NoteId| source_ids.binary_search(&id).ok();
     let found = |wanted: &str, source: Option<usize>| {
@@ -99,17 +91,42 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
     } else {
         memo.by_id = site.notes.par_iter().map(|note| (Arc::clone(note), check(note))).collect();
     }
-    // Every note's misses in note order, then home's: (path, text, quotations, source, misses).
     let home_misses = site.home.as_ref().map(|h| misses_of(&h.quotations, None));
+    report_misses(site, &source_ids, memo, home_misses.as_ref(), diags);
+}
+
+/// The memo's sources, their normalised text and index made again when
+/// the site's sources are not the ones it holds (which also forgets every
+/// note's result).
+fn refresh_sources(site: &Site, source_ids: &[NoteId], memo: &mut QuotationMemo) {
+    let same_sources = memo.sources.len() == source_ids.len()
+        && memo.sources.iter().zip(source_ids).all(|(a, &id)| Arc::ptr_eq(a, &site.notes[id]));
+    if !same_sources {
+        memo.sources = source_ids.iter().map(|&id| Arc::clone(&site.notes[id])).collect();
+        memo.normalized = memo.sources.par_iter().map(|n| Normalized::new(n.body())).collect();
+        memo.index = PassageIndex::new(&memo.normalized);
+        memo.by_id.clear();
+        memo.nearest.clear();
+    }
+}
+
+/// Every note's misses in note order, then home's, reported (in warn mode
+/// the first few, then a count).
+fn report_misses(
+    site: &Site,
+    source_ids: &[NoteId],
+    memo: &mut QuotationMemo,
+    home_misses: Option<&Misses>,
+    diags: &mut Diagnostics,
+) {
+    let mode = site.config.quotations;
+    // Every note's misses in note order, then home's: (path, text, quotations, source, misses).
     let notes = memo.by_id.iter().filter_map(|(note, checked)| {
         let (source, found) = checked.as_ref()?;
         Some((note.path.as_path(), &*note.text, &note.quotations, *source, found))
     });
-    let home = site
-        .home
-        .as_ref()
-        .zip(home_misses.as_ref())
-        .map(|(h, found)| (h.path.as_path(), &*h.text, &h.quotations, None, found));
+    let home =
+        site.home.as_ref().zip(home_misses).map(|(h, found)| (h.path.as_path(), &*h.text, &h.quotations, None, found));
     let mut shown: Vec<Miss<'_>> = Vec::new();
     let mut count = 0;
     for (path, text, quotations, source, found) in notes.chain(home) {
@@ -120,7 +137,7 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
             }
         }
     }
-    diags.extend(report(site, &source_ids, normalized, &mut memo.nearest, &shown, mode));
+    diags.extend(report(site, source_ids, &memo.normalized, &mut memo.nearest, &shown, mode));
     if count > shown.len() {
         diags.push(
             Diagnostic::file_error(

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 use crate::analysis::normalize::normalize_space;
-use crate::diagnostic::LineIndex;
+use crate::diagnostic::{LineIndex, Position};
 use crate::note::{Heading, Hole, Kind, Link, LinkPart, LinkStyle, PreparedHtml, Quotation, QuotationPlace};
 use crate::parse::slug::heading_id;
 
@@ -107,6 +107,46 @@ pub fn scan(body: &str, body_offset: usize, lines: &LineIndex<'_>, note_path: &P
     scan
 }
 
+/// A heading with its id: the slug of its text, numbered after the first
+/// heading with the same one.
+fn new_heading(ids: &mut HashMap<String, usize>, level: u8, text: &str) -> Heading {
+    let base = heading_id(text);
+    let n = ids.entry(base.clone()).or_insert(0);
+    let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+    *n += 1;
+    Heading { level, text: text.trim().to_string(), id }
+}
+
+/// The quotations of a block of text (a paragraph, an item, a cell): the
+/// whole of it in a blockquote, else each passage in quotation marks.
+/// `texts` maps offsets in `block` to offsets in the body, where the
+/// block starts at `block_start`; `at` makes a body offset a position.
+fn block_quotations(
+    block: &str,
+    texts: &[(usize, usize)],
+    block_start: usize,
+    in_quote: bool,
+    at: impl Fn(usize) -> Position,
+) -> Vec<Quotation> {
+    if in_quote {
+        let text = normalize_space(block);
+        return if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![Quotation { text, pos: at(block_start), place: QuotationPlace::Block }]
+        };
+    }
+    quoted_passages(block)
+        .into_iter()
+        .map(|(mark, text)| {
+            // The opening mark's place in the file, from the text it is in.
+            let i = texts.partition_point(|&(b, _)| b <= mark).saturating_sub(1);
+            let offset = texts.get(i).map_or(block_start, |&(b, src)| src + (mark - b));
+            Quotation { text, pos: at(offset), place: QuotationPlace::Marks }
+        })
+        .collect()
+}
+
 /// The links, headings and quotations of a body's events, and which events
 /// start those links (their indices, in the links' order).
 fn read_events(
@@ -152,31 +192,14 @@ fn read_events(
             Event::End(TagEnd::BlockQuote(_)) => quote_depth -= 1,
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, text)) = heading.take() {
-                    let base = heading_id(&text);
-                    let n = ids.entry(base.clone()).or_insert(0);
-                    let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
-                    *n += 1;
-                    scan.headings.push(Heading { level, text: text.trim().to_string(), id });
+                    scan.headings.push(new_heading(&mut ids, level, &text));
                 }
                 flush(&mut block, &mut pending, &mut scan.links);
                 texts.clear();
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                let pos = lines.position(body_offset + block_start);
-                if quote_depth > 0 {
-                    let text = normalize_space(&block);
-                    if !text.is_empty() {
-                        scan.quotations.push(Quotation { text, pos, place: QuotationPlace::Block });
-                    }
-                } else {
-                    for (at, text) in quoted_passages(&block) {
-                        // The opening mark's place in the file, from the text it is in.
-                        let i = texts.partition_point(|&(b, _)| b <= at).saturating_sub(1);
-                        let offset = texts.get(i).map_or(block_start, |&(b, src)| src + (at - b));
-                        let pos = lines.position(body_offset + offset);
-                        scan.quotations.push(Quotation { text, pos, place: QuotationPlace::Marks });
-                    }
-                }
+                let at = |offset: usize| lines.position(body_offset + offset);
+                scan.quotations.extend(block_quotations(&block, &texts, block_start, quote_depth > 0, at));
                 flush(&mut block, &mut pending, &mut scan.links);
                 texts.clear();
             }

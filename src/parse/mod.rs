@@ -12,10 +12,12 @@ pub mod slug;
 use std::path::Path;
 use std::sync::Arc;
 
+use jiff::civil::Date;
+
 use crate::diagnostic::{Diagnostic, LineIndex, Position};
 use crate::note::{
     ActorKind, ActorMeta, ComparisonMeta, DatePrecision, EventMeta, HomeNote, Kind, Medium, Meta, Note, Point,
-    SourceMeta, StatementMeta,
+    SourceMeta, Spanned, StatementMeta,
 };
 use fields::FieldReader;
 
@@ -72,6 +74,84 @@ pub(crate) fn note_in_content(kind: Kind, slug: &str, text: &str) -> Note {
     parse_note(kind, slug, Path::new(&path), Arc::from(text)).expect("the note parses")
 }
 
+/// A note's title, date and typed front matter, as far as they could be read.
+type Front = (Option<Spanned<String>>, Option<(Spanned<Date>, DatePrecision)>, Option<Meta>);
+
+fn read_actor(r: &mut FieldReader) -> Front {
+    let name = r.required_string("name");
+    let actor_kind = r.choice("kind", &ActorKind::NAMES).and_then(|k| ActorKind::parse(&k.value));
+    let role = r.string("role").map(|s| s.value);
+    let country = r.slug("country");
+    let aliases = r.string_list("aliases").into_iter().map(|s| s.value).collect();
+    let meta = actor_kind.map(|kind| Meta::Actor(ActorMeta { name: String::new(), kind, role, country, aliases }));
+    (name, None, meta)
+}
+
+fn read_statement(r: &mut FieldReader) -> Front {
+    let title = r.required_string("title");
+    let speaker = r.required_slug("speaker");
+    let date = r.approximate_date("date", true);
+    let medium = r.choice("medium", &Medium::NAMES).and_then(|m| Medium::parse(&m.value));
+    let addressed_to = r.slug_list("addressed_to");
+    let about = r.slug_list("about");
+    let event = r.slug("event");
+    let source = r.slug("source");
+    let url = r.string("url").map(|s| s.value);
+    let date_note = r.string("date_note").map(|s| s.value);
+    let paraphrase = r.bool("paraphrase");
+    let meta = match (speaker, medium) {
+        (Some(speaker), Some(medium)) => Some(Meta::Statement(StatementMeta {
+            speaker,
+            medium,
+            addressed_to,
+            about,
+            event,
+            source,
+            url,
+            date_note,
+            paraphrase,
+        })),
+        _ => None,
+    };
+    (title, date, meta)
+}
+
+fn read_comparison(r: &mut FieldReader, path: &Path, text: &str) -> Front {
+    let title = r.required_string("title");
+    let left = r.required_slug("left");
+    let right = r.required_slug("right");
+    let points = r.tables("points", POINT_FIELDS, |p| {
+        let topic = p.required_string("topic");
+        let left = p.required_string("left");
+        let right = p.required_string("right");
+        let pos = p.pos_of("topic");
+        let (left, right) = (left?, right?);
+        Some(Point {
+            topic: topic?.value,
+            left: left.value,
+            right: right.value,
+            pos,
+            left_pos: left.pos,
+            right_pos: right.pos,
+        })
+    });
+    let meta = match (left, right) {
+        (Some(left), Some(right)) if left.value == right.value => {
+            let message = format!(
+                "a comparison needs two different statements, but `left` and `right` are both `{}`",
+                right.value
+            );
+            let err = Diagnostic::error(path, Some(text), right.pos, message)
+                .with_help("set `right` to the statement to compare with");
+            r.errors.push(err);
+            None
+        }
+        (Some(left), Some(right)) => Some(Meta::Comparison(ComparisonMeta { left, right, points })),
+        _ => None,
+    };
+    (title, None, meta)
+}
+
 /// Parses a note, making its body's HTML when `html` says so.
 pub fn parse_note_with(
     kind: Kind,
@@ -92,44 +172,8 @@ pub fn parse_note_with(
     let mut r = FieldReader::new(path, &text, &fm.fields, fm.start, fields_of(kind));
     let draft = r.bool("draft");
     let (title, date, meta) = match kind {
-        Kind::Actor => {
-            let name = r.required_string("name");
-            let actor_kind = r.choice("kind", &ActorKind::NAMES).and_then(|k| ActorKind::parse(&k.value));
-            let role = r.string("role").map(|s| s.value);
-            let country = r.slug("country");
-            let aliases = r.string_list("aliases").into_iter().map(|s| s.value).collect();
-            let meta =
-                actor_kind.map(|kind| Meta::Actor(ActorMeta { name: String::new(), kind, role, country, aliases }));
-            (name, None, meta)
-        }
-        Kind::Statement => {
-            let title = r.required_string("title");
-            let speaker = r.required_slug("speaker");
-            let date = r.approximate_date("date", true);
-            let medium = r.choice("medium", &Medium::NAMES).and_then(|m| Medium::parse(&m.value));
-            let addressed_to = r.slug_list("addressed_to");
-            let about = r.slug_list("about");
-            let event = r.slug("event");
-            let source = r.slug("source");
-            let url = r.string("url").map(|s| s.value);
-            let date_note = r.string("date_note").map(|s| s.value);
-            let paraphrase = r.bool("paraphrase");
-            let meta = match (speaker, medium) {
-                (Some(speaker), Some(medium)) => Some(Meta::Statement(StatementMeta {
-                    speaker,
-                    medium,
-                    addressed_to,
-                    about,
-                    event,
-                    source,
-                    url,
-                    date_note,
-                    paraphrase,
-                })),
-                _ => None,
-            };
-            (title, date, meta)
-        }
+        Kind::Actor => read_actor(&mut r),
+        Kind::Statement => read_statement(&mut r),
         Kind::Event => {
             let title = r.required_string("title");
             let date = r.approximate_date("date", true);
@@ -138,48 +182,7 @@ pub fn parse_note_with(
             let date_note = r.string("date_note").map(|s| s.value);
             (title, date, Some(Meta::Event(EventMeta { actors, place, date_note })))
         }
-        Kind::Comparison => {
-            let title = r.required_string("title");
-            let left = r.required_slug("left");
-            let right = r.required_slug("right");
-            let points = r.tables("points", POINT_FIELDS, |p| {
-                let topic = p.required_string("topic");
-                let left = p.required_string("left");
-                let right = p.required_string("right");
-                let pos = p.pos_of("topic");
-                let (left, right) = (left?, right?);
-                Some(Point {
-                    topic: topic?.value,
-                    left: left.value,
-                    right: right.value,
-                    pos,
-                    left_pos: left.pos,
-                    right_pos: right.pos,
-                })
-            });
-            let meta = match (left, right) {
-                (Some(left), Some(right)) => {
-                    if left.value == right.value {
-                        let err = Diagnostic::error(
-                            path,
-                            Some(&text),
-                            right.pos,
-                            format!(
-                                "a comparison needs two different statements, but `left` and `right` are both `{}`",
-                                right.value
-                            ),
-                        )
-                        .with_help("set `right` to the statement to compare with");
-                        r.errors.push(err);
-                        None
-                    } else {
-                        Some(Meta::Comparison(ComparisonMeta { left, right, points }))
-                    }
-                }
-                _ => None,
-            };
-            (title, None, meta)
-        }
+        Kind::Comparison => read_comparison(&mut r, path, &text),
         Kind::Source => {
             let title = r.required_string("title");
             let publisher = r.string("publisher").map(|s| s.value);

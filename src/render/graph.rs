@@ -23,8 +23,8 @@ fn esc(text: &str) -> String {
     s
 }
 
-/// The SVG, with links relative to `root`; empty when no statement is addressed to anyone.
-pub fn speaker_graph(reads: &SiteReads, root: &str, groups: &BTreeMap<String, usize>) -> String {
+/// One edge per speaker and addressee, with the statements of each.
+fn edges(reads: &SiteReads) -> BTreeMap<(NoteId, NoteId), Edge> {
     let mut edges: BTreeMap<(NoteId, NoteId), Edge> = BTreeMap::new();
     for id in reads.of_kind(Kind::Statement) {
         let Meta::Statement(s) = reads.head(id).meta() else {
@@ -43,20 +43,28 @@ pub fn speaker_graph(reads: &SiteReads, root: &str, groups: &BTreeMap<String, us
             }
         }
     }
-    if edges.is_empty() {
-        return String::new();
-    }
-    let date = |id: NoteId| reads.head(id).date_key().0;
-    for e in edges.values_mut() {
-        e.statements.sort_by_key(|&s| (date(s), s));
-    }
-    // Nodes around a circle, grouped by country so that colours cluster.
+    edges
+}
+
+/// The actors the edges join, grouped by country (so that colours
+/// cluster around the circle), then by name.
+fn nodes(reads: &SiteReads, edges: &BTreeMap<(NoteId, NoteId), Edge>) -> Vec<NoteId> {
     let mut nodes: Vec<NoteId> = edges.values().flat_map(|e| [e.from, e.to]).collect();
     nodes.sort_by(|&a, &b| {
         let (a, b) = (reads.name(a), reads.name(b));
         (a.group, a.title).cmp(&(b.group, b.title))
     });
     nodes.dedup();
+    nodes
+}
+
+/// The SVG, with links relative to `root`; empty when no statement is addressed to anyone.
+pub fn speaker_graph(reads: &SiteReads, root: &str, groups: &BTreeMap<String, usize>) -> String {
+    let edges = edges(reads);
+    if edges.is_empty() {
+        return String::new();
+    }
+    let nodes = nodes(reads, &edges);
     let (width, height, cx, cy) = (900.0_f64, 560.0_f64, 450.0_f64, 280.0_f64);
     let radius = 190.0_f64;
     let n = nodes.len() as f64;

@@ -70,29 +70,9 @@ pub fn to_html_highlighted<'a>(
     let mut link_depth = 0usize;
     let mut run = String::new();
     let flush = |run: &mut String, events: &mut Vec<Event<'a>>, highlighter: &mut dyn Highlighter, in_quote: bool| {
-        if run.is_empty() {
-            return;
+        if let Some(event) = marked_run(run, highlighter, in_quote) {
+            events.push(event);
         }
-        let marks = highlighter.highlight(run, in_quote);
-        if marks.is_empty() {
-            events.push(Event::Text(CowStr::from(std::mem::take(run))));
-            return;
-        }
-        let mut html = String::with_capacity(run.len() + marks.len() * 40);
-        let mut at = 0;
-        for m in &marks {
-            if m.start < at || m.end > run.len() || m.start >= m.end {
-                continue;
-            }
-            escape_into(&mut html, &run[at..m.start]);
-            html.push_str(&m.open);
-            escape_into(&mut html, &run[m.start..m.end]);
-            html.push_str(m.close);
-            at = m.end;
-        }
-        escape_into(&mut html, &run[at..]);
-        run.clear();
-        events.push(Event::InlineHtml(html.into()));
     };
     for event in Parser::new_ext(body, options()) {
         match event {
@@ -149,6 +129,33 @@ pub fn to_html_highlighted<'a>(
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out
+}
+
+/// A run of plain text as one event, with what `highlighter` marks in
+/// it; the run is emptied (`None` when it was empty).
+fn marked_run(run: &mut String, highlighter: &mut dyn Highlighter, in_quote: bool) -> Option<Event<'static>> {
+    if run.is_empty() {
+        return None;
+    }
+    let marks = highlighter.highlight(run, in_quote);
+    if marks.is_empty() {
+        return Some(Event::Text(CowStr::from(std::mem::take(run))));
+    }
+    let mut html = String::with_capacity(run.len() + marks.len() * 40);
+    let mut at = 0;
+    for m in &marks {
+        if m.start < at || m.end > run.len() || m.start >= m.end {
+            continue;
+        }
+        escape_into(&mut html, &run[at..m.start]);
+        html.push_str(&m.open);
+        escape_into(&mut html, &run[m.start..m.end]);
+        html.push_str(m.close);
+        at = m.end;
+    }
+    escape_into(&mut html, &run[at..]);
+    run.clear();
+    Some(Event::InlineHtml(html.into()))
 }
 
 /// The HTML of a body prepared at parse time, its links filled in as
