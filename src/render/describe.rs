@@ -47,6 +47,29 @@ pub fn statement_description(site: &Site, id: NoteId) -> Option<String> {
     Some(format!("{speaker}: “{}”", shorten(&words, budget)))
 }
 
+/// Short names for a comparison's two sides, for where the titles are too
+/// long (the points table on a phone): the speakers, and when both sides
+/// have the same speaker, whom each was addressed to, or else its medium
+/// and date.
+pub fn side_labels(site: &Site, left: &str, right: &str) -> [String; 2] {
+    let facts = |slug: &str| -> (String, String, String) {
+        let Some(note) = site.note(slug) else { return (slug.to_string(), String::new(), String::new()) };
+        let Meta::Statement(s) = &note.meta else { return (note.title.clone(), String::new(), String::new()) };
+        let title = |slug: &str| site.note(slug).map_or(slug.to_string(), |n| n.title.clone());
+        let to = s.addressed_to.first().map(|r| format!("to {}", title(&r.value))).unwrap_or_default();
+        let when = format!("{}{}", s.medium.label(), note.date_display().map(|d| format!(", {d}")).unwrap_or_default());
+        (title(&s.speaker.value), to, when)
+    };
+    let (l, r) = (facts(left), facts(right));
+    if l.0 != r.0 {
+        [l.0, r.0]
+    } else if l.1 != r.1 && !l.1.is_empty() && !r.1.is_empty() {
+        [format!("{} {}", l.0, l.1), format!("{} {}", r.0, r.1)]
+    } else {
+        [format!("{} ({})", l.0, l.2), format!("{} ({})", r.0, r.2)]
+    }
+}
+
 fn is_paraphrase(note: &Note) -> bool {
     matches!(&note.meta, Meta::Statement(s) if s.paraphrase)
 }

@@ -126,6 +126,7 @@ pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
             };
             c.insert_value("left", side(&cmp.left.value, &left_words, true));
             c.insert_value("right", side(&cmp.right.value, &right_words, false));
+            c.insert("labels", &super::describe::side_labels(site, &cmp.left.value, &cmp.right.value));
             c.insert_value("shared", shared_list(&wording));
             let points: Vec<Value> = cmp
                 .points

@@ -10,6 +10,7 @@ mod common;
 mod errors;
 mod honest;
 mod incremental;
+mod phone;
 mod reliability;
 mod serve;
 mod site;
