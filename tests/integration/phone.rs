@@ -169,3 +169,56 @@ async fn the_404_page_works_at_the_root_under_serve_and_under_the_base_path() {
     assert!(hrefs.iter().all(|h| !h.contains("/explainers/")), "{hrefs:?}");
     let _ = b.client.clone().close().await;
 }
+
+/// Lighthouse (npm `lighthouse`, pinned in package.json) on the home page, a
+/// comparison, an actor and the matrix, in its phone emulation: 100 in
+/// accessibility, best practices and SEO. Ignored by default: each page
+/// takes 20–30 s on a 2-core machine, two minutes for the four.
+/// `cargo test --test integration lighthouse -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn lighthouse_scores_100_in_accessibility_best_practices_and_seo() {
+    let lighthouse = repo_root().join("node_modules/.bin/lighthouse");
+    if !lighthouse.exists() {
+        eprintln!("skipped: node_modules/.bin/lighthouse is missing (run npm ci)");
+        return;
+    }
+    let Some(chromium) = crate::browser::find(&["chromium", "chromium-browser", "google-chrome"]) else {
+        eprintln!("skipped: no chromium on PATH");
+        return;
+    };
+    let site = default_site();
+    let out = build(site.path());
+    let addr = serve_dir(&out);
+    let report = tempfile::tempdir().unwrap();
+    for path in ["", "compare/readout-vs-jaishankar/", "actors/marco-rubio/", "who-said-what/"] {
+        let json = report.path().join("report.json");
+        let started = std::time::Instant::now();
+        let run = std::process::Command::new(&lighthouse)
+            .arg(format!("http://{addr}/{path}"))
+            .args(["--only-categories=accessibility,best-practices,seo", "--output=json", "--quiet"])
+            .arg(format!("--output-path={}", json.display()))
+            .arg("--chrome-flags=--headless=new --no-sandbox --disable-gpu")
+            .env("CHROME_PATH", &chromium)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "lighthouse on /{path}: {}", String::from_utf8_lossy(&run.stderr));
+        let result: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        let scores: Vec<(String, f64)> = result["categories"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(name, c)| (name.clone(), c["score"].as_f64().unwrap_or(0.0)))
+            .collect();
+        let failed: Vec<String> = result["audits"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, a)| a["score"].as_f64().is_some_and(|s| s < 1.0) && a["scoreDisplayMode"] == "binary")
+            .map(|(id, a)| format!("{id}: {}", a["title"]))
+            .collect();
+        println!("lighthouse /{path}: {scores:?} in {:.0} s", started.elapsed().as_secs_f64());
+        assert_eq!(scores.len(), 3, "{scores:?}");
+        assert!(scores.iter().all(|(_, s)| *s == 1.0), "/{path}: {scores:?}; failing: {failed:#?}");
+    }
+}
