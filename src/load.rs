@@ -250,13 +250,16 @@ impl Loaded {
     }
 }
 
+/// `content/_index.md`: its path and text.
+type HomeFile = (PathBuf, Arc<str>);
+
 /// The home note, the notes under `content/` (sorted by path) and the
 /// slugs of the notes in the wrong place.
 fn read_content(
     root: &Path,
     canonical_root: &Path,
     errors: &mut Vec<Diagnostic>,
-) -> (Option<(PathBuf, Arc<str>)>, Vec<NoteFile>, Vec<String>) {
+) -> (Option<HomeFile>, Vec<NoteFile>, Vec<String>) {
     let mut home = None;
     let mut misplaced = Vec::new();
     // Notes: find them, then read them in parallel.

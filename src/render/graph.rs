@@ -234,8 +234,11 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     if text.chars().count() <= width {
         return vec![text.to_string()];
     }
-    let cut =
-        text.char_indices().filter(|&(i, c)| c == ' ' && text[..i].chars().count() <= width).map(|(i, _)| i).last();
+    let cut = text
+        .char_indices()
+        .filter(|&(i, c)| c == ' ' && text[..i].chars().count() <= width)
+        .map(|(i, _)| i)
+        .next_back();
     match cut {
         Some(i) => vec![text[..i].to_string(), text[i + 1..].to_string()],
         None => vec![text.to_string()],

@@ -30,7 +30,7 @@ impl<'a> ThemeHighlighter<'a> {
 impl Highlighter for ThemeHighlighter<'_> {
     fn highlight(&mut self, text: &str, in_quote: bool) -> Vec<Highlight> {
         // A blockquote is own words whole; elsewhere only what stands in quotation marks.
-        let spans = if in_quote { vec![0..text.len()] } else { quoted_ranges(text) };
+        let spans = if in_quote { std::iter::once(0..text.len()).collect() } else { quoted_ranges(text) };
         let hits = spans.into_iter().flat_map(|span| {
             find_themes(self.themes, &text[span.clone()]).into_iter().map(move |mut hit| {
                 hit.start += span.start;
