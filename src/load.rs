@@ -250,8 +250,8 @@ impl Loaded {
     }
 }
 
-/// A file as read: its path from the site root, and its text.
-type TextFile = (PathBuf, Arc<str>);
+/// `content/_index.md`: its path and text.
+type HomeFile = (PathBuf, Arc<str>);
 
 /// The home note, the notes under `content/` (sorted by path) and the
 /// slugs of the notes in the wrong place.
@@ -259,7 +259,7 @@ fn read_content(
     root: &Path,
     canonical_root: &Path,
     errors: &mut Vec<Diagnostic>,
-) -> (Option<TextFile>, Vec<NoteFile>, Vec<String>) {
+) -> (Option<HomeFile>, Vec<NoteFile>, Vec<String>) {
     let mut home = None;
     let mut misplaced = Vec::new();
     // Notes: find them, then read them in parallel.

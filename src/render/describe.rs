@@ -47,6 +47,30 @@ pub(super) fn statement_description(reads: &SiteReads, id: NoteId) -> Option<Str
     Some(format!("{speaker}: “{}”", shorten(&words, budget)))
 }
 
+/// Short names for a comparison's two sides, for where the titles are too
+/// long (the points table on a phone): the speakers, and when both sides
+/// have the same speaker, whom each was addressed to, or else its medium
+/// and date.
+pub(super) fn side_labels(reads: &SiteReads, left: &str, right: &str) -> [String; 2] {
+    let title = |slug: &str| reads.find(slug).map_or(slug.to_string(), |id| reads.name(id).title.to_string());
+    let facts = |slug: &str| -> (String, String, String) {
+        let Some(id) = reads.find(slug) else { return (slug.to_string(), String::new(), String::new()) };
+        let head = reads.head(id);
+        let Meta::Statement(s) = head.meta() else { return (head.title().to_string(), String::new(), String::new()) };
+        let to = s.addressed_to.first().map(|r| format!("to {}", title(&r.value))).unwrap_or_default();
+        let when = format!("{}{}", s.medium.label(), head.date_display().map(|d| format!(", {d}")).unwrap_or_default());
+        (title(&s.speaker.value), to, when)
+    };
+    let (l, r) = (facts(left), facts(right));
+    if l.0 != r.0 {
+        [l.0, r.0]
+    } else if l.1 != r.1 && !l.1.is_empty() && !r.1.is_empty() {
+        [format!("{} {}", l.0, l.1), format!("{} {}", r.0, r.1)]
+    } else {
+        [format!("{} ({})", l.0, l.2), format!("{} ({})", r.0, r.2)]
+    }
+}
+
 fn is_paraphrase(meta: &Meta) -> bool {
     matches!(meta, Meta::Statement(s) if s.paraphrase)
 }

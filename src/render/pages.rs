@@ -154,6 +154,7 @@ pub(super) fn comparison(reads: &PageReads, id: NoteId) -> Context {
     };
     c.insert_value("left", side(left, &left_words, true));
     c.insert_value("right", side(right, &right_words, false));
+    c.insert("labels", &super::describe::side_labels(reads, &cmp.left.value, &cmp.right.value));
     c.insert_value("shared", shared_list(&wording));
     c.insert_value("points", points(reads, id, &cmp.points));
     c

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::common::*;
 use crate::serve::Server;
 
-fn find(names: &[&str]) -> Option<PathBuf> {
+pub fn find(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     names.iter().find_map(|name| std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file()))
 }

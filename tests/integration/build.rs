@@ -470,7 +470,7 @@ fn template_error_while_rendering_leaves_previous_output_untouched() {
 }
 
 /// Fetches `url` over HTTP/1.1; returns the status and body.
-fn fetch(url: &url::Url) -> (u16, String) {
+pub fn fetch(url: &url::Url) -> (u16, String) {
     use std::io::{Read, Write};
     let addr = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
     let mut stream = std::net::TcpStream::connect(addr).unwrap();

@@ -168,6 +168,7 @@ pub fn serve_dir_under(dir: &Path, prefix: &str) -> String {
                     Some("css") => "text/css",
                     Some("js") => "text/javascript",
                     Some("xml") => "application/xml",
+                    Some("svg") => "image/svg+xml",
                     _ => "application/octet-stream",
                 };
                 let status = if ok { "200 OK" } else { "404 Not Found" };

@@ -136,3 +136,20 @@ fn approximate_dates_show_as_a_month_or_a_year_and_sort_at_their_start() {
     let ascending = year < month && month < day;
     assert!(ascending || (year > month && month > day), "in date order either way: {timeline:?}");
 }
+
+#[test]
+fn an_event_and_a_statement_with_one_title_are_told_apart_on_the_timeline() {
+    let site = fixture("basic");
+    edit(site.path(), "content/events/the-call.md", "title = \"The call\"", "title = \"Alice's call readout\"");
+    let out = build(site.path());
+    for path in ["timeline/", ""] {
+        let entries: Vec<String> = texts(&page(&out, path), ".timeline li")
+            .into_iter()
+            .filter(|e| e.contains("Alice's call readout"))
+            .collect();
+        assert_eq!(entries.len(), 2, "/{path}: {entries:?}");
+        assert_ne!(entries[0], entries[1], "/{path}: the two entries read alike");
+        assert!(entries.iter().any(|e| e.contains("Event")), "/{path}: {entries:?}");
+        assert!(entries.iter().any(|e| e.contains("Call readout") && e.contains("Alice")), "/{path}: {entries:?}");
+    }
+}

@@ -13,6 +13,7 @@ mod equivalence;
 mod errors;
 mod honest;
 mod incremental;
+mod phone;
 mod reliability;
 mod serve;
 mod site;
