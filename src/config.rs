@@ -60,7 +60,8 @@ impl Default for SiteConfig {
     }
 }
 
-const SITE_FIELDS: &[&str] =
+/// Every setting `site.toml` may hold.
+pub const SITE_FIELDS: &[&str] =
     &["title", "description", "base_url", "language", "output_dir", "themes", "quotations", "feed_limit"];
 
 impl SiteConfig {

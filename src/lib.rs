@@ -13,6 +13,7 @@
 pub mod analysis;
 pub mod config;
 pub mod diagnostic;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod note;

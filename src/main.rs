@@ -80,6 +80,13 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Start a new site: settings, a .gitignore, a README and one example note of each kind.
+    ///
+    /// The folder (default: this one) must be empty or new. The site builds at once:
+    /// `readout init my-site && cd my-site && readout serve --open`.
+    ///
+    /// Example: readout init my-site --ci github
+    Init(InitArgs),
     /// Preview the site with live reload while you write.
     ///
     /// Serves the site from memory, watches content/, templates/, static/ and
@@ -109,6 +116,24 @@ struct BuildArgs {
     /// The URL the site will be served from, for feed, sitemap and canonical links.
     #[arg(long)]
     base_url: Option<String>,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The new site's folder; made if missing.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Write no example notes: only site.toml, .gitignore, README.md and an empty home page.
+    #[arg(long)]
+    bare: bool,
+    /// Also write a workflow that publishes the site (github: GitHub Pages, in .github/workflows/).
+    #[arg(long, value_enum)]
+    ci: Option<CiService>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CiService {
+    Github,
 }
 
 #[derive(Args)]
@@ -224,6 +249,25 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Init(args) => {
+            let options = readout::init::InitOptions {
+                dir: args.dir,
+                bare: args.bare,
+                ci: args.ci.map(|CiService::Github| readout::init::Ci::Github),
+            };
+            match readout::init::init(&options) {
+                Ok(written) => {
+                    if verbosity > 0 {
+                        print_init_summary(&options, &written, verbosity);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Serve(args) => {
             let options = serve::ServeOptions {
                 build: BuildOptions { root: args.site.root, drafts: args.site.drafts, ..BuildOptions::default() },
@@ -242,6 +286,21 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn print_init_summary(options: &readout::init::InitOptions, written: &[PathBuf], verbosity: u8) {
+    if verbosity > 1 {
+        for path in written {
+            println!("created {}", path.display());
+        }
+    }
+    println!("created a new site in {} ({} files)", options.dir.display(), written.len());
+    let cd = if options.dir == std::path::Path::new(".") {
+        String::new()
+    } else {
+        format!("cd {} && ", options.dir.display())
+    };
+    println!("next: {cd}readout serve --open");
 }
 
 fn print_warnings(warnings: &readout::Diagnostics, verbosity: u8) {

@@ -108,6 +108,16 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!(".{name}.{suffix}"))
 }
 
+/// The lock file a build of `output` holds, beside it.
+pub fn lock_path(output: &Path) -> PathBuf {
+    sibling(output, "lock")
+}
+
+/// The folder a build of `output` writes into before swapping it in.
+pub fn staging_path(output: &Path) -> PathBuf {
+    sibling(output, "new")
+}
+
 /// Takes the output's lock, waiting (and saying so) while another build has it.
 pub fn lock(output: &Path, on_wait: impl FnOnce()) -> io::Result<OutputLock> {
     let output = absolute(output);

@@ -9,6 +9,7 @@ mod build;
 mod common;
 mod errors;
 mod incremental;
+mod init;
 mod reliability;
 mod serve;
 mod site;
