@@ -11,8 +11,11 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analysis;
+pub mod compress;
 pub mod config;
 pub mod diagnostic;
+pub mod eject;
+pub mod external;
 pub mod init;
 pub mod load;
 pub mod model;
@@ -499,7 +502,8 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     };
     let lock = write::lock(&output, on_wait).map_err(io(&output))?;
     let mut render_error = None;
-    let written = write::write_with(&output, &p.assets, |sink| {
+    let write_options = write::WriteOptions { compress: p.site.config.compress };
+    let written = write::write_with_options(&output, &p.assets, write_options, |sink| {
         match render::render_each(&p.site, &p.templates, &p.render_options, sink) {
             Ok(n) => Ok(n),
             Err(render::RenderError::Sink(e)) => Err(e),

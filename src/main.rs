@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use readout::note::Kind;
 use readout::{BuildOptions, serve};
@@ -66,8 +66,13 @@ enum Command {
     Build(BuildArgs),
     /// Check the site as a build would, writing nothing. Exits 1 on errors.
     ///
-    /// Example: readout check --root my-site
-    Check(SiteArgs),
+    /// With --external it then asks for every external URL (statements' and
+    /// sources' `url`, links and images in bodies) and reports each dead or
+    /// moved one at its file, line and column; exits 1 on a dead link.
+    /// Answers are kept for a day in .readout-cache/ (a dead link's is asked again).
+    ///
+    /// Example: readout check --root my-site --external
+    Check(CheckArgs),
     /// Write a new note with every front-matter field explained.
     ///
     /// Example: readout new statement rubio-call-sharif
@@ -87,6 +92,23 @@ enum Command {
     ///
     /// Example: readout init my-site --ci github
     Init(InitArgs),
+    /// Name the built-in templates and stylesheet, or copy them into the site to change.
+    ///
+    /// A file in the site's templates/ (or static/ for style.css) overrides the
+    /// built-in one of the same name; see docs/templates.md.
+    ///
+    /// Example: readout templates eject statement.html style.css
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Print a shell completion script.
+    ///
+    /// Example: readout completions bash > ~/.local/share/bash-completion/completions/readout
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `readout man > readout.1 && man -l readout.1`.
+    Man,
     /// Preview the site with live reload while you write.
     ///
     /// Serves the site from memory, watches content/, templates/, static/ and
@@ -116,6 +138,38 @@ struct BuildArgs {
     /// The URL the site will be served from, for feed, sitemap and canonical links.
     #[arg(long)]
     base_url: Option<String>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Also check every external URL over the network.
+    #[arg(long)]
+    external: bool,
+    /// With --external: seconds to wait for each answer.
+    #[arg(long, default_value_t = 10.0, requires = "external")]
+    timeout: f64,
+}
+
+#[derive(Subcommand)]
+enum TemplatesCommand {
+    /// Name each built-in template and stylesheet, and say which the site overrides.
+    List {
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Copy built-in templates (all, or those named) into templates/, and style.css into static/.
+    ///
+    /// Never overwrites: a file the site already has is left as it is.
+    Eject {
+        /// Names as `readout templates list` gives them; none for all.
+        names: Vec<String>,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -211,23 +265,35 @@ fn main() -> ExitCode {
             }
         }
         Command::Check(args) => {
-            let options = BuildOptions { root: args.root, drafts: args.drafts, ..BuildOptions::default() };
-            match readout::check(&options) {
+            let root = args.site.root.clone();
+            let options = BuildOptions { root: args.site.root, drafts: args.site.drafts, ..BuildOptions::default() };
+            let code = match readout::check(&options) {
                 Ok(report) => {
                     let generated = &report.generated;
                     print_warnings(&generated.warnings, verbosity);
                     if verbosity > 1 {
-                        let stages: Vec<String> =
-                            generated.stages.iter().map(|(s, t)| format!("{s} {} ms", t.as_millis())).collect();
-                        println!("stages: {}", stages.join(", "));
+                        println!("stages: {}", readout::stage_times(&generated.stages));
                     }
                     if verbosity > 0 {
                         println!("no errors: {} ({} pages)", generated.summary(), report.pages);
                     }
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(&e),
+                Err(e) => return fail(&e),
+            };
+            if !args.external {
+                return code;
             }
+            let mut external = readout::external::ExternalOptions::new(root);
+            external.probe.timeout = std::time::Duration::from_secs_f64(args.timeout.max(0.001));
+            let report = readout::external::check_links(&external);
+            if !report.diagnostics.is_empty() && (verbosity > 0 || report.has_dead_links()) {
+                eprintln!("{}", report.diagnostics);
+            }
+            if verbosity > 0 {
+                println!("{}", report.summary());
+            }
+            if report.has_dead_links() { ExitCode::from(1) } else { code }
         }
         Command::New { kind, slug, root } => {
             if let Err(suggestion) = readout::parse::slug::check_slug_syntax(&slug) {
@@ -268,6 +334,43 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Templates(TemplatesCommand::List { root }) => {
+            for builtin in readout::eject::builtins() {
+                let path = builtin.site_path();
+                let note = if root.join(&path).exists() { "overridden by the site" } else { "built in" };
+                println!("{:<20} {:<28} {note}", builtin.name, path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Templates(TemplatesCommand::Eject { names, root }) => match readout::eject::eject(&root, &names) {
+            Ok(done) => {
+                for item in done {
+                    match item {
+                        readout::eject::Ejected::Written(path) if verbosity > 0 => println!("wrote {}", path.display()),
+                        readout::eject::Ejected::Kept(path) => {
+                            eprintln!("kept {}: the site has it already (eject never overwrites)", path.display())
+                        }
+                        _ => {}
+                    }
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "readout", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Serve(args) => {
             let options = serve::ServeOptions {
                 build: BuildOptions { root: args.site.root, drafts: args.site.drafts, ..BuildOptions::default() },

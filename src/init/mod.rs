@@ -60,8 +60,14 @@ pub struct InitOptions {
 #[derive(Debug)]
 pub enum InitError {
     /// The folder already holds these entries (a few of them).
-    NotEmpty { dir: PathBuf, entries: Vec<String> },
-    Io { path: PathBuf, error: io::Error },
+    NotEmpty {
+        dir: PathBuf,
+        entries: Vec<String>,
+    },
+    Io {
+        path: PathBuf,
+        error: io::Error,
+    },
 }
 
 impl std::fmt::Display for InitError {
