@@ -16,6 +16,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod eject;
 pub mod external;
+pub mod images;
 pub mod init;
 pub mod load;
 pub mod model;
@@ -314,7 +315,8 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
         return Err(BuildError::Content(diags));
     }
     let templates = templates.expect("templates compiled when there are no errors");
-    let assets = site_assets(files, &site, &mut diags);
+    let mut assets = site_assets(files, &site, &mut diags);
+    images::check_site(root, &site, &mut assets, &mut diags);
     diags.sort();
     if diags.has_errors() {
         return Err(BuildError::Content(diags));

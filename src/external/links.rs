@@ -33,10 +33,10 @@ fn is_external(url: &str) -> bool {
 pub fn find_links(root: &Path) -> Vec<LinkUse> {
     let (files, _) = crate::load::load(root);
     let mut uses = Vec::new();
-    if let Some((path, text)) = &files.home {
-        if let Ok(home) = crate::parse::parse_home(path, Arc::clone(text)) {
-            in_body(path, text, home.body_offset, &mut uses);
-        }
+    if let Some((path, text)) = &files.home
+        && let Ok(home) = crate::parse::parse_home(path, Arc::clone(text))
+    {
+        in_body(path, text, home.body_offset, &mut uses);
     }
     for file in &files.notes {
         let Ok(note) = crate::parse::parse_note(file.kind, &file.slug, &file.path, Arc::clone(&file.text)) else {

@@ -9,6 +9,7 @@ mod build;
 mod common;
 mod errors;
 mod external;
+mod images;
 mod incremental;
 mod init;
 mod reliability;
