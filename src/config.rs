@@ -54,6 +54,8 @@ pub struct SiteConfig {
     pub quotations: QuotationCheck,
     /// How many statements the Atom feed holds, newest first; 0 for all.
     pub feed_limit: usize,
+    /// Write a `.gz` and a `.br` beside each text file of the output.
+    pub compress: bool,
 }
 
 /// The feed's length unless `feed_limit` says otherwise: what a reader
@@ -71,12 +73,14 @@ impl Default for SiteConfig {
             themes: Vec::new(),
             quotations: QuotationCheck::default(),
             feed_limit: FEED_LIMIT,
+            compress: false,
         }
     }
 }
 
-const SITE_FIELDS: &[&str] =
-    &["title", "description", "base_url", "language", "output_dir", "themes", "quotations", "feed_limit"];
+/// Every setting `site.toml` may hold.
+pub const SITE_FIELDS: &[&str] =
+    &["title", "description", "base_url", "language", "output_dir", "themes", "quotations", "feed_limit", "compress"];
 
 impl SiteConfig {
     /// Reads `site.toml` from its text; `path` names it in diagnostics.
@@ -90,6 +94,7 @@ impl SiteConfig {
         let language = r.string("language").map_or(defaults.language, |s| s.value);
         let output_dir = r.string("output_dir").map(|s| PathBuf::from(s.value));
         let feed_limit = r.count("feed_limit").unwrap_or(defaults.feed_limit);
+        let compress = r.bool("compress");
         let quotations = match r.string("quotations") {
             None => QuotationCheck::default(),
             Some(s) => match s.value.as_str() {
@@ -149,9 +154,17 @@ impl SiteConfig {
         }
         let errors = std::mem::take(&mut r.errors);
         match title {
-            Some(title) if errors.is_empty() => {
-                Ok(SiteConfig { title, description, base_url, language, output_dir, themes, quotations, feed_limit })
-            }
+            Some(title) if errors.is_empty() => Ok(SiteConfig {
+                title,
+                description,
+                base_url,
+                language,
+                output_dir,
+                themes,
+                quotations,
+                feed_limit,
+                compress,
+            }),
             _ => Err(errors),
         }
     }

@@ -11,8 +11,13 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analysis;
+pub mod compress;
 pub mod config;
 pub mod diagnostic;
+pub mod eject;
+pub mod external;
+pub mod images;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod note;
@@ -315,7 +320,8 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
         return Err(BuildError::Content(diags));
     }
     let templates = templates.expect("templates compiled when there are no errors");
-    let assets = site_assets(files, &site, &mut diags);
+    let mut assets = site_assets(files, &site, &mut diags);
+    images::check_site(root, &site, &mut assets, &mut diags);
     diags.sort();
     if diags.has_errors() {
         return Err(BuildError::Content(diags));
@@ -507,7 +513,8 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     };
     let lock = write::lock(&output, on_wait).map_err(io(&output))?;
     let mut render_error = None;
-    let written = write::write_with(&output, &p.assets, |sink| {
+    let write_options = write::WriteOptions { compress: p.site.config.compress };
+    let written = write::write_with_options(&output, &p.assets, write_options, |sink| {
         match render::render_each(&p.site, &p.templates, &p.render_options, sink) {
             Ok(n) => Ok(n),
             Err(render::RenderError::Sink(e)) => Err(e),

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use readout::BuildOptions;
 use readout::note::Kind;
@@ -68,8 +68,13 @@ enum Command {
     Build(BuildArgs),
     /// Check the site as a build would, writing nothing. Exits 1 on errors.
     ///
-    /// Example: readout check --root my-site
-    Check(SiteArgs),
+    /// With --external it then asks for every external URL (statements' and
+    /// sources' `url`, links and images in bodies) and reports each dead or
+    /// moved one at its file, line and column; exits 1 on a dead link.
+    /// Answers are kept for a day in .readout-cache/ (a dead link's is asked again).
+    ///
+    /// Example: readout check --root my-site --external
+    Check(CheckArgs),
     /// Write a new note with every front-matter field explained.
     ///
     /// Give the required fields as options and the note builds as written;
@@ -87,6 +92,30 @@ enum Command {
         #[command(flatten)]
         fields: NewFields,
     },
+    /// Start a new site: settings, a .gitignore, a README and one example note of each kind.
+    ///
+    /// The folder (default: this one) must be empty or new. The site builds at once:
+    /// `readout init my-site && cd my-site && readout serve --open`.
+    ///
+    /// Example: readout init my-site --ci github
+    Init(InitArgs),
+    /// Name the built-in templates and stylesheet, or copy them into the site to change.
+    ///
+    /// A file in the site's templates/ (or static/ for style.css) overrides the
+    /// built-in one of the same name; see docs/templates.md.
+    ///
+    /// Example: readout templates eject statement.html style.css
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Print a shell completion script.
+    ///
+    /// Example: readout completions bash > ~/.local/share/bash-completion/completions/readout
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `readout man > readout.1 && man -l readout.1`.
+    Man,
     /// Preview the site with live reload while you write.
     ///
     /// Serves the site from memory, watches content/, templates/, static/ and
@@ -152,6 +181,56 @@ struct BuildArgs {
     base_url: Option<String>,
 }
 
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Also check every external URL over the network.
+    #[arg(long)]
+    external: bool,
+    /// With --external: seconds to wait for each answer.
+    #[arg(long, default_value_t = 10.0, requires = "external")]
+    timeout: f64,
+}
+
+#[derive(Subcommand)]
+enum TemplatesCommand {
+    /// Name each built-in template and stylesheet, and say which the site overrides.
+    List {
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Copy built-in templates (all, or those named) into templates/, and style.css into static/.
+    ///
+    /// Never overwrites: a file the site already has is left as it is.
+    Eject {
+        /// Names as `readout templates list` gives them; none for all.
+        names: Vec<String>,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The new site's folder; made if missing.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Write no example notes: only site.toml, .gitignore, README.md and an empty home page.
+    #[arg(long)]
+    bare: bool,
+    /// Also write a workflow that publishes the site (github: GitHub Pages, in .github/workflows/).
+    #[arg(long, value_enum)]
+    ci: Option<CiService>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CiService {
+    Github,
+}
+
 #[cfg(feature = "serve")]
 #[derive(Args)]
 struct ServeArgs {
@@ -205,96 +284,194 @@ fn main() -> ExitCode {
         tune_for_one_shot();
     }
     match cli.command {
-        Command::Build(args) => {
-            let options = BuildOptions {
-                root: args.site.root,
-                output: args.output,
-                base_url: args.base_url,
-                drafts: args.site.drafts,
-                live_reload: None,
-            };
-            match readout::build(&options, || eprintln!("waiting for another build of the same output to finish…")) {
-                Ok(report) => {
-                    print_warnings(&report.generated.warnings, verbosity);
-                    if verbosity > 1 {
-                        println!("stages: {}", report.stage_times());
-                    }
-                    if verbosity > 0 {
-                        println!("{}", report.summary());
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(&e),
-            }
+        Command::Build(args) => build(args, verbosity),
+        Command::Check(args) => check(args, verbosity),
+        Command::New { kind, slug, root, fields } => new_note(kind, &slug, &root, fields, verbosity),
+        Command::Init(args) => init(args, verbosity),
+        Command::Templates(TemplatesCommand::List { root }) => list_templates(&root),
+        Command::Templates(TemplatesCommand::Eject { names, root }) => eject(&root, &names, verbosity),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "readout", &mut std::io::stdout());
+            ExitCode::SUCCESS
         }
-        Command::Check(args) => {
-            let options = BuildOptions { root: args.root, drafts: args.drafts, ..BuildOptions::default() };
-            match readout::check(&options) {
-                Ok(report) => {
-                    let generated = &report.generated;
-                    print_warnings(&generated.warnings, verbosity);
-                    if verbosity > 1 {
-                        let stages: Vec<String> =
-                            generated.stages.iter().map(|(s, t)| format!("{s} {} ms", t.as_millis())).collect();
-                        println!("stages: {}", stages.join(", "));
-                    }
-                    if verbosity > 0 {
-                        println!("no errors: {} ({} pages)", generated.summary(), report.pages);
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(&e),
+        Command::Man => match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
             }
-        }
-        Command::New { kind, slug, root, fields } => {
-            if let Err(suggestion) = readout::parse::slug::check_slug_syntax(&slug) {
-                eprintln!(
-                    "error: `{slug}` is not a valid slug: use lowercase letters, digits and `-`, e.g. `{suggestion}`"
-                );
-                return ExitCode::from(2);
-            }
-            match readout::scaffold::create(&root, kind.into(), &slug, &fields.into()) {
-                Ok(created) => {
-                    if verbosity > 0 {
-                        println!("created {}", created.path.display());
-                    }
-                    if !created.to_fill.is_empty() {
-                        let names: Vec<String> = created.to_fill.iter().map(|f| format!("`{f}`")).collect();
-                        let options: Vec<String> = created.to_fill.iter().map(|f| format!("--{f} …")).collect();
-                        eprintln!(
-                            "fill in {} in {} before it builds (or give them: {})",
-                            names.join(", "),
-                            created.path.display(),
-                            options.join(" ")
-                        );
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(2)
-                }
-            }
-        }
+        },
         #[cfg(feature = "serve")]
-        Command::Serve(args) => {
-            let options = serve::ServeOptions {
-                build: BuildOptions { root: args.site.root, drafts: args.site.drafts, ..BuildOptions::default() },
-                port: args.port,
-                bind: args.bind,
-                open: args.open,
-                poll: args.poll,
-                verbosity,
-            };
-            match serve::run(options) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    ExitCode::from(2)
-                }
+        Command::Serve(args) => serve(args, verbosity),
+    }
+}
+
+fn build(args: BuildArgs, verbosity: u8) -> ExitCode {
+    let options = BuildOptions {
+        root: args.site.root,
+        output: args.output,
+        base_url: args.base_url,
+        drafts: args.site.drafts,
+        live_reload: None,
+    };
+    match readout::build(&options, || eprintln!("waiting for another build of the same output to finish…")) {
+        Ok(report) => {
+            print_warnings(&report.generated.warnings, verbosity);
+            if verbosity > 1 {
+                println!("stages: {}", report.stage_times());
             }
+            if verbosity > 0 {
+                println!("{}", report.summary());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn check(args: CheckArgs, verbosity: u8) -> ExitCode {
+    let root = args.site.root.clone();
+    let options = BuildOptions { root: args.site.root, drafts: args.site.drafts, ..BuildOptions::default() };
+    let code = match readout::check(&options) {
+        Ok(report) => {
+            let generated = &report.generated;
+            print_warnings(&generated.warnings, verbosity);
+            if verbosity > 1 {
+                println!("stages: {}", readout::stage_times(&generated.stages));
+            }
+            if verbosity > 0 {
+                println!("no errors: {} ({} pages)", generated.summary(), report.pages);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => return fail(&e),
+    };
+    if !args.external {
+        return code;
+    }
+    let mut external = readout::external::ExternalOptions::new(root);
+    external.probe.timeout = std::time::Duration::from_secs_f64(args.timeout.max(0.001));
+    let report = readout::external::check_links(&external);
+    if !report.diagnostics.is_empty() && (verbosity > 0 || report.has_dead_links()) {
+        eprintln!("{}", report.diagnostics);
+    }
+    if verbosity > 0 {
+        println!("{}", report.summary());
+    }
+    if report.has_dead_links() { ExitCode::from(1) } else { code }
+}
+
+fn new_note(kind: NoteKind, slug: &str, root: &std::path::Path, fields: NewFields, verbosity: u8) -> ExitCode {
+    if let Err(suggestion) = readout::parse::slug::check_slug_syntax(&slug) {
+        eprintln!("error: `{slug}` is not a valid slug: use lowercase letters, digits and `-`, e.g. `{suggestion}`");
+        return ExitCode::from(2);
+    }
+    match readout::scaffold::create(&root, kind.into(), &slug, &fields.into()) {
+        Ok(created) => {
+            if verbosity > 0 {
+                println!("created {}", created.path.display());
+            }
+            if !created.to_fill.is_empty() {
+                let names: Vec<String> = created.to_fill.iter().map(|f| format!("`{f}`")).collect();
+                let options: Vec<String> = created.to_fill.iter().map(|f| format!("--{f} …")).collect();
+                eprintln!(
+                    "fill in {} in {} before it builds (or give them: {})",
+                    names.join(", "),
+                    created.path.display(),
+                    options.join(" ")
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
     }
+}
+
+fn init(args: InitArgs, verbosity: u8) -> ExitCode {
+    let options = readout::init::InitOptions {
+        dir: args.dir,
+        bare: args.bare,
+        ci: args.ci.map(|CiService::Github| readout::init::Ci::Github),
+    };
+    match readout::init::init(&options) {
+        Ok(written) => {
+            if verbosity > 0 {
+                print_init_summary(&options, &written, verbosity);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn list_templates(root: &std::path::Path) -> ExitCode {
+    for builtin in readout::eject::builtins() {
+        let path = builtin.site_path();
+        let note = if root.join(&path).exists() { "overridden by the site" } else { "built in" };
+        println!("{:<20} {:<28} {note}", builtin.name, path.display());
+    }
+    ExitCode::SUCCESS
+}
+
+fn eject(root: &std::path::Path, names: &[String], verbosity: u8) -> ExitCode {
+    match readout::eject::eject(root, names) {
+        Ok(done) => {
+            for item in done {
+                match item {
+                    readout::eject::Ejected::Written(path) if verbosity > 0 => println!("wrote {}", path.display()),
+                    readout::eject::Ejected::Kept(path) => {
+                        eprintln!("kept {}: the site has it already (eject never overwrites)", path.display())
+                    }
+                    _ => {}
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(feature = "serve")]
+fn serve(args: ServeArgs, verbosity: u8) -> ExitCode {
+    let options = serve::ServeOptions {
+        build: BuildOptions { root: args.site.root, drafts: args.site.drafts, ..BuildOptions::default() },
+        port: args.port,
+        bind: args.bind,
+        open: args.open,
+        poll: args.poll,
+        verbosity,
+    };
+    match serve::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_init_summary(options: &readout::init::InitOptions, written: &[PathBuf], verbosity: u8) {
+    if verbosity > 1 {
+        for path in written {
+            println!("created {}", path.display());
+        }
+    }
+    println!("created a new site in {} ({} files)", options.dir.display(), written.len());
+    let cd = if options.dir == std::path::Path::new(".") {
+        String::new()
+    } else {
+        format!("cd {} && ", options.dir.display())
+    };
+    println!("next: {cd}readout serve --open");
 }
 
 fn print_warnings(warnings: &readout::Diagnostics, verbosity: u8) {

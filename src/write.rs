@@ -108,6 +108,16 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!(".{name}.{suffix}"))
 }
 
+/// The lock file a build of `output` holds, beside it.
+pub fn lock_path(output: &Path) -> PathBuf {
+    sibling(output, "lock")
+}
+
+/// The folder a build of `output` writes into before swapping it in.
+pub fn staging_path(output: &Path) -> PathBuf {
+    sibling(output, "new")
+}
+
 /// Takes the output's lock, waiting (and saying so) while another build has it.
 pub fn lock(output: &Path, on_wait: impl FnOnce()) -> io::Result<OutputLock> {
     let output = absolute(output);
@@ -154,13 +164,40 @@ pub fn write_with(
     assets: &[(String, Asset)],
     fill: impl FnOnce(&(dyn Fn(Page) -> io::Result<()> + Sync)) -> io::Result<usize>,
 ) -> io::Result<usize> {
+    write_with_options(output, assets, WriteOptions::default(), fill)
+}
+
+/// What a build writes besides its pages and static files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// A `.gz` and a `.br` beside each text file (`compress = true`; see [`crate::compress`]).
+    pub compress: bool,
+}
+
+/// [`write_with`], with the extra files `options` asks for. The count
+/// returned leaves those out.
+pub fn write_with_options(
+    output: &Path,
+    assets: &[(String, Asset)],
+    options: WriteOptions,
+    fill: impl FnOnce(&(dyn Fn(Page) -> io::Result<()> + Sync)) -> io::Result<usize>,
+) -> io::Result<usize> {
     let output = absolute(output);
     let staging = sibling(&output, "new");
     let result = (|| {
         fs::create_dir_all(&staging)?;
         let folder = Folder::open(&staging)?;
-        let pages = fill(&|page: Page| folder.write(&page.path, page.content.as_bytes()))?;
+        let pages = fill(&|page: Page| {
+            folder.write(&page.path, page.content.as_bytes())?;
+            if options.compress {
+                crate::compress::write_variants(&page.path, page.content.as_bytes(), |p, b| folder.write(p, b))?;
+            }
+            Ok(())
+        })?;
         let files = write_assets(&staging, assets)?;
+        if options.compress {
+            compress_assets(&staging, assets)?;
+        }
         swap(&staging, &output)?;
         Ok(pages + files)
     })();
@@ -232,6 +269,14 @@ fn write_assets(dir: &Path, assets: &[(String, Asset)]) -> io::Result<usize> {
     })?;
     fs::write(dir.join(MARKER), "This folder is written by readout; each build replaces it whole.\n")?;
     Ok(assets.len())
+}
+
+/// Writes the compressed copies of the static files already copied into `dir`.
+fn compress_assets(dir: &Path, assets: &[(String, Asset)]) -> io::Result<()> {
+    assets.par_iter().filter(|(path, _)| crate::compress::wanted(path)).try_for_each(|(path, _)| {
+        let content = fs::read(dir.join(path))?;
+        crate::compress::write_variants(path, &content, |p, b| fs::write(dir.join(p), b))
+    })
 }
 
 fn swap(staging: &Path, output: &Path) -> io::Result<()> {

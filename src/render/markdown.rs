@@ -116,6 +116,11 @@ pub fn to_html_highlighted<'a>(
                     events.push(Event::Text(CowStr::Borrowed(note_title)));
                 }
             }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                // The site's own images, relative to this page (see `images`).
+                let dest_url = crate::images::page_src(&dest_url, note_path, root).map_or(dest_url, CowStr::from);
+                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
             Event::End(TagEnd::Link) => {
                 link_depth = link_depth.saturating_sub(1);
                 replacing = replacing.saturating_sub(1);

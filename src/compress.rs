@@ -1,0 +1,79 @@
+//! Precompressed copies for `compress = true`: a `.gz` and a `.br` beside
+//! each HTML, CSS, JS, XML and JSON file of the output, for servers that
+//! serve a precompressed file in place of compressing each response
+//! (nginx `gzip_static`/`brotli_static`, Caddy `precompressed`). Both at
+//! their best compression, and deterministic: gzip's header holds no time
+//! and no file name, so two builds write the same bytes.
+
+use std::io::{self, Write};
+
+/// The extensions of the files that get compressed copies.
+const COMPRESSED: &[&str] = &["html", "css", "js", "xml", "json"];
+
+/// Whether the output file at `path` gets compressed copies.
+pub fn wanted(path: &str) -> bool {
+    path.rsplit_once('.').is_some_and(|(_, ext)| COMPRESSED.iter().any(|c| ext.eq_ignore_ascii_case(c)))
+}
+
+/// The compressed copies of `content`: each file-name suffix and its bytes.
+pub fn variants(content: &[u8]) -> io::Result<[(&'static str, Vec<u8>); 2]> {
+    Ok([("gz", gzip(content)?), ("br", brotli(content)?)])
+}
+
+/// gzip at level 9; the header's time is 0 and it names no file.
+fn gzip(content: &[u8]) -> io::Result<Vec<u8>> {
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::with_capacity(content.len() / 3 + 64), flate2::Compression::best());
+    encoder.write_all(content)?;
+    encoder.finish()
+}
+
+/// Brotli at quality 11 with the largest window the format allows by default (2^22 bytes).
+fn brotli(content: &[u8]) -> io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(content.len() / 3 + 64);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        writer.write_all(content)?;
+        writer.flush()?;
+    }
+    Ok(out)
+}
+
+/// Writes the compressed copies of the file at `rel` through `write`
+/// (which puts bytes at a `/`-separated path in the output), if it wants them.
+pub fn write_variants(rel: &str, content: &[u8], write: impl Fn(&str, &[u8]) -> io::Result<()>) -> io::Result<()> {
+    if !wanted(rel) {
+        return Ok(());
+    }
+    for (suffix, bytes) in variants(content)? {
+        write(&format!("{rel}.{suffix}"), &bytes)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn both_copies_decompress_to_the_original_and_are_the_same_every_time() {
+        let text = "<p>The ferry will run every day of the year.</p>\n".repeat(200);
+        let [(_, gz), (_, br)] = variants(text.as_bytes()).unwrap();
+        let mut back = String::new();
+        flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut back).unwrap();
+        assert_eq!(back, text);
+        let mut back = String::new();
+        brotli::Decompressor::new(&br[..], 4096).read_to_string(&mut back).unwrap();
+        assert_eq!(back, text);
+        assert!(gz.len() < text.len() / 10 && br.len() < gz.len(), "gz {} br {}", gz.len(), br.len());
+        assert_eq!(variants(text.as_bytes()).unwrap()[0].1, gz);
+    }
+
+    #[test]
+    fn only_text_formats_are_compressed() {
+        assert!(wanted("index.html") && wanted("style.css") && wanted("atom.xml") && wanted("a/b.JSON"));
+        assert!(!wanted("photo.png") && !wanted("index.html.gz") && !wanted("README"));
+    }
+}
