@@ -26,6 +26,14 @@ pub struct Theme {
     pub terms: Vec<String>,
 }
 
+/// `[wording]` in `site.toml`: the site's own words and phrases to keep
+/// among a comparison's terms, or to drop from them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WordingRules {
+    pub keep: Vec<String>,
+    pub drop: Vec<String>,
+}
+
 /// `site.toml`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteConfig {
@@ -39,6 +47,7 @@ pub struct SiteConfig {
     pub quotations: QuotationCheck,
     /// How many statements the Atom feed holds, newest first; 0 for all.
     pub feed_limit: usize,
+    pub wording: WordingRules,
 }
 
 /// The feed's length unless `feed_limit` says otherwise: what a reader
@@ -56,12 +65,13 @@ impl Default for SiteConfig {
             themes: Vec::new(),
             quotations: QuotationCheck::default(),
             feed_limit: FEED_LIMIT,
+            wording: WordingRules::default(),
         }
     }
 }
 
 const SITE_FIELDS: &[&str] =
-    &["title", "description", "base_url", "language", "output_dir", "themes", "quotations", "feed_limit"];
+    &["title", "description", "base_url", "language", "output_dir", "themes", "quotations", "feed_limit", "wording"];
 
 impl SiteConfig {
     /// Reads `site.toml` from its text; `path` names it in diagnostics.
@@ -132,14 +142,72 @@ impl SiteConfig {
                 ),
             }
         }
+        let wording = fields
+            .iter()
+            .find(|f| f.key == "wording")
+            .map_or_else(WordingRules::default, |f| read_wording(path, text, &f.value, &mut r.errors));
         let errors = std::mem::take(&mut r.errors);
         match title {
-            Some(title) if errors.is_empty() => {
-                Ok(SiteConfig { title, description, base_url, language, output_dir, themes, quotations, feed_limit })
-            }
+            Some(title) if errors.is_empty() => Ok(SiteConfig {
+                title,
+                description,
+                base_url,
+                language,
+                output_dir,
+                themes,
+                quotations,
+                feed_limit,
+                wording,
+            }),
             _ => Err(errors),
         }
     }
+}
+
+/// `[wording]`: `keep` and `drop`, each a list of words or phrases.
+fn read_wording(path: &Path, text: &str, value: &frontmatter::Value, errors: &mut Vec<Diagnostic>) -> WordingRules {
+    let mut rules = WordingRules::default();
+    let ValueKind::Table(entries) = &value.kind else {
+        errors.push(
+            Diagnostic::error(path, Some(text), value.pos, "`wording` must be a table")
+                .with_help("write `[wording]` on a line, then `keep = [\"word\", …]` and `drop = [\"word\", …]`"),
+        );
+        return rules;
+    };
+    for entry in entries {
+        let list = match entry.key.as_str() {
+            "keep" => &mut rules.keep,
+            "drop" => &mut rules.drop,
+            other => {
+                let hint = crate::diagnostic::closest(other, ["keep", "drop"].into_iter())
+                    .map_or("`[wording]` takes `keep` and `drop`".to_string(), |s| format!("did you mean `{s}`?"));
+                errors.push(
+                    Diagnostic::error(path, Some(text), entry.key_pos, format!("unknown setting `wording.{other}`"))
+                        .with_help(hint),
+                );
+                continue;
+            }
+        };
+        let items = match &entry.value.kind {
+            ValueKind::Array(items) => items.as_slice(),
+            _ => std::slice::from_ref(&entry.value),
+        };
+        for item in items {
+            match &item.kind {
+                ValueKind::String(s) if !s.trim().is_empty() => list.push(s.trim().to_string()),
+                _ => errors.push(
+                    Diagnostic::error(
+                        path,
+                        Some(text),
+                        item.pos,
+                        format!("`wording.{}` must be a list of words or phrases in quotation marks", entry.key),
+                    )
+                    .with_help(format!("write it as `{} = [\"word\", \"a phrase\"]`", entry.key)),
+                ),
+            }
+        }
+    }
+    rules
 }
 
 /// Makes sure the base URL ends with exactly one `/`.

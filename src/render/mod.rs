@@ -3,10 +3,12 @@
 //! provides the sink that does.
 
 pub mod context;
+mod excerpt;
 pub mod graph;
 pub mod highlight;
 pub mod markdown;
 mod memo;
+mod method;
 mod pages;
 pub mod templates;
 
@@ -109,7 +111,7 @@ pub enum RenderError {
 }
 
 /// The pages every site has besides its notes' pages, as output paths.
-pub const FIXED_PAGES: [&str; 9] = [
+pub const FIXED_PAGES: [&str; 10] = [
     "index.html",
     "actors/index.html",
     "statements/index.html",
@@ -119,6 +121,7 @@ pub const FIXED_PAGES: [&str; 9] = [
     "atom.xml",
     "sitemap.xml",
     "groups.css",
+    "how-we-read-the-words/index.html",
 ];
 
 /// The output path of every page `render` makes, without rendering.
@@ -229,7 +232,7 @@ impl Shared {
                 ("has_themes", (!site.config.themes.is_empty()).into()),
             ]),
             groups,
-            language: crate::analysis::Language::new(&site.config.language),
+            language: crate::analysis::Language::for_site(&site.config),
             feed: std::sync::OnceLock::new(),
         }
     }

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use super::context::{cards, map};
-use super::highlight::marked_html;
+use super::highlight::{marked_html, term_id};
 use super::markdown::{self, to_html};
 use super::{Shared, base_path, graph, root_of, theme_id};
 use crate::analysis::themes::find_themes;
@@ -112,17 +112,22 @@ pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
                 let Some(sid) = site.id(slug) else {
                     return Value::none();
                 };
-                let (marks, only) = if left {
-                    (&wording.left_marks, &wording.left_only)
+                let (marks, only, n) = if left {
+                    (&wording.left_marks, &wording.left_only, 1)
                 } else {
-                    (&wording.right_marks, &wording.right_only)
+                    (&wording.right_marks, &wording.right_only, 2)
                 };
-                let words_html = if texts.is_empty() { String::new() } else { marked_html(texts, marks) };
+                let words_html = if texts.is_empty() { String::new() } else { marked_html(texts, marks, n) };
+                let only = only
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| map([("text", t.text.as_str().into()), ("id", term_id(n, i).into())]))
+                    .collect::<Vec<_>>();
                 map([
                     ("note", shared.cards[sid].clone()),
                     ("body", shared.body(site, sid)),
                     ("words", Value::safe_string(&words_html)),
-                    ("only", Value::from(only.iter().map(|t| Value::from(t.as_str())).collect::<Vec<_>>())),
+                    ("only", Value::from(only)),
                 ])
             };
             c.insert_value("left", side(&cmp.left.value, &left_words, true));
@@ -204,8 +209,17 @@ fn quotation_jsonld(site: &Site, id: NoteId) -> String {
 const HOME_TIMELINE: usize = 40;
 
 /// The URLs of the list pages (`""` is home).
-pub(super) const LIST_URLS: [&str; 8] =
-    ["", "who-said-what/", "actors/", "statements/", "timeline/", "404.html", "atom.xml", "sitemap.xml"];
+pub(super) const LIST_URLS: [&str; 9] = [
+    "",
+    "who-said-what/",
+    "actors/",
+    "statements/",
+    "timeline/",
+    "404.html",
+    "atom.xml",
+    "sitemap.xml",
+    super::method::METHOD_URL,
+];
 
 /// The list pages that `wanted` selects by URL (`""` is home).
 pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Vec<Job> {
@@ -250,6 +264,12 @@ pub(super) fn list_jobs(site: &Site, shared: &Shared, wanted: &(dyn Fn(&str) -> 
     }
     if wanted("sitemap.xml") {
         jobs.push(sitemap_job(site, shared));
+    }
+    if wanted(super::method::METHOD_URL) {
+        let url = super::method::METHOD_URL;
+        let mut c = base_context(site, shared, url, "How this page reads the words");
+        c.insert_value("wording", super::method::wording_context(site, &shared.language));
+        jobs.push(Job { url: url.into(), template: "how-we-read-the-words.html", context: c });
     }
     jobs
 }
@@ -357,7 +377,7 @@ fn feed_job(site: &Site, shared: &Shared) -> Job {
 
 /// The sitemap: every page's address.
 fn sitemap_job(site: &Site, shared: &Shared) -> Job {
-    let lists = ["", "actors/", "statements/", "timeline/", "who-said-what/"];
+    let lists = ["", "actors/", "statements/", "timeline/", "who-said-what/", super::method::METHOD_URL];
     let urls = lists.into_iter().chain(site.urls.iter().map(|u| &**u));
     let mut c = base_context(site, shared, "sitemap.xml", "Sitemap");
     c.insert("urls", &urls.map(|u| format!("{}{}", site.config.base_url, u)).collect::<Vec<_>>());
