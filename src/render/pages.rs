@@ -53,17 +53,7 @@ pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
                 .collect::<Vec<_>>(),
         ),
     );
-    let backlinks: Vec<Value> = site.backlinks[id]
-        .iter()
-        .map(|b| {
-            let from = match b.from {
-                Some(f) => shared.cards[f].clone(),
-                None => map([("title", "Home".into()), ("url", "".into()), ("kind", "home".into())]),
-            };
-            map([("from", from), ("sentence", (&*b.sentence).into())])
-        })
-        .collect();
-    c.insert_value("backlinks", Value::from(backlinks));
+    c.insert_value("backlinks", backlinks(site, shared, id, &[]));
     let list = |ids: &[NoteId]| cards(&shared.cards, ids);
     let template = match &note.meta {
         Meta::Actor(a) => {
@@ -75,6 +65,10 @@ pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
             c.insert_value("comparisons", list(&rel.comparisons));
             c.insert_value("members", list(&rel.members));
             c.insert("aliases", &a.aliases);
+            // "Mentioned in" leaves out the notes the lists above show.
+            let above = [&rel.said, &rel.addressed, &rel.about, &rel.events, &rel.comparisons, &rel.members];
+            let above: Vec<NoteId> = above.into_iter().flatten().copied().collect();
+            c.insert_value("backlinks", backlinks(site, shared, id, &above));
             "actor.html"
         }
         Meta::Statement(s) => {
@@ -151,6 +145,23 @@ pub(super) fn note_job(site: &Site, shared: &Shared, id: NoteId) -> Job {
         }
     };
     Job { url, template, context: c }
+}
+
+/// The notes that link to note `id`, each with the sentence it does so in,
+/// but for those in `listed` (already shown on the page).
+fn backlinks(site: &Site, shared: &Shared, id: NoteId, listed: &[NoteId]) -> Value {
+    let backlinks: Vec<Value> = site.backlinks[id]
+        .iter()
+        .filter(|b| b.from.is_none_or(|f| !listed.contains(&f)))
+        .map(|b| {
+            let from = match b.from {
+                Some(f) => shared.cards[f].clone(),
+                None => map([("title", "Home".into()), ("url", "".into()), ("kind", "home".into())]),
+            };
+            map([("from", from), ("sentence", (&*b.sentence).into())])
+        })
+        .collect();
+    Value::from(backlinks)
 }
 
 /// The statements in the feed: the newest first, at most `feed_limit` (0: all).

@@ -12,3 +12,4 @@ mod incremental;
 mod reliability;
 mod serve;
 mod site;
+mod wording;
