@@ -179,7 +179,7 @@ fn read_wording(path: &Path, text: &str, value: &frontmatter::Value, errors: &mu
             "keep" => &mut rules.keep,
             "drop" => &mut rules.drop,
             other => {
-                let hint = crate::diagnostic::closest(other, ["keep", "drop"].into_iter())
+                let hint = crate::diagnostic::closest(other, ["keep", "drop"])
                     .map_or("`[wording]` takes `keep` and `drop`".to_string(), |s| format!("did you mean `{s}`?"));
                 errors.push(
                     Diagnostic::error(path, Some(text), entry.key_pos, format!("unknown setting `wording.{other}`"))
@@ -263,5 +263,25 @@ mod tests {
         let errs = SiteConfig::parse(Path::new("site.toml"), "title = \"T\"\nbaseurl = \"/\"\n").unwrap_err();
         assert_eq!(errs[0].pos.unwrap().line, 2);
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn reads_the_wording_to_keep_and_to_drop() {
+        let text = "title = \"T\"\n[wording]\nkeep = [\"brought to justice\"]\ndrop = [\"Pakistan\", \"peace\"]\n";
+        let config = SiteConfig::parse(Path::new("site.toml"), text).unwrap();
+        assert_eq!(config.wording.keep, ["brought to justice"]);
+        assert_eq!(config.wording.drop, ["Pakistan", "peace"]);
+    }
+
+    #[test]
+    fn bad_wording_names_the_line_and_the_fix() {
+        let errs =
+            SiteConfig::parse(Path::new("site.toml"), "title = \"T\"\n[wording]\nkeeps = [\"x\"]\n").unwrap_err();
+        assert_eq!(errs[0].pos.unwrap().line, 3);
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `keep`?"));
+        let errs =
+            SiteConfig::parse(Path::new("site.toml"), "title = \"T\"\n[wording]\ndrop = [\"x\", 3]\n").unwrap_err();
+        assert_eq!((errs[0].pos.unwrap().line, errs[0].pos.unwrap().col), (3, 14));
+        assert!(errs[0].message.contains("`wording.drop` must be a list"), "{}", errs[0].message);
     }
 }

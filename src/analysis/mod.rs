@@ -87,7 +87,8 @@ impl Language {
     /// The language of a site: its `language`, and its `[wording]` rules.
     pub fn for_site(config: &crate::config::SiteConfig) -> Self {
         let mut language = Language::new(&config.language);
-        language.rules = WordRules { keep: language.stems(&config.wording.keep), drop: language.stems(&config.wording.drop) };
+        language.rules =
+            WordRules { keep: language.stems(&config.wording.keep), drop: language.stems(&config.wording.drop) };
         language
     }
 

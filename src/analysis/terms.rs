@@ -337,7 +337,13 @@ fn kept_spans(tokens: &[Token], own: &[bool], language: &Language) -> (Vec<Span>
 
 /// The heaviest spans as terms, each once; a span whose words all stand in
 /// a heavier term already listed is left out.
-fn rank(texts: &[String], tokens: &[Token], roles: &[Role], language: &Language, mut spans: Vec<(Span, f32)>) -> Vec<Term> {
+fn rank(
+    texts: &[String],
+    tokens: &[Token],
+    roles: &[Role],
+    language: &Language,
+    mut spans: Vec<(Span, f32)>,
+) -> Vec<Term> {
     // Heaviest first; on a tie the first in the text (a stable order).
     spans.sort_by(|(a, wa), (b, wb)| wb.total_cmp(wa).then(a.first.cmp(&b.first)));
     let mut seen: HashSet<String> = HashSet::new();
@@ -392,7 +398,10 @@ mod tests {
     #[test]
     fn noun_phrases_lists_and_of_are_kept_whole() {
         let en = Language::new("en");
-        let terms = listed("their heinous acts of violence. Its perpetrators, backers and planners must be brought to justice", &en);
+        let terms = listed(
+            "their heinous acts of violence. Its perpetrators, backers and planners must be brought to justice",
+            &en,
+        );
         assert_eq!(terms, ["perpetrators, backers and planners", "heinous acts of violence", "justice"]);
         // A word inside a heavier phrase is not listed again.
         assert_eq!(listed("the Pahalgam attack, and the attack", &en), ["Pahalgam attack"]);

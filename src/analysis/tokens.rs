@@ -135,7 +135,8 @@ fn tokenize_into(t: usize, text: &str, tokens: &mut Vec<Token>) {
 /// "April 30, 2025", "30 April 2025", "2025-04-30").
 fn join(prev: &Token, gap: &str, word: &str, text: &str) -> Option<Shape> {
     let written = &text[prev.start..prev.end];
-    let digits = |w: &str, n: std::ops::RangeInclusive<usize>| n.contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit());
+    let digits =
+        |w: &str, n: std::ops::RangeInclusive<usize>| n.contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit());
     let last_word = written.rsplit([' ', ',']).next().unwrap_or(written);
     match gap {
         _ if matches!(prev.shape, Shape::Handle | Shape::Hashtag) => None,

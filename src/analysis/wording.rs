@@ -23,8 +23,10 @@ impl Side {
         let roles = read_roles(texts, &tokens, language);
         // Words come back again and again: each one is stemmed once.
         let mut cache: rustc_hash::FxHashMap<&str, String> = rustc_hash::FxHashMap::default();
-        let stems =
-            tokens.iter().map(|t| cache.entry(t.plain.as_str()).or_insert_with(|| language.stem(&t.plain)).clone()).collect();
+        let stems = tokens
+            .iter()
+            .map(|t| cache.entry(t.plain.as_str()).or_insert_with(|| language.stem(&t.plain)).clone())
+            .collect();
         Side { tokens, roles, stems }
     }
 }
@@ -117,8 +119,15 @@ pub fn compare(left: &[String], right: &[String], language: &Language) -> Wordin
     let own = |shared: &[bool]| shared.iter().map(|s| !s).collect::<Vec<bool>>();
     wording.left_only = own_terms(left, &l.tokens, &l.roles, &own(&left_shared), language);
     wording.right_only = own_terms(right, &r.tokens, &r.roles, &own(&right_shared), language);
-    for (terms, marks) in [(&wording.left_only, &mut wording.left_marks), (&wording.right_only, &mut wording.right_marks)] {
-        marks.extend(terms.iter().enumerate().map(|(i, t)| Mark { text: t.at, start: t.start, end: t.end, kind: MarkKind::Term(i) }));
+    for (terms, marks) in
+        [(&wording.left_only, &mut wording.left_marks), (&wording.right_only, &mut wording.right_marks)]
+    {
+        marks.extend(terms.iter().enumerate().map(|(i, t)| Mark {
+            text: t.at,
+            start: t.start,
+            end: t.end,
+            kind: MarkKind::Term(i),
+        }));
     }
     add_word_marks(&l.tokens, &left_shared, &mut wording.left_marks);
     add_word_marks(&r.tokens, &right_shared, &mut wording.right_marks);

@@ -27,7 +27,8 @@ fn cut(text: &str, max: usize) -> String {
     let head = &text[..end];
     // Cut where a word ends: before the last space (or at the space right after).
     let at = if text[end..].starts_with(' ') { end } else { head.rfind(' ').unwrap_or(end) };
-    let kept = text[..at].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '–' | '—' | '-'));
+    let kept =
+        text[..at].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '–' | '—' | '-'));
     format!("{kept}…")
 }
 

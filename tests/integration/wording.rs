@@ -51,7 +51,7 @@ fn every_term_links_to_its_place_in_that_sides_words() {
             for (term, href) in terms.iter().zip(&hrefs) {
                 let id = href.strip_prefix('#').expect("a link within the page");
                 let marked = texts(&doc, &format!(".{side} .words mark.own[id='{id}']"));
-                assert_eq!(marked, [term.clone()], "{slug}: {term} at #{id}");
+                assert_eq!(marked, std::slice::from_ref(term), "{slug}: {term} at #{id}");
             }
         }
     }
@@ -77,10 +77,17 @@ fn an_actor_page_shows_what_each_statement_said() {
     let (_site, out) = built();
     let doc = page(&out, "actors/s-jaishankar/");
     let said = texts(&doc, "section[aria-labelledby='said-h'] .said-words q");
-    assert!(said.iter().any(|q| q.starts_with("Discussed the Pahalgam terrorist attack with U.S. @SecRubio")), "{said:?}");
+    assert!(
+        said.iter().any(|q| q.starts_with("Discussed the Pahalgam terrorist attack with U.S. @SecRubio")),
+        "{said:?}"
+    );
     // A paraphrase is shown as the source's account, never in quotation marks.
     let modi = page(&out, "actors/narendra-modi/");
-    assert!(texts(&modi, "section[aria-labelledby='said-h'] .said-words q").iter().all(|q| !q.contains("operational freedom")));
+    assert!(
+        texts(&modi, "section[aria-labelledby='said-h'] .said-words q")
+            .iter()
+            .all(|q| !q.contains("operational freedom"))
+    );
     let paraphrases = texts(&modi, "section[aria-labelledby='said-h'] .said-paraphrase");
     assert!(paraphrases.iter().any(|p| p.contains("full operational freedom")), "{paraphrases:?}");
 }
