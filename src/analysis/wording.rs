@@ -239,3 +239,30 @@ mod tests {
         assert!(w.shared.is_empty());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Any two texts compare without a panic, every mark and term on
+        /// the char boundaries of its own text.
+        #[test]
+        fn any_texts_compare_with_marks_on_char_boundaries(
+            left in "[a-zA-Z@#.,'’‑– 0-9\u{915}-\u{94d}]{0,60}",
+            right in "[a-zA-Z@#.,'’‑– 0-9\u{915}-\u{94d}]{0,60}",
+        ) {
+            let (left, right) = (vec![left], vec![right]);
+            let w = compare(&left, &right, &Language::new("en"));
+            for (texts, marks, terms) in [(&left, &w.left_marks, &w.left_only), (&right, &w.right_marks, &w.right_only)] {
+                for m in marks {
+                    proptest::prop_assert!(m.start <= m.end && texts[m.text].is_char_boundary(m.start) && texts[m.text].is_char_boundary(m.end));
+                }
+                for t in terms {
+                    proptest::prop_assert_eq!(&texts[t.at][t.start..t.end], t.text.as_str());
+                }
+            }
+        }
+    }
+}
