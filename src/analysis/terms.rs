@@ -216,20 +216,45 @@ pub struct Term {
 
 /// How much a word says: the log10 of how many words of general English
 /// there are to each use of it ("justice" 4.1: one in 12,000 words;
-/// "perpetrators" 5.7: one in 500,000). A name ("India", "U.S.",
-/// "@SecRubio") says who or where, and weighs at least [`NAME_WEIGHT`].
-/// Outside English every word is 1.
-pub fn word_weight(t: &Token, written: &str, language: &Language) -> f32 {
+/// "perpetrators" 5.7: one in 500,000). Outside English every word is 1.
+pub fn word_weight(t: &Token, language: &Language) -> f32 {
     if !language.english {
         return 1.0;
     }
     let zipf = if t.shape == Shape::Word { lexicon::lookup(&t.plain).zipf } else { lexicon::RARE };
-    let name = t.shape != Shape::Word || (!t.sentence_start && written.starts_with(char::is_uppercase));
-    if name { (9.0 - zipf).max(NAME_WEIGHT) } else { 9.0 - zipf }
+    9.0 - zipf
 }
 
-/// The least a name weighs: as much as a word met once in a million.
+/// Whether a token is (part of) a name: a handle, an abbreviation, a
+/// number or date, or a capitalised word inside a sentence.
+fn is_name(t: &Token, written: &str) -> bool {
+    t.shape != Shape::Word || (!t.sentence_start && written.starts_with(char::is_uppercase))
+}
+
+/// The least a name weighs ("India", "South Asia", "U.S. @SecRubio"): as
+/// much as a word met once in a million, since a name says who or where.
 pub const NAME_WEIGHT: f32 = 6.0;
+
+/// What the words of `first..=last` weigh together: each word its
+/// [`word_weight`], each run of names at least [`NAME_WEIGHT`]; function
+/// words and breaks nothing.
+fn span_weight(texts: &[String], tokens: &[Token], roles: &[Role], s: Span, language: &Language) -> f32 {
+    let (mut total, mut names) = (0.0, None::<f32>);
+    let floor = if language.english { NAME_WEIGHT } else { 0.0 };
+    for k in s.first..=s.last {
+        if matches!(roles[k], Role::Function | Role::Break) {
+            total += names.take().map_or(0.0, |n| n.max(floor));
+            continue;
+        }
+        let w = word_weight(&tokens[k], language);
+        if is_name(&tokens[k], tokens[k].as_written(texts)) {
+            names = Some(names.unwrap_or(0.0) + w);
+        } else {
+            total += names.take().map_or(0.0, |n| n.max(floor)) + w;
+        }
+    }
+    total + names.map_or(0.0, |n| n.max(floor))
+}
 
 /// A stretch of tokens `first..=last` being made into a term.
 #[derive(Debug, Clone, Copy)]
@@ -270,11 +295,7 @@ pub fn own_terms(texts: &[String], tokens: &[Token], roles: &[Role], own: &[bool
     let joined = join_lists(chunks, &gap);
     let mut spans: Vec<(Span, f32)> = kept.into_iter().map(|s| (s, f32::MAX)).collect();
     for s in joined {
-        let weight = (s.first..=s.last)
-            .filter(|&k| !matches!(roles[k], Role::Function | Role::Break))
-            .map(|k| word_weight(&tokens[k], tokens[k].as_written(texts), language))
-            .sum();
-        spans.push((s, weight));
+        spans.push((s, span_weight(texts, tokens, roles, s, language)));
     }
     rank(texts, tokens, roles, language, spans)
 }
