@@ -41,6 +41,14 @@ pub struct Theme {
     pub terms: Vec<String>,
 }
 
+/// `[wording]` in `site.toml`: the site's own words and phrases to keep
+/// among a comparison's terms, or to drop from them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WordingRules {
+    pub keep: Vec<String>,
+    pub drop: Vec<String>,
+}
+
 /// `site.toml`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteConfig {
@@ -56,6 +64,8 @@ pub struct SiteConfig {
     pub feed_limit: usize,
     /// Write a `.gz` and a `.br` beside each text file of the output.
     pub compress: bool,
+    /// `[wording]`: the site's own terms to keep or drop in comparisons.
+    pub wording: WordingRules,
 }
 
 /// The feed's length unless `feed_limit` says otherwise: what a reader
@@ -74,13 +84,24 @@ impl Default for SiteConfig {
             quotations: QuotationCheck::default(),
             feed_limit: FEED_LIMIT,
             compress: false,
+            wording: WordingRules::default(),
         }
     }
 }
 
 /// Every setting `site.toml` may hold.
-pub const SITE_FIELDS: &[&str] =
-    &["title", "description", "base_url", "language", "output_dir", "themes", "quotations", "feed_limit", "compress"];
+pub const SITE_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "output_dir",
+    "themes",
+    "quotations",
+    "feed_limit",
+    "compress",
+    "wording",
+];
 
 impl SiteConfig {
     /// Reads `site.toml` from its text; `path` names it in diagnostics.
@@ -152,6 +173,10 @@ impl SiteConfig {
                 ),
             }
         }
+        let wording = fields
+            .iter()
+            .find(|f| f.key == "wording")
+            .map_or_else(WordingRules::default, |f| read_wording(path, text, &f.value, &mut r.errors));
         let errors = std::mem::take(&mut r.errors);
         match title {
             Some(title) if errors.is_empty() => Ok(SiteConfig {
@@ -164,10 +189,57 @@ impl SiteConfig {
                 quotations,
                 feed_limit,
                 compress,
+                wording,
             }),
             _ => Err(errors),
         }
     }
+}
+
+/// `[wording]`: `keep` and `drop`, each a list of words or phrases.
+fn read_wording(path: &Path, text: &str, value: &frontmatter::Value, errors: &mut Vec<Diagnostic>) -> WordingRules {
+    let mut rules = WordingRules::default();
+    let ValueKind::Table(entries) = &value.kind else {
+        errors.push(
+            Diagnostic::error(path, Some(text), value.pos, "`wording` must be a table")
+                .with_help("write `[wording]` on a line, then `keep = [\"word\", …]` and `drop = [\"word\", …]`"),
+        );
+        return rules;
+    };
+    for entry in entries {
+        let list = match entry.key.as_str() {
+            "keep" => &mut rules.keep,
+            "drop" => &mut rules.drop,
+            other => {
+                let hint = crate::diagnostic::closest(other, ["keep", "drop"])
+                    .map_or("`[wording]` takes `keep` and `drop`".to_string(), |s| format!("did you mean `{s}`?"));
+                errors.push(
+                    Diagnostic::error(path, Some(text), entry.key_pos, format!("unknown setting `wording.{other}`"))
+                        .with_help(hint),
+                );
+                continue;
+            }
+        };
+        let items = match &entry.value.kind {
+            ValueKind::Array(items) => items.as_slice(),
+            _ => std::slice::from_ref(&entry.value),
+        };
+        for item in items {
+            match &item.kind {
+                ValueKind::String(s) if !s.trim().is_empty() => list.push(s.trim().to_string()),
+                _ => errors.push(
+                    Diagnostic::error(
+                        path,
+                        Some(text),
+                        item.pos,
+                        format!("`wording.{}` must be a list of words or phrases in quotation marks", entry.key),
+                    )
+                    .with_help(format!("write it as `{} = [\"word\", \"a phrase\"]`", entry.key)),
+                ),
+            }
+        }
+    }
+    rules
 }
 
 /// Makes sure the base URL ends with exactly one `/`.
@@ -223,5 +295,25 @@ mod tests {
         let errs = SiteConfig::parse(Path::new("site.toml"), "title = \"T\"\nbaseurl = \"/\"\n").unwrap_err();
         assert_eq!(errs[0].pos.unwrap().line, 2);
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `base_url`?"));
+    }
+
+    #[test]
+    fn reads_the_wording_to_keep_and_to_drop() {
+        let text = "title = \"T\"\n[wording]\nkeep = [\"brought to justice\"]\ndrop = [\"Pakistan\", \"peace\"]\n";
+        let config = SiteConfig::parse(Path::new("site.toml"), text).unwrap();
+        assert_eq!(config.wording.keep, ["brought to justice"]);
+        assert_eq!(config.wording.drop, ["Pakistan", "peace"]);
+    }
+
+    #[test]
+    fn bad_wording_names_the_line_and_the_fix() {
+        let errs =
+            SiteConfig::parse(Path::new("site.toml"), "title = \"T\"\n[wording]\nkeeps = [\"x\"]\n").unwrap_err();
+        assert_eq!(errs[0].pos.unwrap().line, 3);
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `keep`?"));
+        let errs =
+            SiteConfig::parse(Path::new("site.toml"), "title = \"T\"\n[wording]\ndrop = [\"x\", 3]\n").unwrap_err();
+        assert_eq!((errs[0].pos.unwrap().line, errs[0].pos.unwrap().col), (3, 14));
+        assert!(errs[0].message.contains("`wording.drop` must be a list"), "{}", errs[0].message);
     }
 }

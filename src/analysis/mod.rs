@@ -2,8 +2,11 @@
 //! matching (quotations, theme words), and the comparison of two statements'
 //! words (shared phrases, each side's own key terms).
 
+pub mod lexicon;
 pub mod normalize;
+pub mod terms;
 pub mod themes;
+pub mod tokens;
 pub mod wording;
 
 use std::collections::HashSet;
@@ -17,6 +20,41 @@ const ENGLISH_MODALS: &[&str] = &["must", "would", "could", "should", "shall", "
 pub struct Language {
     pub stops: HashSet<&'static str>,
     stemmer: Option<rust_stemmers::Stemmer>,
+    /// Whether the site writes English, for which readout knows how common
+    /// each word is and what it can be ([`lexicon`]).
+    pub english: bool,
+    /// The site's own words to keep and to drop (`[wording]`).
+    pub rules: WordRules,
+}
+
+/// The words and phrases a site keeps among its terms or drops from them
+/// (`[wording] keep = […]`, `drop = […]`), each as its words' stems.
+#[derive(Debug, Clone, Default)]
+pub struct WordRules {
+    keep: Vec<Vec<String>>,
+    drop: Vec<Vec<String>>,
+}
+
+impl WordRules {
+    /// Whether the site keeps this one word (a stem).
+    pub fn keeps_word(&self, stem: &str) -> bool {
+        self.keep.iter().any(|k| k.len() == 1 && k[0] == stem)
+    }
+
+    /// Whether the site drops this one word (a stem).
+    pub fn drops(&self, stem: &str) -> bool {
+        self.drop.iter().any(|k| k.len() == 1 && k[0] == stem)
+    }
+
+    /// Every phrase (and word) the site keeps, as stems.
+    pub fn keep_phrases(&self) -> impl Iterator<Item = &[String]> {
+        self.keep.iter().map(Vec::as_slice).filter(|k| !k.is_empty())
+    }
+
+    /// Whether the site drops this phrase, given as stems.
+    pub fn drops_phrase(&self, stems: &[String]) -> bool {
+        self.drop.iter().any(|d| d.as_slice() == stems)
+    }
 }
 
 impl Language {
@@ -38,7 +76,28 @@ impl Language {
             "ar" => Some(Algorithm::Arabic),
             _ => None,
         };
-        Language { stops: stop_words(code), stemmer: algorithm.map(Stemmer::create) }
+        Language {
+            stops: stop_words(code),
+            stemmer: algorithm.map(Stemmer::create),
+            english: short == "en",
+            rules: WordRules::default(),
+        }
+    }
+
+    /// The language of a site: its `language`, and its `[wording]` rules.
+    pub fn for_site(config: &crate::config::SiteConfig) -> Self {
+        let mut language = Language::new(&config.language);
+        language.rules =
+            WordRules { keep: language.stems(&config.wording.keep), drop: language.stems(&config.wording.drop) };
+        language
+    }
+
+    /// Each phrase as the stems of its words.
+    pub fn stems(&self, phrases: &[String]) -> Vec<Vec<String>> {
+        phrases
+            .iter()
+            .map(|p| tokens::tokenize(std::slice::from_ref(p)).iter().map(|t| self.stem(&t.plain)).collect())
+            .collect()
     }
 
     /// The form a normalised word is compared by.

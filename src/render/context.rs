@@ -59,8 +59,9 @@ pub fn all_cards(site: &Site) -> Vec<(Value, Vec<Input<NoteId>>)> {
 ///
 /// A field the note does not set is left out, and a flag is there only
 /// when it is true: `{% if n.draft %}` reads an absent key as false. This
-/// keeps a statement's card at 12 keys or fewer, and Tera finds a key of
-/// such a map by a short scan, of a bigger one by hashing the name.
+/// keeps a statement's card small (13 keys at most for a statement with a
+/// source and its own words, 12 or fewer without): Tera finds a key of a
+/// map of 12 or fewer by a short scan, of a bigger one by hashing the name.
 fn card_linking(reads: &SiteReads, id: NoteId, link: &dyn Fn(NoteId) -> Value) -> Value {
     let note = reads.head(id);
     let own = reads.name(id);
@@ -97,6 +98,7 @@ fn card_linking(reads: &SiteReads, id: NoteId, link: &dyn Fn(NoteId) -> Value) -
             put("paraphrase", s.paraphrase.then(|| true.into()));
             put("addressed_to", Some(s.addressed_to.iter().map(|r| link(&r.value)).collect::<Vec<_>>().into()));
             put("source", s.source.as_ref().map(|r| link(&r.value)));
+            put("words", super::excerpt::first_words(reads.own_words(id).first().copied()).map(Value::from));
         }
         Meta::Event(e) => put("place", e.place.as_deref().map(Value::from)),
         Meta::Comparison(c) => {

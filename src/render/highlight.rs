@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use crate::analysis::normalize::{Needle, Normalized, normalize};
 use crate::analysis::themes::find_themes;
-use crate::analysis::wording::Mark;
+use crate::analysis::wording::{Mark, MarkKind};
 use crate::config::Theme;
 use crate::model::NoteId;
 use crate::parse::markdown::quoted_ranges;
@@ -117,8 +117,15 @@ impl Highlighter for PassageHighlighter {
     }
 }
 
-/// The texts of one side of a comparison as blockquotes, shared wording marked.
-pub fn marked_html(texts: &[String], marks: &[Mark]) -> String {
+/// The id of the place of term `term` of side `side` (1 or 2) of a
+/// comparison, which its entry in the side's list links to.
+pub fn term_id(side: usize, term: usize) -> String {
+    format!("side-{side}-term-{}", term + 1)
+}
+
+/// The texts of side `side` (1 or 2) of a comparison as blockquotes, shared
+/// wording and the side's own terms marked.
+pub fn marked_html(texts: &[String], marks: &[Mark], side: usize) -> String {
     let mut html = String::new();
     for (i, text) in texts.iter().enumerate() {
         html.push_str("<blockquote><p>");
@@ -128,9 +135,12 @@ pub fn marked_html(texts: &[String], marks: &[Mark]) -> String {
                 continue;
             }
             escape_into(&mut html, &text[at..m.start]);
-            match m.phrase {
-                Some(p) => html.push_str(&format!("<mark class=\"shared shared-{}\" data-phrase=\"{p}\">", p % 6)),
-                None => html.push_str("<mark class=\"shared-word\">"),
+            match m.kind {
+                MarkKind::Phrase(p) => {
+                    html.push_str(&format!("<mark class=\"shared shared-{}\" data-phrase=\"{p}\">", p % 6))
+                }
+                MarkKind::Word => html.push_str("<mark class=\"shared-word\">"),
+                MarkKind::Term(t) => html.push_str(&format!("<mark class=\"own\" id=\"{}\">", term_id(side, t))),
             }
             escape_into(&mut html, &text[m.start..m.end]);
             html.push_str("</mark>");

@@ -9,10 +9,12 @@
 
 pub mod context;
 mod describe;
+mod excerpt;
 pub mod graph;
 pub mod highlight;
 pub mod markdown;
 mod memo;
+mod method;
 mod pages;
 pub mod reads;
 pub mod routes;
@@ -202,7 +204,7 @@ impl Shared {
                 ("has_themes", (!site.config.themes.is_empty()).into()),
             ]),
             groups,
-            language: crate::analysis::Language::new(&site.config.language),
+            language: crate::analysis::Language::for_site(&site.config),
         }
     }
 

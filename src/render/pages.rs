@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use super::context::map;
-use super::highlight::marked_html;
+use super::highlight::{marked_html, term_id};
 use super::markdown::{self, to_html};
 use super::reads::{PageReads, SiteReads};
 use super::{graph, theme_id};
@@ -46,9 +46,17 @@ fn note_context(reads: &PageReads, id: NoteId) -> Context {
         .iter()
         .map(|h| map([("level", h.level.into()), ("text", h.text.as_str().into()), ("id", h.id.as_str().into())]));
     c.insert_value("headings", Value::from(headings.collect::<Vec<_>>()));
+    c.insert_value("backlinks", backlinks(reads, id, &[]));
+    c
+}
+
+/// The notes that link to note `id`, each with the sentence it does so in,
+/// but for those in `listed` (already shown on the page).
+fn backlinks(reads: &PageReads, id: NoteId, listed: &[NoteId]) -> Value {
     let backlinks: Vec<Value> = reads
         .backlinks(id)
         .iter()
+        .filter(|b| b.from.is_none_or(|f| !listed.contains(&f)))
         .map(|b| {
             let from = match b.from {
                 Some(f) => reads.card(f),
@@ -57,8 +65,7 @@ fn note_context(reads: &PageReads, id: NoteId) -> Context {
             map([("from", from), ("sentence", (&*b.sentence).into())])
         })
         .collect();
-    c.insert_value("backlinks", Value::from(backlinks));
-    c
+    Value::from(backlinks)
 }
 
 /// The cards of the notes that `slugs` name (those that are there).
@@ -85,6 +92,9 @@ pub(super) fn actor(reads: &PageReads, id: NoteId) -> Context {
     if let Meta::Actor(a) = reads.head(id).meta() {
         c.insert("aliases", &a.aliases);
     }
+    // "Mentioned in" leaves out the notes the lists above show.
+    let above: Vec<NoteId> = rel.lists().into_iter().flatten().copied().collect();
+    c.insert_value("backlinks", backlinks(reads, id, &above));
     c
 }
 
@@ -142,14 +152,19 @@ pub(super) fn comparison(reads: &PageReads, id: NoteId) -> Context {
         let Some(sid) = sid else {
             return Value::none();
         };
-        let (marks, only) =
-            if left { (&wording.left_marks, &wording.left_only) } else { (&wording.right_marks, &wording.right_only) };
-        let words_html = if texts.is_empty() { String::new() } else { marked_html(texts, marks) };
+        let (marks, only, n) = if left {
+            (&wording.left_marks, &wording.left_only, 1)
+        } else {
+            (&wording.right_marks, &wording.right_only, 2)
+        };
+        let words_html = if texts.is_empty() { String::new() } else { marked_html(texts, marks, n) };
+        let only =
+            only.iter().enumerate().map(|(i, t)| map([("text", t.text.as_str().into()), ("id", term_id(n, i).into())]));
         map([
             ("note", reads.card(sid)),
             ("body", reads.body(sid)),
             ("words", Value::safe_string(&words_html)),
-            ("only", Value::from(only.iter().map(|t| Value::from(t.as_str())).collect::<Vec<_>>())),
+            ("only", Value::from(only.collect::<Vec<_>>())),
         ])
     };
     c.insert_value("left", side(left, &left_words, true));
@@ -308,6 +323,14 @@ pub(super) fn statements(reads: &PageReads, url: &str) -> Context {
 pub(super) fn timeline(reads: &PageReads, url: &str) -> Context {
     let mut c = base_context(reads, url, "Timeline");
     c.insert_value("entries", reads.cards(&reads.timeline()));
+    c
+}
+
+/// How this site's comparison pages read the words, for readers.
+pub(super) fn method(reads: &PageReads, url: &str) -> Context {
+    let mut c = base_context(reads, url, "How this page reads the words");
+    let rules = &reads.config().wording;
+    c.insert_value("wording", super::method::wording_context(rules, &reads.shared().language));
     c
 }
 

@@ -73,12 +73,13 @@ const fn each(
 pub const NOT_FOUND_URL: &str = "404.html";
 
 /// Every kind of page. The sitemap lists pages in this order.
-pub const ROUTES: [Route; 14] = [
+pub const ROUTES: [Route; 15] = [
     fixed("home", "", "home.html", pages::home, true),
     fixed("actors", "actors/", "actors.html", pages::actors, true),
     fixed("statements", "statements/", "statements.html", pages::statements, true),
     fixed("timeline", "timeline/", "timeline.html", pages::timeline, true),
     fixed("who said what", "who-said-what/", "who-said-what.html", pages::who_said_what, true),
+    fixed("how we read the words", super::method::METHOD_URL, "how-we-read-the-words.html", pages::method, true),
     fixed("not found", NOT_FOUND_URL, "404.html", pages::not_found, false),
     fixed("feed", "atom.xml", "atom.xml", pages::feed, false),
     fixed("sitemap", "sitemap.xml", "sitemap.xml", pages::sitemap, false),

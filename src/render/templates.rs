@@ -22,6 +22,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("timeline.html", include_str!("../../templates/timeline.html")),
     ("who-said-what.html", include_str!("../../templates/who-said-what.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("how-we-read-the-words.html", include_str!("../../templates/how-we-read-the-words.html")),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];

@@ -153,9 +153,13 @@ async fn default_site_lays_out_at_desktop_and_phone_widths_and_passes_axe() {
     let addr = serve_dir(&out);
     for (width, label) in [(1280, "desktop"), (375, "phone"), (360, "small-phone")] {
         let Some(b) = Browser::start(width, 900).await else { return };
-        for (path, name) in
-            [("/", "home"), ("/compare/readout-vs-jaishankar/", "comparison"), ("/who-said-what/", "matrix")]
-        {
+        for (path, name) in [
+            ("/", "home"),
+            ("/compare/readout-vs-jaishankar/", "comparison"),
+            ("/who-said-what/", "matrix"),
+            ("/actors/s-jaishankar/", "actor"),
+            ("/how-we-read-the-words/", "method"),
+        ] {
             b.client.goto(&format!("http://{addr}{path}")).await.unwrap();
             b.screenshot(&format!("{name}-{label}")).await;
             assert_eq!(b.eval("return window.innerWidth;").await, json!(width), "viewport width");
@@ -189,7 +193,14 @@ async fn dark_mode_passes_axe_too() {
     let out = build(site.path());
     let addr = serve_dir(&out);
     let Some(b) = Browser::start_with(1280, 900, &["--blink-settings=preferredColorScheme=0"]).await else { return };
-    for path in ["/", "/compare/readout-vs-jaishankar/", "/who-said-what/", "/statements/rubio-jaishankar-readout/"] {
+    for path in [
+        "/",
+        "/compare/readout-vs-jaishankar/",
+        "/who-said-what/",
+        "/statements/rubio-jaishankar-readout/",
+        "/actors/s-jaishankar/",
+        "/how-we-read-the-words/",
+    ] {
         b.client.goto(&format!("http://{addr}{path}")).await.unwrap();
         if b.eval("return matchMedia('(prefers-color-scheme: dark)').matches;").await != Value::Bool(true) {
             eprintln!("skipped: this Chromium does not take the dark-mode setting");

@@ -21,3 +21,4 @@ mod reliability;
 mod serve;
 mod site;
 mod tools;
+mod wording;
