@@ -59,6 +59,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a new site: settings, a .gitignore, a README and one example note of each kind.
+    ///
+    /// The folder (default: this one) must be empty or new. The site builds at once:
+    /// `readout init my-site && cd my-site && readout serve --open`.
+    ///
+    /// Example: readout init my-site --ci github
+    Init(InitArgs),
     /// Build the site into a folder of HTML for any static host.
     ///
     /// Everything is checked first; on any error nothing is written and the
@@ -92,13 +99,6 @@ enum Command {
         #[command(flatten)]
         fields: NewFields,
     },
-    /// Start a new site: settings, a .gitignore, a README and one example note of each kind.
-    ///
-    /// The folder (default: this one) must be empty or new. The site builds at once:
-    /// `readout init my-site && cd my-site && readout serve --open`.
-    ///
-    /// Example: readout init my-site --ci github
-    Init(InitArgs),
     /// Name the built-in templates and stylesheet, or copy them into the site to change.
     ///
     /// A file in the site's templates/ (or static/ for style.css) overrides the

@@ -100,7 +100,7 @@ mod tests {
             [
                 ("https://example.org/wire".to_string(), 3, 8),
                 ("https://example.org/story".to_string(), 6, 5),
-                ("http://example.org/auto".to_string(), 6, 47),
+                ("http://example.org/auto".to_string(), 6, 48),
             ]
         );
     }

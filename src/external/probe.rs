@@ -89,6 +89,8 @@ fn probe(agent: &ureq::Agent, url: &str, timeout: Duration) -> Outcome {
     let Ok(mut current) = url::Url::parse(url) else {
         return dead(None, "is not a valid URL".into());
     };
+    // A fragment names a place in the page, which the server never sees.
+    current.set_fragment(None);
     let mut first_redirect = None;
     for _ in 0..MAX_HOPS {
         let response = match agent.get(current.as_str()).call() {

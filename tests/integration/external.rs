@@ -130,7 +130,8 @@ fn dead_and_moved_links_are_reported_at_their_places_and_answers_are_cached() {
 #[test]
 fn live_and_moved_links_pass_and_a_build_asks_for_nothing() {
     let (base, seen) = start_server();
-    let site = site_linking(&base, "/ok", &["/moved"]);
+    // A fragment stays in the browser: the server is asked for /ok.
+    let site = site_linking(&base, "/ok", &["/moved", "/ok#the-vote"]);
     build(site.path());
     let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
     assert!(r.status.success(), "{}", stderr(&r));

@@ -82,3 +82,23 @@ fn init_with_ci_github_writes_the_pages_workflow() {
     assert_eq!(workflow, readout::init::GITHUB_WORKFLOW);
     build(&site);
 }
+
+#[test]
+fn the_starter_sites_pages_pass_the_nu_html_checker() {
+    let jar = repo_root().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    if !jar.exists() || std::process::Command::new("java").arg("-version").output().is_err() {
+        eprintln!("skipped: the Nu HTML checker or java is missing (run npm ci)");
+        return;
+    }
+    let (_dir, site) = init(&[]);
+    let out = build(&site);
+    let r = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(&out)
+        .output()
+        .expect("run vnu");
+    let report = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success() && report.trim().is_empty(), "Nu HTML checker errors:\n{report}");
+}
