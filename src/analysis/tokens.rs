@@ -114,6 +114,11 @@ fn tokenize_into(t: usize, text: &str, tokens: &mut Vec<Token>) {
             // "officials' cooperation": the apostrophe is the word's.
             end += text[end..].chars().next().map_or(0, char::len_utf8);
         }
+        // A word inside what the last token took (an abbreviation's dot
+        // with a mark on it) is part of that token.
+        if tokens.len() > first && tokens.last().is_some_and(|p| start < p.end) {
+            continue;
+        }
         let gap = tokens.last().filter(|_| tokens.len() > first).map(|p: &Token| &text[p.end..start]);
         if let Some(gap) = gap
             && let Some(joined) = join(tokens.last().expect("a previous token"), gap, word, text)

@@ -156,7 +156,8 @@ mod tests {
     fn every_setting_of_site_toml_is_in_the_starter_with_a_comment_above() {
         let text = include_str!("starter/site.toml");
         for field in crate::config::SITE_FIELDS {
-            let line = if *field == "themes" { "[themes]".to_string() } else { format!("{field} = ") };
+            let line =
+                if matches!(*field, "themes" | "wording") { format!("[{field}]") } else { format!("{field} = ") };
             let at = text.find(&format!("\n{line}")).unwrap_or_else(|| panic!("site.toml lacks {field}"));
             let before = text[..at].lines().last().unwrap_or("");
             assert!(before.starts_with('#'), "{field} has no comment above it");
