@@ -98,7 +98,7 @@ fn card_linking(reads: &SiteReads, id: NoteId, link: &dyn Fn(NoteId) -> Value) -
             put("paraphrase", s.paraphrase.then(|| true.into()));
             put("addressed_to", Some(s.addressed_to.iter().map(|r| link(&r.value)).collect::<Vec<_>>().into()));
             put("source", s.source.as_ref().map(|r| link(&r.value)));
-            put("words", super::excerpt::first_words(reads.own_words(id).first().copied()).map(Value::from));
+            put("words", super::excerpt::first_words(first_own_words(reads, id)).map(Value::from));
         }
         Meta::Event(e) => put("place", e.place.as_deref().map(Value::from)),
         Meta::Comparison(c) => {
@@ -108,6 +108,14 @@ fn card_linking(reads: &SiteReads, id: NoteId, link: &dyn Fn(NoteId) -> Value) -
         Meta::Source(s) => put("publisher", s.publisher.as_deref().map(Value::from)),
     }
     Value::from(m)
+}
+
+/// The words a list shows for a statement: its first blockquote, else
+/// its first passage in quotation marks.
+fn first_own_words<'a>(reads: &SiteReads<'a>, id: NoteId) -> Option<&'a str> {
+    let mut words = reads.words(id).iter().filter(|q| q.in_body());
+    let block = words.clone().find(|q| q.place == crate::note::QuotationPlace::Block);
+    block.or_else(|| words.next()).map(|q| q.text.as_str())
 }
 
 #[cfg(test)]
