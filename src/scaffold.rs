@@ -113,9 +113,9 @@ pub fn note_text(kind: Kind, slug: &str, fields: &Fields) -> String {
     let body = match kind {
         Kind::Actor => "Who they are, in a few sentences. Link other notes with `[[slug]]`.\n",
         Kind::Statement => {
-            "Context in paragraphs. The statement's own words in a blockquote (or in quotation marks),\n\
-             word for word from its source: by default a changed word fails the build\n\
-             (`quotations` in site.toml: \"error\", \"warn\" or \"off\").\n\n> …\n"
+            "Context in paragraphs. Then the statement's own words in a blockquote (lines that start\n\
+             with `> `) or in quotation marks, word for word from its source: by default a changed\n\
+             word fails the build (set `quotations` in site.toml to warn or off to change that).\n"
         }
         Kind::Event => "What happened. Link the actors with `[[slug]]`.\n",
         Kind::Comparison => "The analysis: where the two statements agree and where they do not.\n",

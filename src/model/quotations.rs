@@ -1,5 +1,6 @@
 //! Quotations: every passage a note quotes must stand word for word in its
-//! source (a statement's `source`; for other notes, any source of the site).
+//! source (a statement's `source`; for a statement without one and for
+//! other notes, any source of the site).
 
 use std::sync::Arc;
 
@@ -75,7 +76,11 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
     // again otherwise.
     let check = |note: &Note| -> Checked {
         let source = match &note.meta {
-            Meta::Statement(s) => Some(position(site.id(&s.source.as_ref()?.value)?)?),
+            // A statement naming no source is held to all of them, as other notes are.
+            Meta::Statement(s) => match &s.source {
+                Some(r) => Some(position(site.id(&r.value)?)?),
+                None => None,
+            },
             Meta::Source(_) => return None,
             _ => None,
         };

@@ -51,7 +51,9 @@ fn opening_mark(text: &str, from: usize, passage: &str) -> Option<usize> {
     // Not past the end of the value's line and a few more (multi-line strings).
     let window = rest.match_indices('\n').nth(8).map_or(rest, |(i, _)| &rest[..i]);
     let at = from + window.find(first)?;
-    let before = &text[..at];
+    // `“ the two sides”`: a space may stand between the mark and the first word.
+    let before = text[..at].trim_end_matches([' ', '\t']);
+    let at = before.len();
     let mark = ["\\u201C", "\\u201c", "\\\"", "“", "\""].into_iter().find(|m| before.ends_with(m))?;
     Some(at - mark.len())
 }

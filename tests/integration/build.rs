@@ -337,7 +337,19 @@ fn new_writes_a_note_that_builds_and_never_overwrites() {
 fn new_with_the_required_fields_writes_a_statement_that_builds_as_is() {
     let site = fixture("basic");
     let root = site.path().to_str().unwrap();
-    let args = ["new", "statement", "alice-post", "--speaker", "alice", "--date", "2025-04-30", "--medium", "post"];
+    let args = [
+        "new",
+        "statement",
+        "alice-post",
+        "--speaker",
+        "alice",
+        "--date",
+        "2025-04-30",
+        "--medium",
+        "post",
+        "--source",
+        "wire-story",
+    ];
     let r = readout(&[&args[..], &["--root", root]].concat());
     assert!(r.status.success(), "{}", stderr(&r));
     assert!(!stderr(&r).contains("fill in"), "nothing left to fill: {}", stderr(&r));

@@ -486,3 +486,15 @@ fn an_unknown_slug_suggests_the_slug_that_holds_it() {
     assert!(err.contains("[[visiting-minister]] links to a note that does not exist"), "{err}");
     assert!(err.contains("did you mean `alice-visiting-minister`?"), "{err}");
 }
+
+#[test]
+fn a_statement_without_a_source_is_held_to_every_source() {
+    let site = fixture("basic");
+    edit(site.path(), "content/statements/beta.md", "source = \"wire-story\"\n", "");
+    edit(site.path(), "content/statements/beta.md", "brought to justice", "brought to court");
+    let err = stderr(&readout(&["check", "--root", site.path().to_str().unwrap()]));
+    assert!(
+        err.contains("content/statements/beta.md:11:3: error: quotation not found word for word in any source note"),
+        "{err}"
+    );
+}

@@ -153,3 +153,23 @@ fn an_event_and_a_statement_with_one_title_are_told_apart_on_the_timeline() {
         assert!(entries.iter().any(|e| e.contains("Call readout") && e.contains("Alice")), "/{path}: {entries:?}");
     }
 }
+
+#[test]
+fn every_page_that_colours_countries_has_the_legend() {
+    let site = default_site();
+    let out = build(site.path());
+    for path in [
+        "",
+        "actors/",
+        "statements/",
+        "timeline/",
+        "who-said-what/",
+        "actors/marco-rubio/",
+        "statements/china-position/",
+        "compare/readout-vs-jaishankar/",
+        "events/uri-attack/",
+    ] {
+        let legend = texts(&page(&out, path), ".legend li");
+        assert_eq!(legend, ["China", "India", "Pakistan", "South Korea", "United States"], "/{path}");
+    }
+}

@@ -2,7 +2,8 @@
 //! headless Chromium: the diagram's labels stay readable, the matrix keeps
 //! its statement column in view, no page scrolls sideways, axe-core finds
 //! nothing, and the 404 page works wherever it is served. Screenshots of
-//! the diagram and the matrix go to `docs/`. Skips where Chromium is missing.
+//! the diagram and the matrix go to `target/screenshots/` (and to `docs/`
+//! with `READOUT_DOCS_SCREENSHOTS=1`). Skips where Chromium is missing.
 
 use serde_json::Value;
 
@@ -19,11 +20,20 @@ const SMALLEST_LABEL: &str = "
     const sizes = texts.map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
     return [Math.min(...sizes), texts.length, svgs.length];";
 
-/// Saves a screenshot of the element matching `selector` into docs/.
+/// Saves a screenshot of the element matching `selector` into
+/// target/screenshots/, and into docs/ when `READOUT_DOCS_SCREENSHOTS` is
+/// set (so that a test run leaves the repository as it was).
 async fn shoot(b: &Browser, selector: &str, name: &str) {
     let element = b.client.find(fantoccini::Locator::Css(selector)).await.unwrap();
     let png = element.screenshot().await.unwrap();
-    std::fs::write(repo_root().join("docs").join(format!("{name}.png")), png).unwrap();
+    let mut dirs = vec![repo_root().join("target/screenshots")];
+    if std::env::var_os("READOUT_DOCS_SCREENSHOTS").is_some() {
+        dirs.push(repo_root().join("docs"));
+    }
+    for dir in dirs {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), &png).unwrap();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
