@@ -138,41 +138,10 @@ impl SiteConfig {
                 }
             },
         };
-        let mut themes = Vec::new();
-        if let Some(field) = fields.iter().find(|f| f.key == "themes") {
-            match &field.value.kind {
-                ValueKind::Table(entries) => {
-                    for entry in entries {
-                        let terms = match &entry.value.kind {
-                            ValueKind::Array(items) => items
-                                .iter()
-                                .filter_map(|i| match &i.kind {
-                                    ValueKind::String(s) => Some(s.clone()),
-                                    _ => None,
-                                })
-                                .collect::<Vec<_>>(),
-                            _ => Vec::new(),
-                        };
-                        if terms.is_empty() {
-                            r.errors.push(
-                                Diagnostic::error(
-                                    path,
-                                    Some(text),
-                                    entry.value.pos,
-                                    format!("theme `{}` needs a list of words", entry.key),
-                                )
-                                .with_help(format!("write it as `{} = [\"word\", \"other words\"]`", entry.key)),
-                            );
-                        }
-                        themes.push(Theme { name: entry.key.clone(), terms });
-                    }
-                }
-                _ => r.errors.push(
-                    Diagnostic::error(path, Some(text), field.value.pos, "`themes` must be a table")
-                        .with_help("write `[themes]` on a line, then one `name = [\"word\", …]` per theme"),
-                ),
-            }
-        }
+        let themes = fields
+            .iter()
+            .find(|f| f.key == "themes")
+            .map_or_else(Vec::new, |f| read_themes(path, text, &f.value, &mut r.errors));
         let wording = fields
             .iter()
             .find(|f| f.key == "wording")
@@ -194,6 +163,43 @@ impl SiteConfig {
             _ => Err(errors),
         }
     }
+}
+
+/// `[themes]`: each theme's name and its list of words.
+fn read_themes(path: &Path, text: &str, value: &frontmatter::Value, errors: &mut Vec<Diagnostic>) -> Vec<Theme> {
+    let ValueKind::Table(entries) = &value.kind else {
+        errors.push(
+            Diagnostic::error(path, Some(text), value.pos, "`themes` must be a table")
+                .with_help("write `[themes]` on a line, then one `name = [\"word\", …]` per theme"),
+        );
+        return Vec::new();
+    };
+    let mut themes = Vec::new();
+    for entry in entries {
+        let terms = match &entry.value.kind {
+            ValueKind::Array(items) => items
+                .iter()
+                .filter_map(|i| match &i.kind {
+                    ValueKind::String(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        if terms.is_empty() {
+            errors.push(
+                Diagnostic::error(
+                    path,
+                    Some(text),
+                    entry.value.pos,
+                    format!("theme `{}` needs a list of words", entry.key),
+                )
+                .with_help(format!("write it as `{} = [\"word\", \"other words\"]`", entry.key)),
+            );
+        }
+        themes.push(Theme { name: entry.key.clone(), terms });
+    }
+    themes
 }
 
 /// `[wording]`: `keep` and `drop`, each a list of words or phrases.

@@ -362,11 +362,11 @@ fn check(args: CheckArgs, verbosity: u8) -> ExitCode {
 }
 
 fn new_note(kind: NoteKind, slug: &str, root: &std::path::Path, fields: NewFields, verbosity: u8) -> ExitCode {
-    if let Err(suggestion) = readout::parse::slug::check_slug_syntax(&slug) {
+    if let Err(suggestion) = readout::parse::slug::check_slug_syntax(slug) {
         eprintln!("error: `{slug}` is not a valid slug: use lowercase letters, digits and `-`, e.g. `{suggestion}`");
         return ExitCode::from(2);
     }
-    match readout::scaffold::create(&root, kind.into(), &slug, &fields.into()) {
+    match readout::scaffold::create(root, kind.into(), slug, &fields.into()) {
         Ok(created) => {
             if verbosity > 0 {
                 println!("created {}", created.path.display());

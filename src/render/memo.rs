@@ -98,9 +98,19 @@ impl Memo {
         options: &RenderOptions,
         everything: bool,
     ) -> Result<Update, Diagnostics> {
-        let keys: Vec<NoteKey> = site.notes.iter().map(|n| key_of(&mut self.keys, &n.slug)).collect();
-        let made = match &self.last {
-            Some(last) if !everything => again(last, &site, &keys),
+        let keys = self.keys_of(&site);
+        let changed = match &self.last {
+            Some(last) if !everything => Some(changed_inputs(last, &site, &keys, &old_ids(last, &keys))),
+            _ => None,
+        };
+        if changed.as_ref().is_some_and(FxHashSet::is_empty) {
+            // Nothing any page, card or body read differs: the last render stands.
+            let total = routes::all_pages(&site).len();
+            crate::drop_later(site);
+            return Ok(Update { pages: Vec::new(), removed: Vec::new(), total, full: false });
+        }
+        let made = match (&self.last, changed) {
+            (Some(last), Some(changed)) => again(last, &site, &keys, changed),
             _ => None,
         };
         let full = made.is_none();
@@ -146,6 +156,22 @@ impl Memo {
         let before = self.last.replace(Last { site, keys, cards, bodies, site_value: shared.site, pages: page_reads });
         crate::drop_later(before);
         Ok(Update { pages, removed, total: all.len(), full })
+    }
+}
+
+impl Memo {
+    /// Each note's key: the last render's when the notes have the same
+    /// slugs in the same order (the usual edit), else looked up.
+    fn keys_of(&mut self, site: &Site) -> Vec<NoteKey> {
+        match &self.last {
+            Some(last)
+                if last.site.notes.len() == site.notes.len()
+                    && last.site.notes.iter().zip(&site.notes).all(|(a, b)| a.slug == b.slug) =>
+            {
+                last.keys.clone()
+            }
+            _ => site.notes.iter().map(|n| key_of(&mut self.keys, &n.slug)).collect(),
+        }
     }
 }
 
@@ -198,13 +224,16 @@ fn all_made_bodies(site: &Site, keys: &[NoteKey]) -> Vec<Made> {
 }
 
 /// The cards and bodies of `site`, made again where what they read
-/// changed, and every input that differs from the last render's
-/// (the changed cards and bodies among them). `None` when there is
-/// nothing to compare with.
+/// changed (`changed`: the inputs that differ from the last render's),
+/// and those inputs with the changed cards and bodies added.
 #[allow(clippy::type_complexity)]
-fn again(last: &Last, site: &Site, keys: &[NoteKey]) -> Option<(Vec<Made>, Vec<Made>, Option<FxHashSet<Read>>)> {
+fn again(
+    last: &Last,
+    site: &Site,
+    keys: &[NoteKey],
+    mut changed: FxHashSet<Read>,
+) -> Option<(Vec<Made>, Vec<Made>, Option<FxHashSet<Read>>)> {
     let old_id = old_ids(last, keys);
-    let mut changed = changed_inputs(last, site, keys, &old_id);
     let redo = |made: &[Made], make: &(dyn Fn(NoteId) -> (Value, Vec<Input<NoteId>>) + Sync)| -> Vec<(Made, bool)> {
         (0..site.notes.len())
             .into_par_iter()
@@ -238,6 +267,9 @@ fn again(last: &Last, site: &Site, keys: &[NoteKey]) -> Option<(Vec<Made>, Vec<M
 
 /// Per note of the new site, its id in the last one (by key).
 fn old_ids(last: &Last, keys: &[NoteKey]) -> Vec<Option<NoteId>> {
+    if last.keys == keys {
+        return (0..keys.len()).map(Some).collect();
+    }
     let by_key: FxHashMap<NoteKey, NoteId> = last.keys.iter().enumerate().map(|(id, &k)| (k, id)).collect();
     keys.iter().map(|k| by_key.get(k).copied()).collect()
 }
