@@ -14,6 +14,12 @@ use crate::render::reads::SiteReads;
 /// its title (`None` when there is no note of that slug and kind).
 pub trait LinkResolver {
     fn resolve(&self, slug: &str, kind: Option<crate::note::Kind>) -> Option<(&str, &str)>;
+
+    /// What a page needs of the site's image at `output` (its output
+    /// path), when the site sizes it; `None` writes the image as it is.
+    fn image(&self, _output: &str) -> Option<&crate::images::Responsive> {
+        None
+    }
 }
 
 /// A highlight to put around part of a run of text.
@@ -69,12 +75,26 @@ pub fn to_html_highlighted<'a>(
     let mut quote_depth = 0usize;
     let mut link_depth = 0usize;
     let mut run = String::new();
+    // A sized image being read: what it is, its title, and its alt text so far.
+    let mut image: Option<(&crate::images::Responsive, CowStr<'a>, String)> = None;
     let flush = |run: &mut String, events: &mut Vec<Event<'a>>, highlighter: &mut dyn Highlighter, in_quote: bool| {
         if let Some(event) = marked_run(run, highlighter, in_quote) {
             events.push(event);
         }
     };
     for event in Parser::new_ext(body, options()) {
+        if let Some((sized, title, alt)) = &mut image {
+            match event {
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                Event::End(TagEnd::Image) => {
+                    let tag = crate::images::img_tag(sized, root, alt, title);
+                    events.push(Event::InlineHtml(tag.into()));
+                    image = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
         match event {
             Event::Text(text) if replacing == 0 && link_depth == 0 => {
                 run.push_str(&text);
@@ -117,6 +137,12 @@ pub fn to_html_highlighted<'a>(
                 }
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                // A sized image gets its own tag (size, copies); others keep theirs.
+                let file = crate::images::image_file(&dest_url, note_path);
+                if let Some(sized) = file.and_then(|f| links.image(&f.output)) {
+                    image = Some((sized, title, String::new()));
+                    continue;
+                }
                 // The site's own images, relative to this page (see `images`).
                 let dest_url = crate::images::page_src(&dest_url, note_path, root).map_or(dest_url, CowStr::from);
                 events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
