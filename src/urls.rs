@@ -58,10 +58,8 @@ pub fn output_path(url: &str) -> String {
 pub fn image_variant(original: &str, hash: &str, width: u32, ext: &str) -> String {
     let file = original.rsplit('/').next().unwrap_or(original);
     let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
-    let stem: String = stem
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect();
+    let stem: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     format!("_images/{stem}-{hash}-{width}.{ext}")
 }
 

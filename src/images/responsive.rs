@@ -122,7 +122,9 @@ pub fn make(root: &Path, file: &ImageFile, count: &ImageCount) -> Result<Option<
     }
     let bytes = std::fs::read(&path).map_err(|e| format!("cannot be read: {e}"))?;
     let reader = ImageReader::new(Cursor::new(&bytes[..])).with_guessed_format().map_err(|e| e.to_string())?;
-    let format = reader.format().filter(|f| matches!(f, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif));
+    let format = reader
+        .format()
+        .filter(|f| matches!(f, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif));
     let Some(format) = format else {
         return Err("is not a PNG, JPEG, WebP or GIF image".into());
     };
@@ -142,9 +144,12 @@ pub fn make(root: &Path, file: &ImageFile, count: &ImageCount) -> Result<Option<
             count.cached.fetch_add(1, Ordering::Relaxed);
         } else {
             if decoded.is_none() {
-                decoded = Some(image::load_from_memory_with_format(&bytes, format).map_err(|e| format!("cannot be read: {e}"))?);
+                decoded = Some(
+                    image::load_from_memory_with_format(&bytes, format).map_err(|e| format!("cannot be read: {e}"))?,
+                );
             }
-            let resized = decoded.as_ref().expect("decoded above").resize_exact(w, h, image::imageops::FilterType::Lanczos3);
+            let resized =
+                decoded.as_ref().expect("decoded above").resize_exact(w, h, image::imageops::FilterType::Lanczos3);
             let encoded = encode(&resized, format).map_err(|e| format!("cannot be resized: {e}"))?;
             store(&cached, &encoded).map_err(|e| format!("cannot be cached in {CACHE_DIR}: {e}"))?;
             count.encoded.fetch_add(1, Ordering::Relaxed);
@@ -167,13 +172,14 @@ fn encode(image: &DynamicImage, format: ImageFormat) -> image::ImageResult<Vec<u
     use image::codecs::{jpeg::JpegEncoder, png, webp::WebPEncoder};
     let mut out = Vec::new();
     match format {
-        ImageFormat::Jpeg => {
-            DynamicImage::from(image.to_rgb8()).write_with_encoder(JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY))?
-        }
+        ImageFormat::Jpeg => DynamicImage::from(image.to_rgb8())
+            .write_with_encoder(JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY))?,
         ImageFormat::WebP if image.color().has_alpha() => {
             DynamicImage::from(image.to_rgba8()).write_with_encoder(WebPEncoder::new_lossless(&mut out))?
         }
-        ImageFormat::WebP => DynamicImage::from(image.to_rgb8()).write_with_encoder(WebPEncoder::new_lossless(&mut out))?,
+        ImageFormat::WebP => {
+            DynamicImage::from(image.to_rgb8()).write_with_encoder(WebPEncoder::new_lossless(&mut out))?
+        }
         _ => image.write_with_encoder(png::PngEncoder::new_with_quality(
             &mut out,
             png::CompressionType::Best,

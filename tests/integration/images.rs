@@ -42,8 +42,14 @@ fn images_in_static_and_beside_the_note_are_linked_relative_to_the_page() {
     let out = build(site.path());
     let srcs = attrs(&page(&out, "events/vote/"), "main img", "src");
     assert_eq!(srcs, ["../../img/map.png", "../../events/scan.png"]);
-    assert_eq!(fs::read(target_of(&out, "events/vote", &srcs[0])).unwrap(), fs::read(site.path().join("static/img/map.png")).unwrap());
-    assert_eq!(fs::read(target_of(&out, "events/vote", &srcs[1])).unwrap(), fs::read(site.path().join("content/events/scan.png")).unwrap());
+    assert_eq!(
+        fs::read(target_of(&out, "events/vote", &srcs[0])).unwrap(),
+        fs::read(site.path().join("static/img/map.png")).unwrap()
+    );
+    assert_eq!(
+        fs::read(target_of(&out, "events/vote", &srcs[1])).unwrap(),
+        fs::read(site.path().join("content/events/scan.png")).unwrap()
+    );
     // Served under a sub-path, the page's images load.
     let addr = serve_dir_under(&out, "/explainers/ferry/");
     for src in &srcs {
@@ -164,7 +170,8 @@ fn image_work(site: &Path, out: &Path) -> (usize, usize) {
     assert!(r.status.success(), "{}", stderr(&r));
     let line = stdout(&r);
     let rest = line.split("image copies: ").nth(1).unwrap_or_else(|| panic!("no image count in {line}"));
-    let numbers: Vec<usize> = rest.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).take(2).collect();
+    let numbers: Vec<usize> =
+        rest.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).take(2).collect();
     (numbers[0], numbers[1])
 }
 
@@ -206,13 +213,17 @@ fn a_file_that_is_no_image_is_an_error_at_its_position() {
     let r = readout(&["check", "--root", site.path().to_str().unwrap()]);
     assert_eq!(r.status.code(), Some(1));
     let err = stderr(&r);
-    assert!(err.contains("content/events/vote.md:8:1: error: image `broken.png` is not a PNG, JPEG, WebP or GIF image"), "{err}");
+    assert!(
+        err.contains("content/events/vote.md:8:1: error: image `broken.png` is not a PNG, JPEG, WebP or GIF image"),
+        "{err}"
+    );
 }
 
 #[test]
 fn an_svg_keeps_its_own_size_and_no_srcset() {
     let site = site_with_event("![A diagram](/img/d.svg)");
-    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120"><rect width="240" height="120"/></svg>"#;
+    let svg =
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120"><rect width="240" height="120"/></svg>"#;
     fs::write(site.path().join("static/img/d.svg"), svg).unwrap();
     let img = the_img(&build(site.path()));
     assert_eq!((img["src"].as_str(), img["width"].as_str(), img["height"].as_str()), ("../../img/d.svg", "240", "120"));

@@ -314,8 +314,21 @@ fn apply(root: &Path, step: &Step) -> Vec<PathBuf> {
             changed
         }
         Step::EditStyle(a) => write(Path::new("static/extra.css"), &format!("/* {a} */ p {{ margin: 0 }}\n")),
+        Step::ShowImage(_) | Step::ReplaceImage(..) | Step::ShowPortrait(_) => apply_image(root, step, &all, &actors),
+        Step::Nothing => Vec::new(),
+    }
+}
+
+/// Applies a step that adds or replaces an image; returns the paths it changed.
+fn apply_image(root: &Path, step: &Step, all: &[PathBuf], actors: &[PathBuf]) -> Vec<PathBuf> {
+    let write = |rel: &Path, text: &str| {
+        fs::write(root.join(rel), text).unwrap();
+        vec![rel.to_path_buf()]
+    };
+    let read = |rel: &Path| fs::read_to_string(root.join(rel)).unwrap();
+    match *step {
         Step::ShowImage(a) => {
-            let Some(rel) = pick(&all, a) else { return Vec::new() };
+            let Some(rel) = pick(all, a) else { return Vec::new() };
             let image = rel.with_file_name("pic.png");
             if !root.join(&image).exists() {
                 crate::images::png(&root.join(&image), 700, 350, a as u8);
@@ -336,7 +349,7 @@ fn apply(root: &Path, step: &Step) -> Vec<PathBuf> {
             vec![image]
         }
         Step::ShowPortrait(a) => {
-            let Some(rel) = pick(&actors, a) else { return Vec::new() };
+            let Some(rel) = pick(actors, a) else { return Vec::new() };
             let text = read(&rel);
             if text.contains("image") {
                 return Vec::new();
@@ -349,7 +362,7 @@ fn apply(root: &Path, step: &Step) -> Vec<PathBuf> {
             let field = if fence == "---" { "\nimage: /portrait.png" } else { "\nimage = \"/portrait.png\"" };
             vec![write(&rel, &format!("{fence}{field}{rest}")).remove(0), portrait.to_path_buf()]
         }
-        Step::Nothing => Vec::new(),
+        _ => Vec::new(),
     }
 }
 
