@@ -88,6 +88,8 @@ pub struct Generated {
     pub warnings: Diagnostics,
     /// How long each stage took.
     pub stages: Vec<(&'static str, Duration)>,
+    /// The images' resized copies encoded and taken from the cache.
+    pub images: ImageWork,
 }
 
 /// Times the stages of a build.
@@ -135,13 +137,23 @@ struct Prepared {
     warnings: Diagnostics,
     clock: StageClock,
     render_options: RenderOptions,
+    images: ImageWork,
+}
+
+/// How many resized copies of images a build encoded, and how many it
+/// took from `.readout-cache/images/`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImageWork {
+    pub encoded: usize,
+    pub cached: usize,
 }
 
 impl Prepared {
     fn into_generated(self, pages: Vec<Page>) -> Generated {
-        let Prepared { site, templates, assets, warnings, clock, .. } = self;
+        let Prepared { site, templates, assets, warnings, clock, images, .. } = self;
         let counts = counts(&site);
-        let generated = Generated { config: site.config.clone(), pages, assets, counts, warnings, stages: clock.laps };
+        let config = site.config.clone();
+        let generated = Generated { config, pages, assets, counts, warnings, stages: clock.laps, images };
         drop_later((site, templates));
         generated
     }
@@ -307,7 +319,7 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
         }
         _ => None,
     };
-    let (site, model_diags) = match relinked {
+    let (mut site, model_diags) = match relinked {
         Some(done) => done,
         None => model::link_with(config, home, notes, options.drafts, &unreadable, &mut keep.quotations),
     };
@@ -321,13 +333,16 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
     }
     let templates = templates.expect("templates compiled when there are no errors");
     let mut assets = site_assets(files, &site, &mut diags);
-    images::check_site(root, &site, &mut assets, &mut diags);
+    let (images, image_count) = images::check_site(root, &site, &mut assets, &mut diags);
+    site.images = Arc::new(images);
+    clock.lap("images");
     diags.sort();
     if diags.has_errors() {
         return Err(BuildError::Content(diags));
     }
     let render_options = RenderOptions { live_reload: options.live_reload.clone() };
-    Ok(Prepared { site, templates, assets, warnings: diags, clock, render_options })
+    let images = ImageWork { encoded: image_count.encoded(), cached: image_count.cached() };
+    Ok(Prepared { site, templates, assets, warnings: diags, clock, render_options, images })
 }
 
 /// `site.toml` read (its defaults, after an error or when there is none),
@@ -487,8 +502,13 @@ impl BuildReport {
     }
 
     pub fn summary(&self) -> String {
+        let images = self.generated.images;
+        let resized = match images.encoded + images.cached {
+            0 => String::new(),
+            _ => format!(", image copies: {} resized, {} from the cache", images.encoded, images.cached),
+        };
         format!(
-            "built {} pages ({}) — {} files in {} ms → {}",
+            "built {} pages ({}) — {} files in {} ms{resized} → {}",
             self.pages,
             self.generated.summary(),
             self.files_written,

@@ -114,6 +114,14 @@ pub struct Loaded {
     errors: [Vec<Diagnostic>; 4],
 }
 
+/// Whether `rel` (relative to the site root) is a file copied into the
+/// output rather than read as a note: anything in `static/`, and a file
+/// with an extension other than `.md` in `content/` (an image beside a note).
+pub fn is_asset_path(rel: &Path) -> bool {
+    let in_content = rel.starts_with("content") && rel.components().count() > 1;
+    rel.starts_with("static") || (in_content && rel.extension().is_some_and(|e| e != "md"))
+}
+
 impl Loaded {
     /// Reads the whole site at `root`.
     pub fn new(root: &Path) -> Loaded {
@@ -141,6 +149,11 @@ impl Loaded {
                 Some("content") => Part::Content,
                 _ => continue,
             };
+            // A file beside a note (an image) is none of the files loaded:
+            // the images stage reads it where a note shows it.
+            if part == Part::Content && is_asset_path(rel) {
+                continue;
+            }
             if part == Part::Content && !parts.contains(&Part::Content) && self.update_note(root, rel) {
                 continue;
             }

@@ -156,6 +156,8 @@ pub struct ActorMeta {
     pub role: Option<String>,
     pub country: Option<SlugRef>,
     pub aliases: Vec<String>,
+    /// A portrait (`image = "…"`): a file in `static/` (`/x.jpg`) or beside the note.
+    pub image: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -52,6 +52,17 @@ pub fn output_path(url: &str) -> String {
     if url.is_empty() || url.ends_with('/') { format!("{url}index.html") } else { url.to_string() }
 }
 
+/// The output path (and URL from the root) of an image's copy `width`
+/// pixels wide: `_images/map-3f9c…-480.png` for `img/map.png`, named by
+/// the hash of the original's bytes so that a changed image gets new names.
+pub fn image_variant(original: &str, hash: &str, width: u32, ext: &str) -> String {
+    let file = original.rsplit('/').next().unwrap_or(original);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    let stem: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    format!("_images/{stem}-{hash}-{width}.{ext}")
+}
+
 /// The URL whose page is written to the output file `path`: the inverse
 /// of [`output_path`].
 pub fn url_of_output(path: &str) -> &str {

@@ -96,6 +96,10 @@ pub struct Site {
     pub event_statements: Vec<Vec<NoteId>>,
     /// Per source: statements that cite it.
     pub cited_by: Vec<Vec<NoteId>>,
+    /// What pages need of each image the site shows (its size, its resized
+    /// copies), by output path. The model leaves it empty: the prepare
+    /// stage, which reads the image files, fills it in.
+    pub images: Arc<crate::images::ImageTable>,
 }
 
 impl Site {
@@ -239,6 +243,7 @@ impl Site {
             compared_in: vec![Vec::new(); n],
             event_statements: vec![Vec::new(); n],
             cited_by: vec![Vec::new(); n],
+            images: Arc::default(),
         }
     }
 }
@@ -482,6 +487,7 @@ impl Site {
             compared_in: self.compared_in.clone(),
             event_statements: self.event_statements.clone(),
             cited_by: self.cited_by.clone(),
+            images: self.images.clone(),
         }
     }
 }

@@ -21,7 +21,7 @@ use crate::note::{
 };
 use fields::FieldReader;
 
-const ACTOR_FIELDS: &[&str] = &["name", "kind", "role", "country", "aliases", "draft"];
+const ACTOR_FIELDS: &[&str] = &["name", "kind", "role", "country", "aliases", "image", "draft"];
 const STATEMENT_FIELDS: &[&str] = &[
     "title",
     "speaker",
@@ -83,7 +83,9 @@ fn read_actor(r: &mut FieldReader) -> Front {
     let role = r.string("role").map(|s| s.value);
     let country = r.slug("country");
     let aliases = r.string_list("aliases").into_iter().map(|s| s.value).collect();
-    let meta = actor_kind.map(|kind| Meta::Actor(ActorMeta { name: String::new(), kind, role, country, aliases }));
+    let image = r.string("image");
+    let meta =
+        actor_kind.map(|kind| Meta::Actor(ActorMeta { name: String::new(), kind, role, country, aliases, image }));
     (name, None, meta)
 }
 

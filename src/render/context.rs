@@ -90,6 +90,7 @@ fn card_linking(reads: &SiteReads, id: NoteId, link: &dyn Fn(NoteId) -> Value) -
             put("actor_kind", Some(a.kind.as_str().into()));
             put("role", a.role.as_deref().map(Value::from));
             put("country", a.country.as_ref().map(|c| link(&c.value)));
+            put("portrait", a.image.as_ref().and_then(|image| small_portrait(reads, note.path(), &image.value)));
         }
         Meta::Statement(s) => {
             put("speaker", Some(link(&s.speaker.value)));
@@ -116,6 +117,23 @@ fn first_own_words<'a>(reads: &SiteReads<'a>, id: NoteId) -> Option<&'a str> {
     let mut words = reads.words(id).iter().filter(|q| q.in_body());
     let block = words.clone().find(|q| q.place == crate::note::QuotationPlace::Block);
     block.or_else(|| words.next()).map(|q| q.text.as_str())
+}
+
+/// The card's portrait: the narrowest copy of the actor's image (or the
+/// image itself), as `src` from the site root, `width` and `height`.
+fn small_portrait(reads: &SiteReads, note_path: &std::path::Path, dest: &str) -> Option<Value> {
+    let file = crate::images::image_file(dest, note_path)?;
+    let mut m: BTreeMap<&'static str, Value> = BTreeMap::new();
+    let (src, size) = match reads.image(&file.output) {
+        Some(image) => image.smallest(0),
+        None => (file.output.as_str(), None),
+    };
+    m.insert("src", src.into());
+    if let Some((width, height)) = size {
+        m.insert("width", width.into());
+        m.insert("height", height.into());
+    }
+    Some(Value::from(m))
 }
 
 #[cfg(test)]

@@ -14,6 +14,12 @@ use crate::render::reads::SiteReads;
 /// its title (`None` when there is no note of that slug and kind).
 pub trait LinkResolver {
     fn resolve(&self, slug: &str, kind: Option<crate::note::Kind>) -> Option<(&str, &str)>;
+
+    /// What a page needs of the site's image at `output` (its output
+    /// path), when the site sizes it; `None` writes the image as it is.
+    fn image(&self, _output: &str) -> Option<&crate::images::Responsive> {
+        None
+    }
 }
 
 /// A highlight to put around part of a run of text.
@@ -69,12 +75,21 @@ pub fn to_html_highlighted<'a>(
     let mut quote_depth = 0usize;
     let mut link_depth = 0usize;
     let mut run = String::new();
+    // A sized image being read: what it is, its title, and its alt text so far.
+    let mut image: Option<(&crate::images::Responsive, CowStr<'a>, String)> = None;
     let flush = |run: &mut String, events: &mut Vec<Event<'a>>, highlighter: &mut dyn Highlighter, in_quote: bool| {
         if let Some(event) = marked_run(run, highlighter, in_quote) {
             events.push(event);
         }
     };
     for event in Parser::new_ext(body, options()) {
+        if let Some(open) = &mut image {
+            if let Some(tag) = read_image(open, event, root) {
+                events.push(Event::InlineHtml(tag.into()));
+                image = None;
+            }
+            continue;
+        }
         match event {
             Event::Text(text) if replacing == 0 && link_depth == 0 => {
                 run.push_str(&text);
@@ -116,11 +131,10 @@ pub fn to_html_highlighted<'a>(
                     events.push(Event::Text(CowStr::Borrowed(note_title)));
                 }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                // The site's own images, relative to this page (see `images`).
-                let dest_url = crate::images::page_src(&dest_url, note_path, root).map_or(dest_url, CowStr::from);
-                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
-            }
+            Event::Start(tag @ Tag::Image { .. }) => match image_start(tag, note_path, root, links) {
+                Ok(open) => image = Some(open),
+                Err(event) => events.push(event),
+            },
             Event::End(TagEnd::Link) => {
                 link_depth = link_depth.saturating_sub(1);
                 replacing = replacing.saturating_sub(1);
@@ -134,6 +148,34 @@ pub fn to_html_highlighted<'a>(
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out
+}
+
+/// An image's start: a sized image, opened (its `<img>` is written at its
+/// end); any other, its address made relative to the page (see `images`).
+#[allow(clippy::type_complexity)]
+fn image_start<'a>(
+    tag: Tag<'a>,
+    note_path: &Path,
+    root: &str,
+    links: &'a dyn LinkResolver,
+) -> Result<(&'a crate::images::Responsive, CowStr<'a>, String), Event<'a>> {
+    let Tag::Image { link_type, dest_url, title, id } = tag else { return Err(Event::Start(tag)) };
+    if let Some(sized) = crate::images::image_file(&dest_url, note_path).and_then(|f| links.image(&f.output)) {
+        return Ok((sized, title, String::new()));
+    }
+    let dest_url = crate::images::page_src(&dest_url, note_path, root).map_or(dest_url, CowStr::from);
+    Err(Event::Start(Tag::Image { link_type, dest_url, title, id }))
+}
+
+/// Reads one event inside a sized image (its alt text); at its end, its `<img>`.
+fn read_image(open: &mut (&crate::images::Responsive, CowStr, String), event: Event, root: &str) -> Option<String> {
+    let (sized, title, alt) = open;
+    match event {
+        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+        Event::End(TagEnd::Image) => return Some(crate::images::img_tag(sized, root, alt, title)),
+        _ => {}
+    }
+    None
 }
 
 /// A run of plain text as one event, with what `highlighter` marks in

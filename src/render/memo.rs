@@ -202,6 +202,7 @@ fn keyed(inputs: &[Input<NoteId>], keys: &[NoteKey]) -> Arc<[Read]> {
             Input::Members(kind) => Input::Members(kind),
             Input::Absent(hash) => Input::Absent(hash),
             Input::Home => Input::Home,
+            Input::Image(hash) => Input::Image(hash),
         })
         .collect();
     out.sort_unstable();
@@ -331,7 +332,20 @@ fn changed_inputs(last: &Last, site: &Site, keys: &[NoteKey], old_id: &[Option<N
     if old.home != site.home {
         changed.insert(Input::Home);
     }
+    changed.extend(changed_images(old, site));
     changed
+}
+
+/// The images whose size or copies differ between `old` and `site` (or
+/// that one of them has and the other not).
+fn changed_images(old: &Site, site: &Site) -> Vec<Read> {
+    if Arc::ptr_eq(&old.images, &site.images) {
+        return Vec::new();
+    }
+    let (a, b) = (&*old.images, &*site.images);
+    let gone_or_changed = a.iter().filter(|(path, image)| b.get(*path) != Some(*image)).map(|(path, _)| path);
+    let added = b.keys().filter(|path| !a.contains_key(*path));
+    gone_or_changed.chain(added).map(|path| Input::Image(slug_hash(path))).collect()
 }
 
 /// Whether `site` has the notes of the last render (the same slugs and

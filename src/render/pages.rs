@@ -91,11 +91,34 @@ pub(super) fn actor(reads: &PageReads, id: NoteId) -> Context {
     c.insert_value("members", reads.cards(&rel.members));
     if let Meta::Actor(a) = reads.head(id).meta() {
         c.insert("aliases", &a.aliases);
+        let root = urls::root_of(reads.name(id).url);
+        let portrait = a.image.as_ref().and_then(|image| portrait(reads, id, &image.value, &a.name, &root));
+        c.insert_value("portrait", portrait.unwrap_or_else(Value::none));
     }
     // "Mentioned in" leaves out the notes the lists above show.
     let above: Vec<NoteId> = rel.lists().into_iter().flatten().copied().collect();
     c.insert_value("backlinks", backlinks(reads, id, &above));
     c
+}
+
+/// An actor's portrait on their page: `src`, `alt` (their name),
+/// `width` and `height`, and `srcset` and `sizes` when it has copies.
+fn portrait(reads: &PageReads, id: NoteId, dest: &str, name: &str, root: &str) -> Option<Value> {
+    let file = crate::images::image_file(dest, reads.head(id).path())?;
+    let mut m: std::collections::BTreeMap<&'static str, Value> = std::collections::BTreeMap::new();
+    m.insert("src", format!("{root}{}", file.output).into());
+    m.insert("alt", name.into());
+    if let Some(image) = reads.image(&file.output) {
+        if let Some((width, height)) = image.size {
+            m.insert("width", width.into());
+            m.insert("height", height.into());
+        }
+        if let Some(srcset) = image.srcset(root) {
+            m.insert("srcset", srcset.into());
+            m.insert("sizes", crate::images::PORTRAIT_SIZES.into());
+        }
+    }
+    Some(Value::from(m))
 }
 
 /// A statement's page: whom it was addressed to and about, its event and

@@ -18,6 +18,7 @@ use tera::Value;
 
 use super::Shared;
 use crate::config::SiteConfig;
+use crate::images::Responsive;
 use crate::model::{ActorRelations, Backlink, NoteId, Site};
 use crate::note::{HomeNote, Kind, Meta, Note, Quotation};
 
@@ -49,9 +50,11 @@ pub enum Input<N> {
     Absent(u64),
     /// The home page's note.
     Home,
+    /// An image's size and resized copies (by the hash of its output path).
+    Image(u64),
 }
 
-/// The hash a slug that names no note is noted by.
+/// The hash a slug that names no note is noted by (and an image, by its output path).
 pub fn slug_hash(slug: &str) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     slug.hash(&mut h);
@@ -92,6 +95,10 @@ impl<'a> Head<'a> {
     }
     pub fn date_note(&self) -> Option<&'a str> {
         self.0.date_note()
+    }
+    /// The note's file, relative to the site root (where its images are found from).
+    pub fn path(&self) -> &'a std::path::Path {
+        &self.0.path
     }
 }
 
@@ -249,6 +256,13 @@ impl<'a> SiteReads<'a> {
         ids
     }
 
+    /// What a page needs of the image at `output` (its path in the
+    /// output), if the site sizes it.
+    pub fn image(&self, output: &str) -> Option<&'a Responsive> {
+        self.note_read(Input::Image(slug_hash(output)));
+        self.site.images.get(output).map(|image| &**image)
+    }
+
     /// The home page's note.
     pub fn home(&self) -> Option<&'a HomeNote> {
         self.note_read(Input::Home);
@@ -260,6 +274,10 @@ impl crate::render::markdown::LinkResolver for SiteReads<'_> {
     fn resolve(&self, slug: &str, kind: Option<Kind>) -> Option<(&str, &str)> {
         let name = self.name(self.find(slug)?);
         kind.is_none_or(|k| k == name.kind).then_some((name.url, name.title))
+    }
+
+    fn image(&self, output: &str) -> Option<&Responsive> {
+        SiteReads::image(self, output)
     }
 }
 

@@ -302,7 +302,7 @@ async fn rebuild(
         let rebuilt = keep.rebuild(&options, changed.as_deref())?;
         let (rendered, total) = (rebuilt.update.pages.len(), rebuilt.update.total);
         let stages = crate::stage_times(&rebuilt.stages);
-        let statics_changed = changed.as_ref().is_none_or(|paths| paths.iter().any(|p| p.starts_with("static")));
+        let statics_changed = changed.as_ref().is_none_or(|paths| paths.iter().any(|p| crate::load::is_asset_path(p)));
         let snapshot = last.updated(rebuilt, statics_changed).map_err(|error| {
             // The rebuilder is ahead of the site served: the next rebuild renders everything.
             *keep = crate::Rebuilder::default();

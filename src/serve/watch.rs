@@ -18,7 +18,7 @@ pub enum Change {
     Template,
     /// A stylesheet under `static/`: the page can swap it without reloading.
     Style,
-    /// Any other static file.
+    /// Any other static file, or a file beside a note (an image).
     Static,
     /// `site.toml`.
     Config,
@@ -46,7 +46,8 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
     match first {
         "site.toml" if parts.len() == 1 => Some(Change::Config),
         "content" if parts.len() == 1 || last.ends_with(".md") || !last.contains('.') => Some(Change::Content),
-        "content" => None,
+        // A file beside a note (an image it shows) is copied like a static file.
+        "content" => Some(Change::Static),
         "templates" => Some(Change::Template),
         "static" if last.ends_with(".css") => Some(Change::Style),
         "static" => Some(Change::Static),
@@ -153,6 +154,7 @@ mod tests {
         assert_eq!(c("templates/actor.html"), Some(Change::Template));
         assert_eq!(c("static/style.css"), Some(Change::Style));
         assert_eq!(c("static/img/map.png"), Some(Change::Static));
+        assert_eq!(c("content/events/scan.png"), Some(Change::Static), "an image beside a note");
         assert_eq!(c("site.toml"), Some(Change::Config));
     }
 

@@ -250,3 +250,33 @@ fn serve_answers_what_build_writes_after_random_edits() {
         assert!(differ.is_empty(), "seed {seed}, {what}: served files differ from a fresh build: {differ:?}");
     }
 }
+
+/// An image beside a note, then its file alone replaced with one of
+/// another size: `serve` answers each time what a fresh build writes (the
+/// page's sizes and `srcset`, the new copies, the original's new bytes).
+#[test]
+fn serve_answers_what_build_writes_after_an_image_is_replaced() {
+    let server = Server::start(default_site());
+    let root = server.root().to_path_buf();
+    let (mut ws, _) = server.socket();
+    let note = walkdir::WalkDir::new(root.join("content/events"))
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .expect("the default site has an event");
+    let image = note.with_file_name("harbour.png");
+    crate::images::png(&image, 1100, 600, 1);
+    let text = fs::read_to_string(&note).unwrap();
+    fs::write(&note, format!("{text}\n![The harbour at dawn](harbour.png)\n")).unwrap();
+    wait_for_rebuild(&mut ws);
+    let good = fresh_build(&root).expect("the site builds with the image");
+    assert_eq!(differences(&server, &good, &[]), Vec::<String>::new(), "after the image was added");
+    crate::images::png(&image, 700, 500, 2);
+    wait_for_rebuild(&mut ws);
+    let now = fresh_build(&root).expect("the site builds with the new image");
+    assert_ne!(good, now, "the new image changes the site");
+    let gone: Vec<String> = good.keys().filter(|p| !now.contains_key(*p)).cloned().collect();
+    assert!(gone.iter().any(|p| p.contains("_images/harbour-")), "the old copies are gone: {gone:?}");
+    assert_eq!(differences(&server, &now, &gone), Vec::<String>::new(), "after the image was replaced");
+}

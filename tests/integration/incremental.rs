@@ -45,6 +45,12 @@ enum Step {
     /// A sentence that links two notes, then one of them renamed.
     LinkTwoThenRename(usize, usize, usize),
     EditStyle(usize),
+    /// An image beside a note, shown in its body.
+    ShowImage(usize),
+    /// The images' files replaced with ones of another size (the notes unchanged).
+    ReplaceImage(usize, usize),
+    /// A portrait in `static/` given to an actor.
+    ShowPortrait(usize),
     Nothing,
 }
 
@@ -74,6 +80,9 @@ fn step() -> impl Strategy<Value = Step> {
         1 => n().prop_map(Step::EditThemeWords),
         3 => (n(), n(), n()).prop_map(|(a, b, c)| Step::LinkTwoThenRename(a, b, c)),
         1 => n().prop_map(Step::EditStyle),
+        2 => n().prop_map(Step::ShowImage),
+        3 => (n(), n()).prop_map(|(a, b)| Step::ReplaceImage(a, b)),
+        1 => n().prop_map(Step::ShowPortrait),
         1 => Just(Step::Nothing),
     ]
 }
@@ -305,7 +314,55 @@ fn apply(root: &Path, step: &Step) -> Vec<PathBuf> {
             changed
         }
         Step::EditStyle(a) => write(Path::new("static/extra.css"), &format!("/* {a} */ p {{ margin: 0 }}\n")),
+        Step::ShowImage(_) | Step::ReplaceImage(..) | Step::ShowPortrait(_) => apply_image(root, step, &all, &actors),
         Step::Nothing => Vec::new(),
+    }
+}
+
+/// Applies a step that adds or replaces an image; returns the paths it changed.
+fn apply_image(root: &Path, step: &Step, all: &[PathBuf], actors: &[PathBuf]) -> Vec<PathBuf> {
+    let write = |rel: &Path, text: &str| {
+        fs::write(root.join(rel), text).unwrap();
+        vec![rel.to_path_buf()]
+    };
+    let read = |rel: &Path| fs::read_to_string(root.join(rel)).unwrap();
+    match *step {
+        Step::ShowImage(a) => {
+            let Some(rel) = pick(all, a) else { return Vec::new() };
+            let image = rel.with_file_name("pic.png");
+            if !root.join(&image).exists() {
+                crate::images::png(&root.join(&image), 700, 350, a as u8);
+            }
+            let mut changed = write(&rel, &(read(&rel) + "\n![A picture of the harbour](pic.png)\n"));
+            changed.push(image);
+            changed
+        }
+        Step::ReplaceImage(a, b) => {
+            let (width, height) = [(300, 200), (700, 350), (1000, 500), (1000, 600)][b % 4];
+            let mut images: Vec<PathBuf> = all.iter().map(|rel| rel.with_file_name("pic.png")).collect();
+            images.push(PathBuf::from("static/portrait.png"));
+            images.sort();
+            images.dedup();
+            images.retain(|rel| root.join(rel).exists());
+            let Some(image) = pick(&images, a) else { return Vec::new() };
+            crate::images::png(&root.join(&image), width, height, (a + b) as u8);
+            vec![image]
+        }
+        Step::ShowPortrait(a) => {
+            let Some(rel) = pick(actors, a) else { return Vec::new() };
+            let text = read(&rel);
+            if text.contains("image") {
+                return Vec::new();
+            }
+            let portrait = Path::new("static/portrait.png");
+            if !root.join(portrait).exists() {
+                crate::images::png(&root.join(portrait), 600, 800, a as u8);
+            }
+            let (fence, rest) = text.split_at(3);
+            let field = if fence == "---" { "\nimage: /portrait.png" } else { "\nimage = \"/portrait.png\"" };
+            vec![write(&rel, &format!("{fence}{field}{rest}")).remove(0), portrait.to_path_buf()]
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -379,6 +436,20 @@ proptest! {
     ) {
         check_steps_with(&steps, live_reload, drafts)?;
     }
+}
+
+/// Replacing an image's file with one of another size (no note edited)
+/// renders again the pages that show it: its size and copies changed.
+#[test]
+fn an_image_replaced_by_one_of_another_size_reaches_the_pages_that_show_it() {
+    let steps = [
+        Step::ShowImage(0),
+        Step::ShowPortrait(1),
+        Step::ReplaceImage(0, 2),
+        Step::ReplaceImage(1, 0),
+        Step::ReplaceImage(0, 3),
+    ];
+    check_steps(&steps, false).unwrap();
 }
 
 /// Builds the fixture, edits the file at `rel` with `edit` and rebuilds:
