@@ -5,7 +5,7 @@
 //! their best compression, and deterministic: gzip's header holds no time
 //! and no file name, so two builds write the same bytes.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 
 /// The extensions of the files that get compressed copies.
 const COMPRESSED: &[&str] = &["html", "css", "js", "xml", "json"];
@@ -15,9 +15,12 @@ pub fn wanted(path: &str) -> bool {
     path.rsplit_once('.').is_some_and(|(_, ext)| COMPRESSED.iter().any(|c| ext.eq_ignore_ascii_case(c)))
 }
 
+/// The file-name suffixes of the compressed copies, in the order [`variants`] makes them.
+pub const SUFFIXES: [&str; 2] = ["gz", "br"];
+
 /// The compressed copies of `content`: each file-name suffix and its bytes.
 pub fn variants(content: &[u8]) -> io::Result<[(&'static str, Vec<u8>); 2]> {
-    Ok([("gz", gzip(content)?), ("br", brotli(content)?)])
+    Ok([(SUFFIXES[0], gzip(content)?), (SUFFIXES[1], brotli(content)?)])
 }
 
 /// gzip at level 9; the header's time is 0 and it names no file.
@@ -40,22 +43,28 @@ fn brotli(content: &[u8]) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Writes the compressed copies of the file at `rel` through `write`
-/// (which puts bytes at a `/`-separated path in the output), if it wants them.
-pub fn write_variants(rel: &str, content: &[u8], write: impl Fn(&str, &[u8]) -> io::Result<()>) -> io::Result<()> {
-    if !wanted(rel) {
-        return Ok(());
+/// Whether `compressed`, the copy with file-name suffix `suffix`,
+/// decompresses to exactly `content`, with nothing after its end.
+pub fn decompresses_to(suffix: &str, compressed: &[u8], content: &[u8]) -> bool {
+    let mut back = Vec::with_capacity(content.len());
+    match suffix {
+        "gz" => {
+            // The `bufread` decoder reads no further than the stream's end.
+            let mut rest = compressed;
+            let whole = flate2::bufread::GzDecoder::new(&mut rest).read_to_end(&mut back).is_ok();
+            whole && rest.is_empty() && back == content
+        }
+        "br" => {
+            let mut reader = brotli::Decompressor::new(compressed, 4096);
+            reader.read_to_end(&mut back).is_ok() && back == content
+        }
+        _ => false,
     }
-    for (suffix, bytes) in variants(content)? {
-        write(&format!("{rel}.{suffix}"), &bytes)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
 
     #[test]
     fn both_copies_decompress_to_the_original_and_are_the_same_every_time() {
@@ -69,6 +78,26 @@ mod tests {
         assert_eq!(back, text);
         assert!(gz.len() < text.len() / 10 && br.len() < gz.len(), "gz {} br {}", gz.len(), br.len());
         assert_eq!(variants(text.as_bytes()).unwrap()[0].1, gz);
+    }
+
+    #[test]
+    fn a_cut_or_lengthened_copy_is_out_of_step() {
+        let text = "<p>The ferry will run every day of the year.</p>\n".repeat(50);
+        for (suffix, bytes) in variants(text.as_bytes()).unwrap() {
+            assert!(decompresses_to(suffix, &bytes, text.as_bytes()), "{suffix}");
+            assert!(!decompresses_to(suffix, &bytes, b"other text"), "{suffix}");
+            for cut in 1..=8.min(bytes.len()) {
+                assert!(
+                    !decompresses_to(suffix, &bytes[..bytes.len() - cut], text.as_bytes()),
+                    "{suffix} cut by {cut}"
+                );
+            }
+            assert!(!decompresses_to(suffix, &[], text.as_bytes()), "{suffix} empty");
+            if suffix == "gz" {
+                let longer = [&bytes[..], b"old tail"].concat();
+                assert!(!decompresses_to(suffix, &longer, text.as_bytes()), "{suffix} with a tail");
+            }
+        }
     }
 
     #[test]

@@ -487,9 +487,15 @@ pub fn stage_times(stages: &[(&'static str, Duration)]) -> String {
 pub struct BuildReport {
     /// What was built; its `pages` are empty, since they went to disk as rendered.
     pub generated: Generated,
-    /// Pages written.
+    /// Pages the output holds.
     pub pages: usize,
-    pub files_written: usize,
+    /// Files the output holds: its pages and static files (compressed copies left out).
+    pub files: usize,
+    /// Files whose bytes this build wrote, compressed copies included: on
+    /// a rebuild, only those that changed (none, when nothing did).
+    pub written: usize,
+    /// Files the build before held and this one does not, removed.
+    pub removed: usize,
     pub output: PathBuf,
     pub elapsed: Duration,
 }
@@ -508,10 +514,12 @@ impl BuildReport {
             _ => format!(", image copies: {} resized, {} from the cache", images.encoded, images.cached),
         };
         format!(
-            "built {} pages ({}) — {} files in {} ms{resized} → {}",
+            "built {} pages ({}) — {} files, {} written, {} removed, in {} ms{resized} → {}",
             self.pages,
             self.generated.summary(),
-            self.files_written,
+            self.files,
+            self.written,
+            self.removed,
             self.elapsed.as_millis(),
             self.output.display()
         )
@@ -548,11 +556,18 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     if let Some(d) = render_error {
         return Err(BuildError::Content(d));
     }
-    let files_written = written.map_err(io(&output))?;
+    let written = written.map_err(io(&output))?;
     p.clock.lap("render and write");
-    let pages = files_written - p.assets.len();
     let generated = p.into_generated(Vec::new());
-    Ok(BuildReport { generated, pages, files_written, output, elapsed: started.elapsed() })
+    Ok(BuildReport {
+        generated,
+        pages: written.pages,
+        files: written.pages + written.assets,
+        written: written.written,
+        removed: written.removed,
+        output,
+        elapsed: started.elapsed(),
+    })
 }
 
 /// Checks the site as `build` would — every page is rendered, so template

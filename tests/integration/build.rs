@@ -315,6 +315,47 @@ fn build_summary_names_pages_files_time_and_folder() {
     assert!(stdout(&quiet).is_empty());
 }
 
+/// "— 20 files, 3 written, 1 removed, in …": the files a build's summary
+/// says the output holds, and how many it wrote and removed.
+fn written_and_removed(summary: &str) -> (usize, usize, usize) {
+    let tail = summary.rsplit_once(" — ").map(|(_, t)| t).unwrap_or_else(|| panic!("no counts in {summary:?}"));
+    let count = |word: &str| -> usize {
+        let before = &tail[..tail.find(word).unwrap_or_else(|| panic!("{word} missing from {tail:?}"))];
+        before.split_whitespace().last().unwrap().parse().unwrap()
+    };
+    (count(" files,"), count(" written,"), count(" removed,"))
+}
+
+#[test]
+fn a_rebuild_with_no_change_writes_no_page() {
+    let site = fixture("basic");
+    let out = site.path().join("public");
+    let root = site.path().to_str().unwrap();
+    let run = || {
+        let r = readout(&["build", "--root", root, "--output", out.to_str().unwrap()]);
+        assert!(r.status.success(), "{}", stderr(&r));
+        written_and_removed(&stdout(&r))
+    };
+    let (files, first, _) = run();
+    assert_eq!(first, files + 1, "the first build writes every page, static file and the marker");
+    run(); // the first build beside an output makes its staging folder whole
+    assert_eq!(run(), (files, 0, 0), "nothing changed, nothing written");
+    assert_eq!(run(), (files, 0, 0));
+    let before: Vec<String> = html_files(&out);
+    // One event's title: its page, and the pages that list it, change.
+    let event = site.path().join("content/events/the-call.md");
+    let text = fs::read_to_string(&event).unwrap();
+    fs::write(&event, text.replacen("title = \"", "title = \"Renamed: ", 1)).unwrap();
+    let (_, written, removed) = run();
+    assert!(written > 0 && written < files / 2, "{written} of {files} files written after one title changed");
+    assert_eq!(removed, 0);
+    assert_eq!(html_files(&out), before);
+    assert!(page(&out, "events/the-call/").html().contains("Renamed: "));
+    // The staging folder, a build behind, catches up; then nothing is written again.
+    assert_eq!(run().1, written);
+    assert_eq!(run(), (files, 0, 0));
+}
+
 #[test]
 fn new_writes_a_note_that_builds_and_never_overwrites() {
     let site = fixture("basic");

@@ -40,15 +40,35 @@ fn synthetic_site(n: usize) -> tempfile::TempDir {
         )
         .unwrap();
     }
+    write_statements(root, n, "");
+    dir
+}
+
+/// Writes the `n` statements of a synthetic site, each title ending in `mark`.
+fn write_statements(root: &Path, n: usize, mark: &str) {
     for s in 0..n {
         let body = format!("Said by [[actor-{}]] to [[actor-{}]]. ", s % 20, (s + 1) % 20).repeat(20);
         fs::write(
             root.join(format!("content/statements/statement-{s}.md")),
-            format!("+++\ntitle = \"Statement {s}\"\nspeaker = \"actor-{}\"\ndate = 2025-01-{:02}\nmedium = \"post\"\n+++\n{body}\n", s % 20, 1 + s % 28),
+            format!("+++\ntitle = \"Statement {s}{mark}\"\nspeaker = \"actor-{}\"\ndate = 2025-01-{:02}\nmedium = \"post\"\n+++\n{body}\n", s % 20, 1 + s % 28),
         )
         .unwrap();
     }
-    dir
+}
+
+/// Starts `readout build` of `site` into `out`, and kills it after `after`
+/// with SIGKILL or, if `interrupt`, SIGINT.
+fn kill_build(site: &Path, out: &Path, after: Duration, interrupt: bool) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_readout"))
+        .args(["build", "-q", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let signal = if interrupt { "-INT" } else { "-KILL" };
+    let _ = Command::new("kill").args([signal, &child.id().to_string()]).status();
+    let _ = child.wait();
 }
 
 #[test]
@@ -61,23 +81,48 @@ fn killed_builds_leave_the_previous_output_whole() {
     let full = started.elapsed().max(Duration::from_millis(20));
     // Kill builds at spread-out moments of their run, with SIGKILL and SIGINT.
     for i in 0..24u64 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_readout"))
-            .args(["build", "-q", "--root", site.path().to_str().unwrap(), "--output", out.to_str().unwrap()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(full.mul_f64((i % 12) as f64 / 11.0));
-        let signal = if i % 2 == 0 { "-KILL" } else { "-INT" };
-        let _ = Command::new("kill").args([signal, &child.id().to_string()]).status();
-        let _ = child.wait();
+        kill_build(site.path(), &out, full.mul_f64((i % 12) as f64 / 11.0), i % 2 == 1);
         assert!(out.join("index.html").exists(), "output missing after kill {i}");
         assert_eq!(digest(&out), before, "output changed after kill {i}");
     }
     build(site.path());
     assert_eq!(digest(&out), before);
+    // Only the staging folder stays: the output before, for the next build to update.
     let leftovers = build_leftovers(site.path());
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(leftovers, [".public.new"], "{leftovers:?}");
+}
+
+/// A build killed while it brings the staging folder up to date leaves
+/// that folder half old, half new; the next build starts from it and must
+/// still write exactly the site a build into a new folder writes.
+#[test]
+fn a_build_after_a_killed_update_writes_the_exact_site() {
+    let site = synthetic_site(600);
+    let fresh = tempfile::tempdir().unwrap();
+    let mut expected = Vec::new();
+    for (v, mark) in ["", " (revised)"].iter().enumerate() {
+        write_statements(site.path(), 600, mark);
+        let out = fresh.path().join(format!("v{v}"));
+        let r = readout(&["build", "-q", "--root", site.path().to_str().unwrap(), "--output", out.to_str().unwrap()]);
+        assert!(r.status.success(), "{}", stderr(&r));
+        expected.push(digest(&out));
+    }
+    // Every title changes between the two versions, so every page does.
+    assert!(expected[0].iter().zip(&expected[1]).filter(|(a, b)| a != b).count() > 600);
+    let out = build(site.path());
+    build(site.path());
+    let started = Instant::now();
+    build(site.path());
+    let full = started.elapsed().max(Duration::from_millis(20));
+    for i in 0..12u64 {
+        let v = (i % 2) as usize;
+        write_statements(site.path(), 600, ["", " (revised)"][v]);
+        kill_build(site.path(), &out, full.mul_f64((i % 6) as f64 / 5.0 + 0.1), i % 4 == 3);
+        let now = digest(&out);
+        assert!(now == expected[v] || now == expected[1 - v], "after kill {i} the output is neither version whole");
+        build(site.path());
+        assert_eq!(digest(&out), expected[v], "the build after kill {i} differs from a build into a new folder");
+    }
 }
 
 #[test]
