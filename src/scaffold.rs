@@ -65,6 +65,7 @@ pub fn note_text(kind: Kind, slug: &str, fields: &Fields) -> String {
              role = \"\"                 # e.g. \"US Secretary of State\"\n\
              country = \"\"              # slug of a country actor, e.g. \"united-states\"\n\
              aliases = []              # other names, e.g. [\"Rubio\"]\n\
+             image = \"\"                # a portrait: a file beside this note, or /x.jpg in static/\n\
              draft = false             # true keeps it out of builds without --drafts\n"
         ),
         Kind::Statement => format!(

@@ -83,7 +83,8 @@ fn read_actor(r: &mut FieldReader) -> Front {
     let role = r.string("role").map(|s| s.value);
     let country = r.slug("country");
     let aliases = r.string_list("aliases").into_iter().map(|s| s.value).collect();
-    let image = r.string("image");
+    // `image = ""` (as `readout new` writes it) is no portrait.
+    let image = r.string("image").filter(|s| !s.value.trim().is_empty());
     let meta =
         actor_kind.map(|kind| Meta::Actor(ActorMeta { name: String::new(), kind, role, country, aliases, image }));
     (name, None, meta)

@@ -226,10 +226,11 @@ mod tests {
             ".git/index",
             "README.md",
             "site.toml.tmp",
-            "content/actors/photo.jpg",
         ] {
             assert_eq!(c(path), None, "{path}");
         }
+        // An image beside a note is copied into the site: a change to it is a static one.
+        assert_eq!(c("content/actors/photo.jpg"), Some(Change::Static));
         assert_eq!(classify(Path::new("/site"), Path::new("/elsewhere/site.toml")), None);
     }
 }
