@@ -138,42 +138,50 @@ fn wide_svg(
         );
     }
     for &id in nodes {
-        let (x, y, angle) = at[&id];
-        let note = reads.name(id);
-        let group = note.group;
-        let colour = colour_class(reads, groups, id);
-        let (lx, ly) = (x + 16.0 * angle.cos(), y + 16.0 * angle.sin() + 4.0);
-        let anchor = if angle.cos() > 0.3 {
-            "start"
-        } else if angle.cos() < -0.3 {
-            "end"
-        } else {
-            "middle"
-        };
-        let ly = if angle.sin() > 0.5 {
-            ly + 8.0
-        } else if angle.sin() < -0.5 {
-            ly - 4.0
-        } else {
-            ly
-        };
-        let _ = write!(
-            svg,
-            r#"<a class="node group-{group}{colour}" href="{root}{url}" data-slug="{slug}"><circle cx="{x:.1}" cy="{y:.1}" r="9"/><text x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">"#,
-            url = note.url,
-            slug = note.slug,
-        );
-        // A long name in two lines, the second below the first (above the dot: the first above the second).
-        let lines = wrap(note.title, 22);
-        let first_dy = if angle.sin() < -0.5 { -18.0 * (lines.len() as f64 - 1.0) } else { 0.0 };
-        for (i, line) in lines.iter().enumerate() {
-            let dy = if i == 0 { first_dy } else { 18.0 };
-            let _ = write!(svg, r#"<tspan x="{lx:.1}" dy="{dy}">{}</tspan>"#, esc(line));
-        }
-        svg.push_str("</text></a>");
+        wide_node(&mut svg, reads, root, groups, id, at[&id]);
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// One actor of the wide diagram at `(x, y)`, `angle` round the ellipse:
+/// its dot and its name, placed outside the ellipse (a long name in two
+/// lines, the second below the first; above the dot, the first above it).
+fn wide_node(
+    svg: &mut String,
+    reads: &SiteReads,
+    root: &str,
+    groups: &BTreeMap<String, usize>,
+    id: NoteId,
+    (x, y, angle): (f64, f64, f64),
+) {
+    let note = reads.name(id);
+    let (group, colour) = (note.group, colour_class(reads, groups, id));
+    let lx = x + 16.0 * angle.cos();
+    let ly = y + 16.0 * angle.sin() + 4.0;
+    let anchor = match angle.cos() {
+        c if c > 0.3 => "start",
+        c if c < -0.3 => "end",
+        _ => "middle",
+    };
+    let ly = match angle.sin() {
+        s if s > 0.5 => ly + 8.0,
+        s if s < -0.5 => ly - 4.0,
+        _ => ly,
+    };
+    let _ = write!(
+        svg,
+        r#"<a class="node group-{group}{colour}" href="{root}{url}" data-slug="{slug}"><circle cx="{x:.1}" cy="{y:.1}" r="9"/><text x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">"#,
+        url = note.url,
+        slug = note.slug,
+    );
+    let lines = wrap(note.title, 22);
+    let first_dy = if angle.sin() < -0.5 { -18.0 * (lines.len() as f64 - 1.0) } else { 0.0 };
+    for (i, line) in lines.iter().enumerate() {
+        let dy = if i == 0 { first_dy } else { 18.0 };
+        let _ = write!(svg, r#"<tspan x="{lx:.1}" dy="{dy}">{}</tspan>"#, esc(line));
+    }
+    svg.push_str("</text></a>");
 }
 
 /// Each row an actor, each arrow an arc on the left from the speaker's row

@@ -110,7 +110,7 @@ impl Memo {
             return Ok(Update { pages: Vec::new(), removed: Vec::new(), total, full: false });
         }
         let made = match (&self.last, changed) {
-            (Some(last), Some(changed)) => again(last, &site, &keys, changed),
+            (Some(last), Some(changed)) => Some(again(last, &site, &keys, changed)),
             _ => None,
         };
         let full = made.is_none();
@@ -233,7 +233,7 @@ fn again(
     site: &Site,
     keys: &[NoteKey],
     mut changed: FxHashSet<Read>,
-) -> Option<(Vec<Made>, Vec<Made>, Option<FxHashSet<Read>>)> {
+) -> (Vec<Made>, Vec<Made>, Option<FxHashSet<Read>>) {
     let old_id = old_ids(last, keys);
     let redo = |made: &[Made], make: &(dyn Fn(NoteId) -> (Value, Vec<Input<NoteId>>) + Sync)| -> Vec<(Made, bool)> {
         (0..site.notes.len())
@@ -263,7 +263,7 @@ fn again(
     };
     let cards = unzip(cards, Input::Card);
     let bodies = unzip(bodies, Input::Body);
-    Some((cards, bodies, Some(changed)))
+    (cards, bodies, Some(changed))
 }
 
 /// Per note of the new site, its id in the last one (by key).
