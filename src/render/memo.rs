@@ -26,6 +26,7 @@ use super::{Page, RenderOptions, Shared, Templates, body_with_inputs, collect, r
 use crate::diagnostic::Diagnostics;
 use crate::model::{Backlink, NoteId, Site};
 use crate::note::{Kind, Note};
+use crate::urls;
 
 /// A note's name that lasts from one build to the next (ids shift when
 /// notes come and go; a slug keeps its key for the memo's life).
@@ -144,13 +145,17 @@ impl Memo {
         let pages = collect(|sink| {
             render_pages(&site, templates, options, &shared, &wanted, &inputs, sink).map(|()| wanted.len())
         })?;
+        // Pages go only with their notes: looked for only when notes came or went.
+        let (removed, gone) = match &self.last {
+            Some(last) if !same_notes(last, &site, &keys) => gone_pages(last, &all, &keys),
+            _ => (Vec::new(), Vec::new()),
+        };
         let mut page_reads = match (&mut self.last, full) {
             (Some(last), false) => std::mem::take(&mut last.pages),
             _ => FxHashMap::default(),
         };
         page_reads.extend(read.into_inner().unwrap_or_default());
-        let removed = self.last.as_ref().map_or_else(Vec::new, |last| removed_pages(last, &site));
-        for gone in self.last.as_ref().map_or_else(Vec::new, |last| gone_pages(last, &all, &keys)) {
+        for gone in gone {
             page_reads.remove(&gone);
         }
         let before = self.last.replace(Last { site, keys, cards, bodies, site_value: shared.site, pages: page_reads });
@@ -404,15 +409,17 @@ fn same_backlinks(a: &[Backlink], b: &[Backlink], a_keys: &[NoteKey], b_keys: &[
         })
 }
 
-/// The pages of the last render that `site` no longer has, by key.
-fn gone_pages(last: &Last, all: &[PageRef], keys: &[NoteKey]) -> Vec<PageKey> {
+/// The last render's pages that `site` no longer has: their output paths
+/// (sorted) and their keys.
+fn gone_pages(last: &Last, all: &[PageRef], keys: &[NoteKey]) -> (Vec<String>, Vec<PageKey>) {
     let now: FxHashSet<PageKey> =
         all.iter().map(|p| PageKey { route: p.route, note: p.note.map(|id| keys[id]) }).collect();
-    last.pages.keys().filter(|k| !now.contains(k)).copied().collect()
-}
-
-/// The output paths of the last site's pages that `site` does not have.
-fn removed_pages(last: &Last, site: &Site) -> Vec<String> {
-    let now: FxHashSet<String> = routes::page_paths(site).into_iter().collect();
-    routes::page_paths(&last.site).into_iter().filter(|p| !now.contains(p)).collect()
+    let mut gone: Vec<(String, PageKey)> = routes::all_pages(&last.site)
+        .into_iter()
+        .map(|p| (p, PageKey { route: p.route, note: p.note.map(|id| last.keys[id]) }))
+        .filter(|(_, key)| !now.contains(key))
+        .map(|(p, key)| (urls::output_path(&p.url(&last.site)), key))
+        .collect();
+    gone.sort_by(|a, b| a.0.cmp(&b.0));
+    gone.into_iter().unzip()
 }
