@@ -208,12 +208,20 @@ struct Inputs {
     templates: Arc<Templates>,
 }
 
-impl PartialEq for Inputs {
-    fn eq(&self, other: &Inputs) -> bool {
-        self.config == other.config
-            && self.options == other.options
-            && self.drafts == other.drafts
-            && Arc::ptr_eq(&self.templates, &other.templates)
+impl Inputs {
+    /// What changed from these inputs to `now`, besides the notes: a
+    /// template's text renders the pages that use it, anything else every page.
+    fn change_to(&self, now: &Inputs) -> render::Change {
+        if self.config != now.config || self.options != now.options || self.drafts != now.drafts {
+            return render::Change::Everything;
+        }
+        if Arc::ptr_eq(&self.templates, &now.templates) {
+            return render::Change::Notes;
+        }
+        match now.templates.changed_since(&self.templates) {
+            Some(names) => render::Change::Templates(names),
+            None => render::Change::Everything,
+        }
     }
 }
 
@@ -252,13 +260,14 @@ impl Rebuilder {
             drafts: options.drafts,
             templates: Arc::clone(&p.templates),
         };
-        let everything = self.inputs.as_ref() != Some(&inputs);
+        let change = self.inputs.as_ref().map_or(render::Change::Everything, |last| last.change_to(&inputs));
         let config = p.site.config.clone();
         let counts = counts(&p.site);
         let update =
-            self.pages.render(p.site, &p.templates, &p.render_options, everything).map_err(BuildError::Content)?;
+            self.pages.render(p.site, &p.templates, &p.render_options, &change).map_err(BuildError::Content)?;
         self.inputs = Some(inputs);
         p.clock.lap("render");
+        p.clock.laps.extend(update.stages.iter().map(|&(step, t)| (step, t)));
         Ok(Rebuilt { config, update, assets: p.assets, counts, warnings: p.warnings, stages: p.clock.laps })
     }
 }
@@ -333,6 +342,7 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
     }
     let templates = templates.expect("templates compiled when there are no errors");
     let mut assets = site_assets(files, &site, &mut diags);
+    clock.lap("assets");
     let (images, image_count) = images::check_site(root, &site, &mut assets, &mut diags);
     site.images = Arc::new(images);
     clock.lap("images");

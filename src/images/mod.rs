@@ -209,6 +209,21 @@ fn checked<'a>(
     Some(Shown { file, dest: dest.to_string(), note: path, text, pos })
 }
 
+/// The notes that may show an image: a portrait, or `![` in the body
+/// (looked for on every rebuild, so with a vectorised search, in parallel).
+fn notes_with_images(site: &crate::model::Site) -> Vec<&crate::note::Note> {
+    use rayon::prelude::*;
+    let finder = memchr::memmem::Finder::new("![");
+    site.notes
+        .par_iter()
+        .filter(|note| {
+            matches!(&note.meta, crate::note::Meta::Actor(crate::note::ActorMeta { image: Some(_), .. }))
+                || finder.find(&note.text.as_bytes()[note.body_offset..]).is_some()
+        })
+        .map(|note| &**note)
+        .collect()
+}
+
 /// Checks the images of every body of `site` (at `root`) and every
 /// actor's portrait, makes them responsive, and adds the files they need
 /// (files beside notes, resized copies) to `assets` (kept sorted by output
@@ -224,7 +239,7 @@ pub fn check_site(
     if let Some(home) = &site.home {
         shown.extend(check_body(root, &home.path, &home.text, home.body_offset, diags));
     }
-    for note in &site.notes {
+    for note in notes_with_images(site) {
         shown.extend(check_body(root, &note.path, &note.text, note.body_offset, diags));
         if let crate::note::Meta::Actor(crate::note::ActorMeta { image: Some(image), .. }) = &note.meta {
             shown.extend(checked(root, &note.path, &note.text, image.pos, &image.value, "portrait", diags));

@@ -2,18 +2,22 @@
 //! others.
 //!
 //! A [`Memo`] keeps the last site it rendered, each note's card and body,
-//! and the record of what every card, body and page read (the [`Input`]s
-//! that `reads.rs` noted while they were made). After a change it finds
-//! which inputs differ between the last site and the new one, makes again
-//! the cards and bodies that read one of them (a card or body that comes
-//! out the same changes nothing further), and renders again the pages that
-//! read a changed input, and the pages that are new. Nothing here knows
-//! what any page shows: it follows the record. The property tests in
+//! and the [`Record`] of what every card, body and page read (the
+//! [`Input`]s that `reads.rs` noted while they were made), indexed both
+//! ways: what each one read, and who read each input. After a change it
+//! finds which inputs differ between the last site and the new one, makes
+//! again the cards and bodies that read one of them (a card or body that
+//! comes out the same changes nothing further), and renders again the
+//! pages that read a changed input, the pages whose templates changed, and
+//! the pages that are new. The work is in proportion to what changed, not
+//! to the size of the site. Nothing here knows what any page shows: it
+//! follows the record. The property tests in
 //! `tests/integration/incremental.rs` hold this to account: after any
 //! sequence of edits, the pages a memo keeps are byte for byte those of a
 //! full build.
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -21,7 +25,7 @@ use tera::Value;
 
 use super::context::{all_cards, card};
 use super::reads::{Input, group_of, slug_hash};
-use super::routes::{self, PageRef};
+use super::routes::{self, PageRef, ROUTES};
 use super::{Page, RenderOptions, Shared, Templates, body_with_inputs, collect, render_pages};
 use crate::diagnostic::Diagnostics;
 use crate::model::{Backlink, NoteId, Site};
@@ -38,8 +42,28 @@ type Read = Input<NoteKey>;
 /// A page as the record keeps it: its route and, for a note's page, the note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct PageKey {
-    route: usize,
+    route: u32,
     note: Option<NoteKey>,
+}
+
+/// What reads inputs: a note's card, a note's body, or a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Reader {
+    Card(NoteKey),
+    Body(NoteKey),
+    Page(PageKey),
+}
+
+/// What changed besides the notes, as the caller knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Only notes (the memo finds which, and what of them).
+    Notes,
+    /// Notes, and the text of these templates (none added or removed).
+    Templates(Vec<String>),
+    /// Something every page depends on (configuration, options, the set
+    /// of templates): every page is rendered.
+    Everything,
 }
 
 /// What the last render made, kept for the next.
@@ -50,23 +74,22 @@ pub struct Memo {
     keys: FxHashMap<Box<str>, NoteKey>,
 }
 
-/// A value made once per note (its card or its body), and what it read.
-#[derive(Clone)]
-struct Made {
-    value: Value,
-    reads: Arc<[Read]>,
-}
-
 struct Last {
     site: Site,
     /// Per note (by id): its key, its card and its body.
     keys: Vec<NoteKey>,
-    cards: Vec<Made>,
-    bodies: Vec<Made>,
+    cards: Arc<Vec<Value>>,
+    bodies: Arc<Vec<Option<Value>>>,
     /// What every page gets as `site` (the legend's country cards among it).
     site_value: Value,
-    /// What each page read.
-    pages: FxHashMap<PageKey, Arc<[Read]>>,
+    record: Record,
+}
+
+/// What every card, body and page read, and who read each input.
+#[derive(Default)]
+struct Record {
+    reads: FxHashMap<Reader, Arc<[Read]>>,
+    readers: FxHashMap<Read, Vec<Reader>>,
 }
 
 /// The pages of one render.
@@ -80,6 +103,8 @@ pub struct Update {
     pub total: usize,
     /// True when every page was rendered (nothing was kept).
     pub full: bool,
+    /// How long each step of the render took (shown by `serve -v`).
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 impl Memo {
@@ -89,82 +114,100 @@ impl Memo {
     }
 
     /// Renders `site`: only the pages whose inputs differ from the last
-    /// render's, unless `everything` (templates, configuration or options
-    /// changed) or there is no last render. On success the memo keeps
-    /// `site`; on failure it keeps what it had.
+    /// render's (and those `change` names), or every page when `change` is
+    /// [`Change::Everything`] or there is no last render. On success the
+    /// memo keeps `site`; after a failure the next render renders every page.
     pub fn render(
         &mut self,
         site: Site,
         templates: &Templates,
         options: &RenderOptions,
-        everything: bool,
+        change: &Change,
     ) -> Result<Update, Diagnostics> {
+        let mut clock = Laps::new();
         let keys = self.keys_of(&site);
-        let changed = match &self.last {
-            Some(last) if !everything => Some(changed_inputs(last, &site, &keys, &old_ids(last, &keys))),
-            _ => None,
+        let last = match change {
+            Change::Everything => None,
+            Change::Notes | Change::Templates(_) => self.last.take(),
         };
-        if changed.as_ref().is_some_and(FxHashSet::is_empty) {
+        let Some(mut last) = last else {
+            return self.render_all(site, keys, templates, options, clock);
+        };
+        let old_id = old_ids(&last, &keys);
+        let mut changed = changed_inputs(&last, &site, &keys, &old_id);
+        let routes = routes_using(templates, change);
+        let same_notes = same_notes(&last, &site, &keys);
+        clock.lap("changes");
+        if changed.is_empty() && routes.is_empty() {
             // Nothing any page, card or body read differs: the last render stands.
             let total = routes::all_pages(&site).len();
-            crate::drop_later(site);
-            return Ok(Update { pages: Vec::new(), removed: Vec::new(), total, full: false });
+            crate::drop_later(std::mem::replace(&mut last.site, site));
+            self.last = Some(last);
+            return Ok(Update { pages: Vec::new(), removed: Vec::new(), total, full: false, stages: clock.laps() });
         }
-        let made = match (&self.last, changed) {
-            (Some(last), Some(changed)) => Some(again(last, &site, &keys, changed)),
-            _ => None,
-        };
-        let full = made.is_none();
-        let (cards, bodies, changed) =
-            made.unwrap_or_else(|| (all_made_cards(&site, &keys), all_made_bodies(&site, &keys), None));
-        let shared = Shared::new(
-            &site,
-            cards.iter().map(|m| m.value.clone()).collect(),
-            bodies.iter().map(|m| Some(m.value.clone())).collect(),
-        );
-        // Every page shows the site's legend: when it changed, every page is rendered.
-        let changed = changed.filter(|_| self.last.as_ref().is_some_and(|last| last.site_value == shared.site));
-        let full = full || changed.is_none();
-        let all = routes::all_pages(&site);
-        let page_key = |p: PageRef| PageKey { route: p.route, note: p.note.map(|id| keys[id]) };
-        let wanted: Vec<PageRef> = match (&self.last, &changed) {
-            (Some(last), Some(changed)) => all
-                .iter()
-                .copied()
-                .filter(|&p| last.pages.get(&page_key(p)).is_none_or(|reads| reads.iter().any(|r| changed.contains(r))))
-                .collect(),
-            _ => all.clone(),
-        };
-        let read = Mutex::new(Vec::with_capacity(wanted.len()));
-        let inputs = |page: PageRef, inputs: Vec<Input<NoteId>>| {
-            let reads = keyed(&inputs, &keys);
-            if let Ok(mut read) = read.lock() {
-                read.push((page_key(page), reads));
-            }
-        };
-        let pages = collect(|sink| {
-            render_pages(&site, templates, options, &shared, &wanted, &inputs, sink).map(|()| wanted.len())
-        })?;
-        // Pages go only with their notes: looked for only when notes came or went.
-        let (removed, gone) = match &self.last {
-            Some(last) if !same_notes(last, &site, &keys) => gone_pages(last, &all, &keys),
-            _ => (Vec::new(), Vec::new()),
-        };
-        let mut page_reads = match (&mut self.last, full) {
-            (Some(last), false) => std::mem::take(&mut last.pages),
-            _ => FxHashMap::default(),
-        };
-        page_reads.extend(read.into_inner().unwrap_or_default());
-        for gone in gone {
-            page_reads.remove(&gone);
+        let (cards, bodies, mut made) = remake(&mut last, &site, &keys, &old_id, &mut changed);
+        clock.lap("cards and bodies");
+        let shared = Shared::new(&site, Arc::clone(&cards), Arc::clone(&bodies));
+        if last.site_value != shared.site {
+            // Every page shows the site's legend: when it changed, every page is rendered.
+            drop(shared);
+            return self.render_all(site, keys, templates, options, clock);
         }
-        let before = self.last.replace(Last { site, keys, cards, bodies, site_value: shared.site, pages: page_reads });
-        crate::drop_later(before);
-        Ok(Update { pages, removed, total: all.len(), full })
+        let (gone, removed) = if same_notes { (Vec::new(), Vec::new()) } else { gone_pages(&last, &site, &keys) };
+        let wanted = wanted_pages(&last.record, &site, &keys, &changed, &routes, same_notes);
+        clock.lap("wanted");
+        let (pages, read) = render_recorded(&site, templates, options, &shared, &wanted, &keys)?;
+        clock.lap("pages");
+        made.extend(read);
+        let mut record = std::mem::take(&mut last.record);
+        record.update(made, &gone);
+        let total = routes::all_pages(&site).len();
+        let site_value = shared.site.clone();
+        drop(shared);
+        crate::drop_later(std::mem::replace(&mut last.site, site));
+        self.last = Some(Last { site: last.site, keys, cards, bodies, site_value, record });
+        clock.lap("record");
+        Ok(Update { pages, removed, total, full: false, stages: clock.laps() })
     }
-}
 
-impl Memo {
+    /// Renders every page of `site`, and records what every card, body
+    /// and page read.
+    fn render_all(
+        &mut self,
+        site: Site,
+        keys: Vec<NoteKey>,
+        templates: &Templates,
+        options: &RenderOptions,
+        mut clock: Laps,
+    ) -> Result<Update, Diagnostics> {
+        crate::drop_later(self.last.take());
+        let (cards, card_reads): (Vec<Value>, Vec<_>) = all_cards(&site).into_iter().unzip();
+        let (bodies, body_reads): (Vec<Option<Value>>, Vec<_>) = (0..site.notes.len())
+            .into_par_iter()
+            .map(|id| {
+                let (value, reads) = body_with_inputs(&site, id);
+                (Some(value), reads)
+            })
+            .unzip();
+        clock.lap("cards and bodies");
+        let shared = Shared::new(&site, Arc::new(cards), Arc::new(bodies));
+        let all = routes::all_pages(&site);
+        let (pages, read) = render_recorded(&site, templates, options, &shared, &all, &keys)?;
+        clock.lap("pages");
+        let made = card_reads
+            .iter()
+            .enumerate()
+            .map(|(id, reads)| (Reader::Card(keys[id]), keyed(reads, &keys)))
+            .chain(body_reads.iter().enumerate().map(|(id, reads)| (Reader::Body(keys[id]), keyed(reads, &keys))))
+            .chain(read);
+        let record = Record::of(made.collect());
+        let Shared { cards, bodies, site: site_value, .. } = shared;
+        let total = all.len();
+        self.last = Some(Last { site, keys, cards, bodies, site_value, record });
+        clock.lap("record");
+        Ok(Update { pages, removed: Vec::new(), total, full: true, stages: clock.laps() })
+    }
+
     /// Each note's key: the last render's when the notes have the same
     /// slugs in the same order (the usual edit), else looked up.
     fn keys_of(&mut self, site: &Site) -> Vec<NoteKey> {
@@ -177,6 +220,91 @@ impl Memo {
             }
             _ => site.notes.iter().map(|n| key_of(&mut self.keys, &n.slug)).collect(),
         }
+    }
+}
+
+impl Record {
+    /// The record of `reads`, indexed.
+    fn of(reads: Vec<(Reader, Arc<[Read]>)>) -> Record {
+        let mut record = Record { reads: reads.into_iter().collect(), readers: FxHashMap::default() };
+        record.index();
+        record
+    }
+
+    /// Who read each input, made anew from what each read.
+    fn index(&mut self) {
+        self.readers.clear();
+        for (reader, reads) in &self.reads {
+            for read in reads.iter() {
+                self.readers.entry(*read).or_default().push(*reader);
+            }
+        }
+    }
+
+    /// Everything that read one of `inputs`.
+    fn readers_of(&self, inputs: &FxHashSet<Read>) -> FxHashSet<Reader> {
+        inputs.iter().filter_map(|input| self.readers.get(input)).flatten().copied().collect()
+    }
+
+    /// Puts in what `made` read now, and forgets `gone`. When much
+    /// changed, the index is made anew rather than patched.
+    fn update(&mut self, made: Vec<(Reader, Arc<[Read]>)>, gone: &[Reader]) {
+        let anew = (made.len() + gone.len()) * 8 > self.reads.len();
+        for reader in gone {
+            if let Some(was) = self.reads.remove(reader)
+                && !anew
+            {
+                self.unindex(*reader, &was);
+            }
+        }
+        for (reader, reads) in made {
+            let was = self.reads.insert(reader, Arc::clone(&reads));
+            if anew {
+                continue;
+            }
+            if let Some(was) = was {
+                self.unindex(reader, &was);
+            }
+            for read in reads.iter() {
+                self.readers.entry(*read).or_default().push(reader);
+            }
+        }
+        if anew {
+            self.index();
+        }
+    }
+
+    fn unindex(&mut self, reader: Reader, reads: &[Read]) {
+        for read in reads {
+            if let Some(list) = self.readers.get_mut(read) {
+                list.retain(|r| *r != reader);
+                if list.is_empty() {
+                    self.readers.remove(read);
+                }
+            }
+        }
+    }
+}
+
+/// Times the steps of one render.
+struct Laps {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Laps {
+    fn new() -> Self {
+        Laps { last: Instant::now(), laps: Vec::new() }
+    }
+
+    fn lap(&mut self, step: &'static str) {
+        let now = Instant::now();
+        self.laps.push((step, now - self.last));
+        self.last = now;
+    }
+
+    fn laps(self) -> Vec<(&'static str, Duration)> {
+        self.laps
     }
 }
 
@@ -215,60 +343,135 @@ fn keyed(inputs: &[Input<NoteId>], keys: &[NoteKey]) -> Arc<[Read]> {
     out.into()
 }
 
-fn all_made_cards(site: &Site, keys: &[NoteKey]) -> Vec<Made> {
-    all_cards(site).into_iter().map(|(value, reads)| Made { value, reads: keyed(&reads, keys) }).collect()
+fn page_key(page: PageRef, keys: &[NoteKey]) -> PageKey {
+    let route = u32::try_from(page.route).expect("a route's index fits");
+    PageKey { route, note: page.note.map(|id| keys[id]) }
 }
 
-fn all_made_bodies(site: &Site, keys: &[NoteKey]) -> Vec<Made> {
-    (0..site.notes.len())
-        .into_par_iter()
-        .map(|id| {
-            let (value, reads) = body_with_inputs(site, id);
-            Made { value, reads: keyed(&reads, keys) }
+/// Renders `pages`, and what each read, as the record keeps it.
+fn render_recorded(
+    site: &Site,
+    templates: &Templates,
+    options: &RenderOptions,
+    shared: &Shared,
+    pages: &[PageRef],
+    keys: &[NoteKey],
+) -> Result<(Vec<Page>, Vec<(Reader, Arc<[Read]>)>), Diagnostics> {
+    let read = Mutex::new(Vec::with_capacity(pages.len()));
+    let inputs = |page: PageRef, inputs: Vec<Input<NoteId>>| {
+        let reads = keyed(&inputs, keys);
+        if let Ok(mut read) = read.lock() {
+            read.push((Reader::Page(page_key(page, keys)), reads));
+        }
+    };
+    let rendered =
+        collect(|sink| render_pages(site, templates, options, shared, pages, &inputs, sink).map(|()| pages.len()))?;
+    Ok((rendered, read.into_inner().unwrap_or_default()))
+}
+
+/// The routes whose pages are rendered through a template that `change`
+/// names (or one that uses it).
+fn routes_using(templates: &Templates, change: &Change) -> Vec<usize> {
+    let Change::Templates(changed) = change else { return Vec::new() };
+    ROUTES
+        .iter()
+        .enumerate()
+        .filter(|(_, route)| {
+            route.template().is_some_and(|t| templates.uses(t).any(|used| changed.iter().any(|c| c == used)))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The pages to render again: those that read a changed input, those of
+/// `routes`, and (when notes came or went) those that have no record.
+fn wanted_pages(
+    record: &Record,
+    site: &Site,
+    keys: &[NoteKey],
+    changed: &FxHashSet<Read>,
+    routes: &[usize],
+    same_notes: bool,
+) -> Vec<PageRef> {
+    let stale = record.readers_of(changed);
+    let all = routes::all_pages(site);
+    if same_notes && routes.is_empty() {
+        let id_of: FxHashMap<NoteKey, NoteId> = keys.iter().enumerate().map(|(id, &k)| (k, id)).collect();
+        let mut wanted: Vec<PageRef> = stale
+            .iter()
+            .filter_map(|reader| match *reader {
+                Reader::Page(PageKey { route, note }) => Some(PageRef {
+                    route: route as usize,
+                    note: match note {
+                        Some(k) => Some(*id_of.get(&k)?),
+                        None => None,
+                    },
+                }),
+                Reader::Card(_) | Reader::Body(_) => None,
+            })
+            .collect();
+        wanted.sort_by_key(|p| (p.route, p.note));
+        return wanted;
+    }
+    all.into_iter()
+        .filter(|&p| {
+            let key = Reader::Page(page_key(p, keys));
+            routes.contains(&p.route) || stale.contains(&key) || !record.reads.contains_key(&key)
         })
         .collect()
 }
 
-/// The cards and bodies of `site`, made again where what they read
-/// changed (`changed`: the inputs that differ from the last render's),
-/// and those inputs with the changed cards and bodies added.
+/// The cards and bodies of `site`: the last ones where what they read is
+/// unchanged, made again where not (or where the note is new). Adds to
+/// `changed` the cards and bodies that came out different, and returns
+/// what those made again read.
 #[allow(clippy::type_complexity)]
-fn again(
-    last: &Last,
+fn remake(
+    last: &mut Last,
     site: &Site,
     keys: &[NoteKey],
-    mut changed: FxHashSet<Read>,
-) -> (Vec<Made>, Vec<Made>, Option<FxHashSet<Read>>) {
-    let old_id = old_ids(last, keys);
-    let redo = |made: &[Made], make: &(dyn Fn(NoteId) -> (Value, Vec<Input<NoteId>>) + Sync)| -> Vec<(Made, bool)> {
-        (0..site.notes.len())
-            .into_par_iter()
-            .map(|id| match old_id[id] {
-                Some(o) if !made[o].reads.iter().any(|r| changed.contains(r)) => (made[o].clone(), false),
-                o => {
-                    let (value, reads) = make(id);
-                    let differs = o.is_none_or(|o| made[o].value != value);
-                    (Made { value, reads: keyed(&reads, keys) }, differs)
-                }
-            })
-            .collect()
+    old_id: &[Option<NoteId>],
+    changed: &mut FxHashSet<Read>,
+) -> (Arc<Vec<Value>>, Arc<Vec<Option<Value>>>, Vec<(Reader, Arc<[Read]>)>) {
+    let stale = last.record.readers_of(changed);
+    let redo = |reader: fn(NoteKey) -> Reader| -> Vec<NoteId> {
+        (0..site.notes.len()).filter(|&id| old_id[id].is_none() || stale.contains(&reader(keys[id]))).collect()
     };
-    let cards = redo(&last.cards, &|id| card(site, id));
-    let bodies = redo(&last.bodies, &|id| body_with_inputs(site, id));
-    let mut unzip = |made: Vec<(Made, bool)>, input: fn(NoteKey) -> Read| -> Vec<Made> {
-        made.into_iter()
-            .enumerate()
-            .map(|(id, (m, differs))| {
-                if differs {
-                    changed.insert(input(keys[id]));
-                }
-                m
-            })
-            .collect()
-    };
-    let cards = unzip(cards, Input::Card);
-    let bodies = unzip(bodies, Input::Body);
-    (cards, bodies, Some(changed))
+    let (card_ids, body_ids) = (redo(Reader::Card), redo(Reader::Body));
+    let new_cards: Vec<(Value, Vec<Input<NoteId>>)> = card_ids.par_iter().map(|&id| card(site, id)).collect();
+    let new_bodies: Vec<(Value, Vec<Input<NoteId>>)> =
+        body_ids.par_iter().map(|&id| body_with_inputs(site, id)).collect();
+    let mut cards = carried(std::mem::take(&mut last.cards), old_id, Value::none());
+    let mut bodies = carried(std::mem::take(&mut last.bodies), old_id, None);
+    let mut made = Vec::with_capacity(card_ids.len() + body_ids.len());
+    let slots = Arc::make_mut(&mut cards);
+    for (&id, (value, reads)) in card_ids.iter().zip(new_cards) {
+        if old_id[id].is_none() || slots[id] != value {
+            changed.insert(Input::Card(keys[id]));
+        }
+        slots[id] = value;
+        made.push((Reader::Card(keys[id]), keyed(&reads, keys)));
+    }
+    let slots = Arc::make_mut(&mut bodies);
+    for (&id, (value, reads)) in body_ids.iter().zip(new_bodies) {
+        if old_id[id].is_none() || slots[id].as_ref() != Some(&value) {
+            changed.insert(Input::Body(keys[id]));
+        }
+        slots[id] = Some(value);
+        made.push((Reader::Body(keys[id]), keyed(&reads, keys)));
+    }
+    (cards, bodies, made)
+}
+
+/// The last render's values, placed by the new ids (`empty` where a note is new).
+fn carried<T: Clone>(mut values: Arc<Vec<T>>, old_id: &[Option<NoteId>], empty: T) -> Arc<Vec<T>> {
+    if old_id.len() == values.len() && old_id.iter().enumerate().all(|(id, o)| *o == Some(id)) {
+        return values;
+    }
+    let old = Arc::make_mut(&mut values);
+    let placed =
+        old_id.iter().map(|o| o.map_or_else(|| empty.clone(), |o| std::mem::replace(&mut old[o], empty.clone())));
+    Arc::new(placed.collect())
 }
 
 /// Per note of the new site, its id in the last one (by key).
@@ -312,9 +515,22 @@ fn changed_inputs(last: &Last, site: &Site, keys: &[NoteKey], old_id: &[Option<N
     } else {
         edited
     };
+    changed.extend(names_and_relations(last, site, keys, &to_compare));
+    changed.extend(changed_backlinks(last, site, keys, old_id, same_notes));
+    if old.home != site.home {
+        changed.insert(Input::Home);
+    }
+    changed.extend(changed_images(old, site));
+    changed
+}
+
+/// Of the notes `to_compare` (new id, old id), those whose name or
+/// relation lists differ.
+fn names_and_relations(last: &Last, site: &Site, keys: &[NoteKey], to_compare: &[(NoteId, NoteId)]) -> Vec<Read> {
+    let old = &last.site;
     let same_ids =
         |a: &[NoteId], b: &[NoteId]| a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| keys[x] == last.keys[y]);
-    let differs: Vec<Read> = to_compare
+    to_compare
         .par_iter()
         .flat_map_iter(|&(id, o)| {
             let key = keys[id];
@@ -322,9 +538,19 @@ fn changed_inputs(last: &Last, site: &Site, keys: &[NoteKey], old_id: &[Option<N
             let relations = old.relation_lists(o).zip(site.relation_lists(id)).any(|(a, b)| !same_ids(b, a));
             name.into_iter().chain(relations.then_some(Input::Relations(key)))
         })
-        .collect();
-    changed.extend(differs);
-    let backlinks: Vec<Read> = (0..site.notes.len())
+        .collect()
+}
+
+/// The notes whose backlinks differ.
+fn changed_backlinks(
+    last: &Last,
+    site: &Site,
+    keys: &[NoteKey],
+    old_id: &[Option<NoteId>],
+    same_notes: bool,
+) -> Vec<Read> {
+    let old = &last.site;
+    (0..site.notes.len())
         .into_par_iter()
         .filter_map(|id| {
             let o = old_id[id]?;
@@ -332,13 +558,7 @@ fn changed_inputs(last: &Last, site: &Site, keys: &[NoteKey], old_id: &[Option<N
             let same = (same_notes && Arc::ptr_eq(was, now)) || same_backlinks(was, now, &last.keys, keys);
             (!same).then_some(Input::Backlinks(keys[id]))
         })
-        .collect();
-    changed.extend(backlinks);
-    if old.home != site.home {
-        changed.insert(Input::Home);
-    }
-    changed.extend(changed_images(old, site));
-    changed
+        .collect()
 }
 
 /// The images whose size or copies differ between `old` and `site` (or
@@ -409,17 +629,22 @@ fn same_backlinks(a: &[Backlink], b: &[Backlink], a_keys: &[NoteKey], b_keys: &[
         })
 }
 
-/// The last render's pages that `site` no longer has: their output paths
-/// (sorted) and their keys.
-fn gone_pages(last: &Last, all: &[PageRef], keys: &[NoteKey]) -> (Vec<String>, Vec<PageKey>) {
-    let now: FxHashSet<PageKey> =
-        all.iter().map(|p| PageKey { route: p.route, note: p.note.map(|id| keys[id]) }).collect();
-    let mut gone: Vec<(String, PageKey)> = routes::all_pages(&last.site)
-        .into_iter()
-        .map(|p| (p, PageKey { route: p.route, note: p.note.map(|id| last.keys[id]) }))
-        .filter(|(_, key)| !now.contains(key))
-        .map(|(p, key)| (urls::output_path(&p.url(&last.site)), key))
-        .collect();
-    gone.sort_by(|a, b| a.0.cmp(&b.0));
-    gone.into_iter().unzip()
+/// What the last render made that `site` no longer has: the readers to
+/// forget (the cards, bodies and pages of notes that went) and the output
+/// paths of the pages gone (sorted).
+fn gone_pages(last: &Last, site: &Site, keys: &[NoteKey]) -> (Vec<Reader>, Vec<String>) {
+    let now_keys: FxHashSet<NoteKey> = keys.iter().copied().collect();
+    let now_pages: FxHashSet<PageKey> = routes::all_pages(site).into_iter().map(|p| page_key(p, keys)).collect();
+    let mut gone: Vec<Reader> =
+        last.keys.iter().filter(|k| !now_keys.contains(k)).flat_map(|&k| [Reader::Card(k), Reader::Body(k)]).collect();
+    let mut paths = Vec::new();
+    for page in routes::all_pages(&last.site) {
+        let key = page_key(page, &last.keys);
+        if !now_pages.contains(&key) {
+            paths.push(urls::output_path(&page.url(&last.site)));
+            gone.push(Reader::Page(key));
+        }
+    }
+    paths.sort();
+    (gone, paths)
 }

@@ -32,7 +32,7 @@ use crate::urls;
 use context::{all_cards, map};
 use highlight::{PassageHighlighter, ThemeHighlighter};
 use markdown::to_html;
-pub use memo::{Memo, Update};
+pub use memo::{Change, Memo, Update};
 use reads::{Input, PageReads, SiteReads};
 use routes::{Make, PageRef};
 pub use routes::{is_page_path, page_paths};
@@ -55,11 +55,11 @@ pub struct RenderOptions {
 
 /// Values computed once per note and shared by every page that shows it.
 pub struct Shared {
-    cards: Vec<Value>,
+    cards: std::sync::Arc<Vec<Value>>,
     /// Bodies made ahead of time: all of them (for `Memo`), or in a build
     /// only those shown on more than one page; the others are made as
     /// their page is rendered, so that a build never holds every body.
-    bodies: Vec<Option<Value>>,
+    bodies: std::sync::Arc<Vec<Option<Value>>>,
     /// What every page gets as `site`.
     site: Value,
     /// Country slug → colour number.
@@ -175,7 +175,7 @@ pub fn render_each(
         .map(|id| twice[id].then(|| Value::safe_string(&body_html(&SiteReads::new(site), id))))
         .collect();
     let cards = all_cards(site).into_iter().map(|(card, _)| card).collect();
-    let shared = Shared::new(site, cards, bodies);
+    let shared = Shared::new(site, std::sync::Arc::new(cards), std::sync::Arc::new(bodies));
     let pages = routes::all_pages(site);
     let count = pages.len();
     render_pages(site, templates, options, &shared, &pages, &|_, _| {}, sink)?;
@@ -183,7 +183,7 @@ pub fn render_each(
 }
 
 impl Shared {
-    fn new(site: &Site, cards: Vec<Value>, bodies: Vec<Option<Value>>) -> Shared {
+    fn new(site: &Site, cards: std::sync::Arc<Vec<Value>>, bodies: std::sync::Arc<Vec<Option<Value>>>) -> Shared {
         let groups = country_colours(site);
         let legend: Vec<Value> = groups
             .iter()

@@ -49,6 +49,16 @@ pub struct Route {
     pub feed: bool,
 }
 
+impl Route {
+    /// The template its pages are rendered through, if any.
+    pub fn template(&self) -> Option<&'static str> {
+        match self.make {
+            Make::Fixed(template, _) | Make::Note(template, _) => Some(template),
+            Make::Text(_) => None,
+        }
+    }
+}
+
 const fn fixed(
     name: &'static str,
     url: &'static str,

@@ -1,7 +1,7 @@
 //! The Tera templates of a site: the built-in ones (shipped in the binary,
 //! the same as the repository's `templates/`) overridden by the site's own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Position};
@@ -74,6 +74,8 @@ struct Source {
 pub struct Templates {
     pub tera: tera::Tera,
     sources: BTreeMap<String, Source>,
+    /// Per template, the templates its render can read (see [`Templates::uses`]).
+    uses: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Templates {
@@ -105,13 +107,60 @@ impl Templates {
         tera.autoescape_on([".html", ".xml"]);
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))
             .map_err(|e| vec![diagnostic_of(&e, &sources, None)])?;
-        Ok(Templates { tera, sources })
+        let uses = template_uses(&sources);
+        Ok(Templates { tera, sources, uses })
+    }
+
+    /// The templates that rendering `name` can read: itself, every
+    /// template its text names in quotes (`extends`, `include`), and every
+    /// template that defines a component (components can be called from
+    /// any template), and so on through those.
+    pub fn uses(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.uses.get(name).into_iter().flatten().map(String::as_str)
+    }
+
+    /// The templates whose text differs from `before`'s, or `None` when
+    /// the two do not have the same templates (one was added or removed).
+    pub fn changed_since(&self, before: &Templates) -> Option<Vec<String>> {
+        if !self.sources.keys().eq(before.sources.keys()) {
+            return None;
+        }
+        let changed = self.sources.iter().zip(before.sources.values()).filter(|((_, a), b)| a.text != b.text);
+        Some(changed.map(|((name, _), _)| name.clone()).collect())
     }
 
     /// A diagnostic for an error that happened while rendering `page`.
     pub fn render_error(&self, e: &tera::Error, page: &str) -> Diagnostic {
         diagnostic_of(e, &self.sources, Some(page))
     }
+}
+
+/// [`Templates::uses`] for every template.
+fn template_uses(sources: &BTreeMap<String, Source>) -> BTreeMap<String, BTreeSet<String>> {
+    let names_in = |text: &str| -> Vec<&String> {
+        let named = |n: &String| text.contains(&format!("\"{n}\"")) || text.contains(&format!("'{n}'"));
+        sources.keys().filter(|n| named(n)).collect()
+    };
+    let defines_components = |text: &str| text.contains("{% component") || text.contains("{%- component");
+    let everywhere: Vec<&String> =
+        sources.iter().filter(|(_, s)| defines_components(&s.text)).map(|(n, _)| n).collect();
+    let direct: BTreeMap<&String, Vec<&String>> = sources
+        .iter()
+        .map(|(name, source)| (name, names_in(&source.text).into_iter().chain(everywhere.iter().copied()).collect()))
+        .collect();
+    let closure = |start: &String| {
+        let mut seen = BTreeSet::from([start.clone()]);
+        let mut todo = vec![start];
+        while let Some(name) = todo.pop() {
+            for next in direct.get(name).into_iter().flatten() {
+                if seen.insert((*next).clone()) {
+                    todo.push(next);
+                }
+            }
+        }
+        seen
+    };
+    sources.keys().map(|name| (name.clone(), closure(name))).collect()
 }
 
 fn diagnostic_of(e: &tera::Error, sources: &BTreeMap<String, Source>, page: Option<&str>) -> Diagnostic {
@@ -168,6 +217,25 @@ fn help_for(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_template_uses_what_it_extends_includes_and_every_component() {
+        let t = Templates::compile(&[]).unwrap();
+        let uses: Vec<&str> = t.uses("event.html").collect();
+        assert_eq!(uses, ["base.html", "components.html", "event.html"]);
+        let site = [
+            TemplateFile {
+                name: "event.html".into(),
+                path: "templates/event.html".into(),
+                text: "{% extends \"base.html\" %}{% block main %}{% include \"part.html\" %}{% endblock main %}"
+                    .into(),
+            },
+            TemplateFile { name: "part.html".into(), path: "templates/part.html".into(), text: "x".into() },
+        ];
+        let t = Templates::compile(&site).unwrap();
+        assert!(t.uses("event.html").any(|n| n == "part.html"));
+        assert!(!t.uses("actor.html").any(|n| n == "part.html"));
+    }
 
     #[test]
     fn every_template_in_the_repository_is_built_in() {

@@ -152,6 +152,9 @@ async fn first_build(
         Ok(done) => {
             site.send_replace(Arc::new(done.snapshot));
             say(options.verbosity, format!("built {} pages in {} ms", done.total, started.elapsed().as_millis()));
+            if options.verbosity > 1 {
+                println!("stages: {}", done.stages);
+            }
         }
         Err(errors) => {
             status.send_modify(|s| s.errors = Some(Arc::new(errors.views)));

@@ -38,6 +38,10 @@ enum Step {
     /// A template that shows what a card names of other notes (an event's
     /// actors' countries): renaming a country must reach the event's page.
     TemplateShowsCountries(usize),
+    /// The template every page extends, or the one that defines the components.
+    EditSharedTemplate(usize),
+    /// A new template, included by the event page's (the set of templates changes).
+    IncludePartial(usize),
     /// A comparison point's words, with a link or a quotation.
     EditPoint(usize, usize),
     /// A theme's words in `site.toml`.
@@ -76,6 +80,8 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::ToggleThemes),
         1 => n().prop_map(Step::EditTemplate),
         1 => n().prop_map(Step::TemplateShowsCountries),
+        1 => n().prop_map(Step::EditSharedTemplate),
+        1 => n().prop_map(Step::IncludePartial),
         2 => (n(), n()).prop_map(|(a, b)| Step::EditPoint(a, b)),
         1 => n().prop_map(Step::EditThemeWords),
         3 => (n(), n(), n()).prop_map(|(a, b, c)| Step::LinkTwoThenRename(a, b, c)),
@@ -280,6 +286,23 @@ fn apply(root: &Path, step: &Step) -> Vec<PathBuf> {
             );
             write(Path::new("templates/event.html"), &builtin.replacen("{% endblock main %}", &shown, 1))
         }
+        Step::EditSharedTemplate(a) => {
+            let (name, from, to) = if a % 2 == 0 {
+                ("base.html", "</footer>", format!("<p>Edition {a}</p></footer>"))
+            } else {
+                ("components.html", "In their words:", format!("In their own words ({a}):"))
+            };
+            let builtin = fs::read_to_string(crate::common::repo_root().join("templates").join(name)).unwrap();
+            assert!(builtin.contains(from), "templates/{name} still has {from:?}");
+            write(&Path::new("templates").join(name), &builtin.replacen(from, &to, 1))
+        }
+        Step::IncludePartial(a) => {
+            let builtin = fs::read_to_string(crate::common::repo_root().join("templates/event.html")).unwrap();
+            let included = builtin.replacen("{% endblock main %}", "{% include \"part.html\" %}{% endblock main %}", 1);
+            let mut touched = write(Path::new("templates/event.html"), &included);
+            touched.extend(write(Path::new("templates/part.html"), &format!("<p>Part {a}</p>")));
+            touched
+        }
         Step::EditPoint(a, b) => {
             let rel = PathBuf::from("content/comparisons/alpha-vs-beta.md");
             if !root.join(&rel).exists() {
@@ -476,6 +499,29 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
     assert_eq!(rebuilt.update.total, first.update.total);
 }
 
+/// An edit of one page kind's template renders that kind's pages, and
+/// keeps the rest; an edit of the template every page extends renders all.
+#[test]
+fn a_template_edit_renders_only_the_pages_of_its_kind() {
+    let site = fixture("basic");
+    let options = BuildOptions::new(site.path());
+    let mut rebuilder = Rebuilder::default();
+    let first = rebuilder.rebuild(&options, None).unwrap();
+    let templates = site.path().join("templates");
+    fs::create_dir_all(&templates).unwrap();
+    let builtin = fs::read_to_string(crate::common::repo_root().join("templates/event.html")).unwrap();
+    fs::write(templates.join("event.html"), builtin.replace("<p class=\"kind\">Event</p>", "<p>An event</p>")).unwrap();
+    let rebuilt = rebuilder.rebuild(&options, Some(&[PathBuf::from("templates/event.html")])).unwrap();
+    let paths: Vec<&str> = rebuilt.update.pages.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["events/the-call/index.html"], "only the event's page uses event.html");
+    assert!(rebuilt.update.pages[0].content.contains("<p>An event</p>"));
+    let builtin = fs::read_to_string(crate::common::repo_root().join("templates/base.html")).unwrap();
+    fs::write(templates.join("base.html"), builtin.replacen("</footer>", "<p>Edition 2</p></footer>", 1)).unwrap();
+    let rebuilt = rebuilder.rebuild(&options, Some(&[PathBuf::from("templates/base.html")])).unwrap();
+    let html = first.update.pages.iter().filter(|p| p.path.ends_with(".html")).count();
+    assert_eq!(rebuilt.update.pages.iter().filter(|p| p.content.contains("Edition 2")).count(), html);
+}
+
 /// Renaming an actor renders the pages that show the name, and keeps the rest.
 #[test]
 fn an_actor_rename_renders_the_pages_that_name_the_actor() {
@@ -499,10 +545,12 @@ fn an_edit_undone_renders_the_original_again() {
     check_steps(&[Step::Delete(3), Step::Nothing, Step::NewActor(1, 1)], true).unwrap();
 }
 
-/// Regression: a template edit renders every page again (it once rendered none).
+/// Regression: a template edit renders the pages that use it again (it
+/// once rendered none), and a shared template's edit every page.
 #[test]
-fn a_template_edit_renders_every_page() {
+fn a_template_edit_renders_the_pages_that_use_it() {
     check_steps(&[Step::EditTemplate(1), Step::EditTemplate(2)], false).unwrap();
+    check_steps(&[Step::EditSharedTemplate(0), Step::EditSharedTemplate(1), Step::IncludePartial(2)], false).unwrap();
 }
 
 /// Regression: a note's new title shows in the link sentences of the
