@@ -46,6 +46,13 @@ struct PageKey {
     note: Option<NoteKey>,
 }
 
+/// What one card, body or page read, as the record takes it.
+type Made = (Reader, Arc<[Read]>);
+
+/// Every note's card, every note's body (by id).
+type Cards = Arc<Vec<Value>>;
+type Bodies = Arc<Vec<Option<Value>>>;
+
 /// What reads inputs: a note's card, a note's body, or a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Reader {
@@ -78,8 +85,8 @@ struct Last {
     site: Site,
     /// Per note (by id): its key, its card and its body.
     keys: Vec<NoteKey>,
-    cards: Arc<Vec<Value>>,
-    bodies: Arc<Vec<Option<Value>>>,
+    cards: Cards,
+    bodies: Bodies,
     /// What every page gets as `site` (the legend's country cards among it).
     site_value: Value,
     record: Record,
@@ -225,7 +232,7 @@ impl Memo {
 
 impl Record {
     /// The record of `reads`, indexed.
-    fn of(reads: Vec<(Reader, Arc<[Read]>)>) -> Record {
+    fn of(reads: Vec<Made>) -> Record {
         let mut record = Record { reads: reads.into_iter().collect(), readers: FxHashMap::default() };
         record.index();
         record
@@ -248,7 +255,7 @@ impl Record {
 
     /// Puts in what `made` read now, and forgets `gone`. When much
     /// changed, the index is made anew rather than patched.
-    fn update(&mut self, made: Vec<(Reader, Arc<[Read]>)>, gone: &[Reader]) {
+    fn update(&mut self, made: Vec<Made>, gone: &[Reader]) {
         let anew = (made.len() + gone.len()) * 8 > self.reads.len();
         for reader in gone {
             if let Some(was) = self.reads.remove(reader)
@@ -263,6 +270,10 @@ impl Record {
                 continue;
             }
             if let Some(was) = was {
+                if *was == *reads {
+                    // Made again from the same inputs (the usual case): the index holds.
+                    continue;
+                }
                 self.unindex(reader, &was);
             }
             for read in reads.iter() {
@@ -356,7 +367,7 @@ fn render_recorded(
     shared: &Shared,
     pages: &[PageRef],
     keys: &[NoteKey],
-) -> Result<(Vec<Page>, Vec<(Reader, Arc<[Read]>)>), Diagnostics> {
+) -> Result<(Vec<Page>, Vec<Made>), Diagnostics> {
     let read = Mutex::new(Vec::with_capacity(pages.len()));
     let inputs = |page: PageRef, inputs: Vec<Input<NoteId>>| {
         let reads = keyed(&inputs, keys);
@@ -425,14 +436,13 @@ fn wanted_pages(
 /// unchanged, made again where not (or where the note is new). Adds to
 /// `changed` the cards and bodies that came out different, and returns
 /// what those made again read.
-#[allow(clippy::type_complexity)]
 fn remake(
     last: &mut Last,
     site: &Site,
     keys: &[NoteKey],
     old_id: &[Option<NoteId>],
     changed: &mut FxHashSet<Read>,
-) -> (Arc<Vec<Value>>, Arc<Vec<Option<Value>>>, Vec<(Reader, Arc<[Read]>)>) {
+) -> (Cards, Bodies, Vec<Made>) {
     let stale = last.record.readers_of(changed);
     let redo = |reader: fn(NoteKey) -> Reader| -> Vec<NoteId> {
         (0..site.notes.len()).filter(|&id| old_id[id].is_none() || stale.contains(&reader(keys[id]))).collect()

@@ -182,6 +182,15 @@ impl<'a> SiteReads<'a> {
         }
     }
 
+    /// The URL of the note's page, from the site root. Noted as which notes
+    /// of its kind there are: a URL is made of the kind and the slug, so it
+    /// changes only when notes come or go.
+    pub fn url(&self, id: NoteId) -> &'a str {
+        let note = &self.site.notes[id];
+        self.note_read(Input::Members(note.kind()));
+        &self.site.urls[id]
+    }
+
     /// The note with this slug, if any.
     pub fn find(&self, slug: &str) -> Option<NoteId> {
         let id = self.site.id(slug);

@@ -185,9 +185,7 @@ pub fn sitemap_urls(reads: &PageReads) -> Vec<String> {
     for r in ROUTES.iter().filter(|r| r.sitemap) {
         match r.pages {
             Pages::One(url) => out.push(url.to_string()),
-            Pages::EachNote(kind) => {
-                out.extend(reads.of_kind(kind).into_iter().map(|id| reads.name(id).url.to_string()))
-            }
+            Pages::EachNote(kind) => out.extend(reads.of_kind(kind).into_iter().map(|id| reads.url(id).to_string())),
         }
     }
     out

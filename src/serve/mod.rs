@@ -23,18 +23,17 @@ use tokio::sync::{mpsc, watch as channel};
 
 use crate::config::BuildOptions;
 use state::{Snapshot, Status, error_views};
-use watch::{Change, Watcher, changes};
+use watch::{Batch, Change, Watcher, changes};
 
 /// The live-reload script put in every served page.
 pub const RELOAD_SCRIPT: &str = include_str!("reload.js");
 
-/// How long the watcher holds a file event back to merge it with others
-/// on the same file (an editor's write-then-rename is one change).
-const DEBOUNCE: Duration = Duration::from_millis(10);
-
-/// How long the rebuild loop waits for more changes after the last one
-/// before it rebuilds (a `git checkout` of fifty files is one rebuild).
-const QUIET: Duration = Duration::from_millis(10);
+/// How long the rebuild loop waits for a save to end (its file closed
+/// after writing, or renamed into place) when it has only seen it begin.
+/// A save that ends starts the rebuild at once; changes that arrive while
+/// it runs make the next one (a `git checkout` of fifty files ends in one
+/// consistent site).
+const SETTLE: Duration = Duration::from_millis(30);
 
 /// How `serve` runs.
 #[derive(Debug, Clone)]
@@ -85,7 +84,7 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
 
     // Only changes that matter reach the rebuild loop: the reads of a
     // rebuild itself, and editor leftovers, never do.
-    let (events_tx, events_rx) = mpsc::unbounded_channel::<Vec<(Change, PathBuf)>>();
+    let (events_tx, events_rx) = mpsc::unbounded_channel::<Batch>();
     let watcher = start_watcher(&root, &options, events_tx)?;
     let (shutdown_tx, shutdown_rx) = channel::channel(false);
     let app = http::App {
@@ -163,23 +162,28 @@ async fn first_build(
     }
 }
 
-/// Watches the site's files, sending each batch of changes that matter.
+/// Watches the site's files, sending the changes of each event that matters
+/// as it happens.
 fn start_watcher(
     root: &std::path::Path,
     options: &ServeOptions,
-    events: mpsc::UnboundedSender<Vec<(Change, PathBuf)>>,
+    events: mpsc::UnboundedSender<Batch>,
 ) -> anyhow::Result<Watcher> {
     let verbosity = options.verbosity;
     let watch_root = root.to_path_buf();
-    Watcher::start(root, options.poll, DEBOUNCE, move |found: notify_debouncer_full::DebounceEventResult| {
-        if verbosity > 1 {
-            match &found {
-                Ok(list) => list.iter().for_each(|e| println!("event: {:?} {:?}", e.event.kind, e.event.paths)),
-                Err(errors) => errors.iter().for_each(|e| eprintln!("watch error: {e}")),
+    Watcher::start(root, options.poll, move |found: notify::Result<notify::Event>| {
+        let event = match found {
+            Ok(event) => event,
+            Err(error) => {
+                eprintln!("watch error: {error}");
+                return;
             }
+        };
+        if verbosity > 1 {
+            println!("event: {:?} {:?}", event.kind, event.paths);
         }
-        let found = changes(&watch_root, &found);
-        if !found.is_empty() {
+        let found = changes(&watch_root, std::slice::from_ref(&event));
+        if !found.changes.is_empty() {
             let _ = events.send(found);
         }
     })
@@ -197,14 +201,23 @@ struct Loop<'a> {
 
 impl Loop<'_> {
     /// Rebuilds on every batch of changes until the watcher stops.
-    async fn run(&self, mut events: mpsc::UnboundedReceiver<Vec<(Change, PathBuf)>>, mut watcher: Watcher) {
+    async fn run(&self, mut events: mpsc::UnboundedReceiver<Batch>, mut watcher: Watcher) {
         while let Some(mut batch) = events.recv().await {
-            // Everything that arrives until a quiet moment is one rebuild.
-            while let Ok(Some(more)) = tokio::time::timeout(QUIET, events.recv()).await {
-                batch.extend(more);
+            // What is already queued joins this rebuild. A save that ended
+            // starts it at once; one only begun waits a moment for its end.
+            loop {
+                while let Ok(more) = events.try_recv() {
+                    batch.extend(more);
+                }
+                if batch.complete {
+                    break;
+                }
+                match tokio::time::timeout(SETTLE, events.recv()).await {
+                    Ok(Some(more)) => batch.extend(more),
+                    _ => break,
+                }
             }
-            batch.sort();
-            batch.dedup();
+            let batch = batch.changes;
             for dir in watch::WATCHED_DIRS {
                 let path = self.root.join(dir);
                 if batch.iter().any(|(_, p)| p.as_path() == std::path::Path::new(dir)) && path.is_dir() {
@@ -217,7 +230,7 @@ impl Loop<'_> {
 
     /// One rebuild for a batch of changes (`events` holds those that came
     /// while it ran).
-    async fn rebuild_for(&self, batch: &[(Change, PathBuf)], events: &mpsc::UnboundedReceiver<Vec<(Change, PathBuf)>>) {
+    async fn rebuild_for(&self, batch: &[(Change, PathBuf)], events: &mpsc::UnboundedReceiver<Batch>) {
         let started = Instant::now();
         let what = describe(batch);
         let paths: Vec<PathBuf> = batch.iter().map(|(_, p)| p.clone()).collect();

@@ -13,10 +13,93 @@
   }
   let delay = 250;
   let version = pageVersion;
+  let patching = Promise.resolve();
 
   function reload() {
     sessionStorage.setItem(scrollKey, String(window.scrollY));
     location.reload();
+  }
+
+  // A saved change is shown by patching the open page from its new HTML:
+  // the reader keeps their scroll, focus, text selection and open
+  // <details>. Anything that cannot be patched is reloaded.
+  async function patch(v) {
+    let next;
+    try {
+      const res = await fetch(location.href, { cache: "no-store" });
+      const type = res.headers.get("content-type") || "";
+      if (!res.ok || !type.startsWith("text/html") || document.contentType !== "text/html") return reload();
+      next = new DOMParser().parseFromString(await res.text(), "text/html");
+    } catch {
+      return reload();
+    }
+    if (document.title !== next.title) document.title = next.title;
+    morphChildren(document.head, next.head);
+    morph(document.body, next.body);
+    version = v;
+  }
+
+  // A stylesheet's address without the version a style swap gave it.
+  function unversioned(href) {
+    const url = new URL(href, location.href);
+    url.searchParams.delete("readout");
+    return url.href;
+  }
+
+  // Whether `have` can be patched into `want` (same kind of node, same tag and id).
+  function same(have, want) {
+    if (have.nodeType !== want.nodeType) return false;
+    if (have.nodeType !== Node.ELEMENT_NODE) return true;
+    return have.tagName === want.tagName && have.id === want.id;
+  }
+
+  function morph(have, want) {
+    for (const a of Array.from(have.attributes)) {
+      if (!want.hasAttribute(a.name) && !(a.name === "open" && have.tagName === "DETAILS")) have.removeAttribute(a.name);
+    }
+    for (const a of Array.from(want.attributes)) {
+      if (a.name === "open" && have.tagName === "DETAILS") continue; // the reader opened or closed it
+      if (a.name === "href" && have.tagName === "LINK" && unversioned(have.href) === unversioned(want.href)) continue;
+      if (have.getAttribute(a.name) !== a.value) have.setAttribute(a.name, a.value);
+    }
+    if (have.tagName === "SCRIPT" || have.tagName === "TEXTAREA") {
+      if (have.textContent !== want.textContent) have.textContent = want.textContent;
+      return;
+    }
+    morphChildren(have, want);
+  }
+
+  function morphChildren(parent, wanted) {
+    const want = Array.from(wanted.childNodes);
+    let have = parent.firstChild;
+    for (let i = 0; i < want.length; i++) {
+      const w = want[i];
+      // A node taken out, or one put in, shifts the rest: look one step ahead.
+      if (have && !same(have, w) && have.nextSibling && same(have.nextSibling, w)) {
+        const gone = have;
+        have = have.nextSibling;
+        gone.remove();
+      } else if (have && !same(have, w) && want[i + 1] && same(have, want[i + 1])) {
+        parent.insertBefore(document.importNode(w, true), have);
+        continue;
+      }
+      if (!have) {
+        parent.append(document.importNode(w, true));
+      } else if (!same(have, w)) {
+        const put = document.importNode(w, true);
+        parent.replaceChild(put, have);
+        have = put.nextSibling;
+      } else {
+        if (have.nodeType === Node.ELEMENT_NODE) morph(have, w);
+        else if (have.nodeValue !== w.nodeValue) have.nodeValue = w.nodeValue;
+        have = have.nextSibling;
+      }
+    }
+    while (have) {
+      const gone = have;
+      have = have.nextSibling;
+      gone.remove();
+    }
   }
 
   function swapStyles(v) {
@@ -92,7 +175,7 @@
         return;
       }
       hideErrors();
-      if (m.kind === "reload") reload();
+      if (m.kind === "reload") patching = patching.then(() => patch(m.version));
       else if (m.kind === "css") { version = m.version; swapStyles(m.version); }
     });
     socket.addEventListener("close", () => {

@@ -4,8 +4,8 @@
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
-use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::{Event, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::load::is_ignored;
 
@@ -66,58 +66,79 @@ pub fn everything() -> Vec<(Change, PathBuf)> {
     ]
 }
 
-/// The changes in a batch of debounced events, with the paths they concern.
-/// Events the system dropped (a rescan) count as [`everything`]: a rebuild
-/// then reads the whole site rather than miss a change.
-pub fn changes(root: &Path, events: &DebounceEventResult) -> Vec<(Change, PathBuf)> {
-    let Ok(events) = events else { return Vec::new() };
-    if events.iter().any(|e| e.event.need_rescan()) {
-        return everything();
+/// The changes that one or more file events bring, and whether one of
+/// them ends a save.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// What changed, with the paths (relative to the site root), each once.
+    pub changes: Vec<(Change, PathBuf)>,
+    /// A file was closed after writing, or renamed into place: the change
+    /// is whole, and a rebuild need not wait for more.
+    pub complete: bool,
+}
+
+impl Batch {
+    /// Adds the changes of `other`.
+    pub fn extend(&mut self, other: Batch) {
+        self.changes.extend(other.changes);
+        self.changes.sort();
+        self.changes.dedup();
+        self.complete |= other.complete;
     }
-    let mut out = Vec::new();
+}
+
+/// The changes in `events`. Events the system dropped (a rescan) count as
+/// [`everything`]: a rebuild then reads the whole site rather than miss a change.
+pub fn changes(root: &Path, events: &[Event]) -> Batch {
+    if events.iter().any(Event::need_rescan) {
+        return Batch { changes: everything(), complete: true };
+    }
+    let mut batch = Batch::default();
     for e in events {
-        if matches!(e.event.kind, EventKind::Access(_)) {
+        // (A file renamed away or removed is often put back at once, as
+        // some editors save: that waits for the file's return.)
+        let ends_a_save = matches!(
+            e.kind,
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+                | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+        );
+        if matches!(e.kind, EventKind::Access(_)) && !ends_a_save {
             continue;
         }
-        for path in &e.event.paths {
+        for path in &e.paths {
             if let Some(change) = classify(root, path) {
                 let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-                out.push((change, rel));
+                batch.changes.push((change, rel));
+                batch.complete |= ends_a_save;
             }
         }
     }
-    out.sort();
-    out.dedup();
-    out
+    batch.changes.sort();
+    batch.changes.dedup();
+    batch
 }
 
 /// A running watcher; dropping it stops watching.
 pub enum Watcher {
-    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
-    Poll(Debouncer<PollWatcher, NoCache>),
+    Native(RecommendedWatcher),
+    Poll(PollWatcher),
 }
 
 impl Watcher {
     /// Watches `root` (for `site.toml`, which editors may replace by
-    /// renaming) and its site folders; events go to `on_event`.
+    /// renaming) and its site folders; each event goes to `on_event` as
+    /// it happens (the rebuild loop decides what makes one rebuild).
     pub fn start(
         root: &Path,
         poll: bool,
-        debounce: Duration,
-        on_event: impl FnMut(DebounceEventResult) + Send + 'static,
+        on_event: impl FnMut(notify::Result<Event>) + Send + 'static,
     ) -> notify::Result<Watcher> {
         let mut watcher = if poll {
             let config =
                 notify::Config::default().with_poll_interval(Duration::from_millis(300)).with_compare_contents(true);
-            Watcher::Poll(
-                new_debouncer_opt(debounce, None, on_event, NoCache, config)
-                    .map_err(|e| notify::Error::generic(&e.to_string()))?,
-            )
+            Watcher::Poll(PollWatcher::new(on_event, config)?)
         } else {
-            Watcher::Native(
-                new_debouncer_opt(debounce, None, on_event, RecommendedCache::new(), notify::Config::default())
-                    .map_err(|e| notify::Error::generic(&e.to_string()))?,
-            )
+            Watcher::Native(RecommendedWatcher::new(on_event, notify::Config::default())?)
         };
         watcher.watch(root, RecursiveMode::NonRecursive)?;
         for dir in WATCHED_DIRS {
@@ -132,8 +153,8 @@ impl Watcher {
     /// Starts watching a site folder that did not exist at start.
     pub fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
         match self {
-            Watcher::Native(d) => d.watch(path, mode),
-            Watcher::Poll(d) => d.watch(path, mode),
+            Watcher::Native(w) => w.watch(path, mode),
+            Watcher::Poll(w) => w.watch(path, mode),
         }
     }
 }
@@ -158,19 +179,19 @@ mod tests {
         assert_eq!(c("site.toml"), Some(Change::Config));
     }
 
-    fn event(kind: EventKind, paths: &[&str]) -> notify_debouncer_full::DebouncedEvent {
-        let mut e = notify::Event::new(kind);
+    fn event(kind: EventKind, paths: &[&str]) -> Event {
+        let mut e = Event::new(kind);
         for p in paths {
             e = e.add_path(Path::new("/site").join(p));
         }
-        notify_debouncer_full::DebouncedEvent::new(e, std::time::Instant::now())
+        e
     }
 
     #[test]
     fn event_kinds_that_change_files_count_and_reads_do_not() {
-        use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RemoveKind, RenameMode};
+        use notify::event::{CreateKind, RemoveKind};
         let root = Path::new("/site");
-        let events = Ok(vec![
+        let events = [
             event(EventKind::Access(AccessKind::Open(AccessMode::Any)), &["content/actors/a.md"]),
             event(EventKind::Access(AccessKind::Close(AccessMode::Write)), &["content/actors/b.md"]),
             event(EventKind::Create(CreateKind::File), &["content/actors/c.md"]),
@@ -182,26 +203,44 @@ mod tests {
                 &["content/actors/.d.md.tmp", "content/actors/d.md"],
             ),
             event(EventKind::Create(CreateKind::File), &["content/actors/d.md.swp", "public/index.html"]),
-        ]);
+        ];
         let found: Vec<(Change, String)> =
-            changes(root, &events).into_iter().map(|(c, p)| (c, p.display().to_string())).collect();
+            changes(root, &events).changes.into_iter().map(|(c, p)| (c, p.display().to_string())).collect();
         assert_eq!(
             found,
             [
+                (Change::Content, "content/actors/b.md".to_string()),
                 (Change::Content, "content/actors/c.md".to_string()),
                 (Change::Content, "content/actors/d.md".to_string()),
                 (Change::Template, "templates/event.html".to_string()),
                 (Change::Style, "static/style.css".to_string()),
             ]
         );
-        assert!(changes(root, &Err(vec![notify::Error::generic("gone")])).is_empty());
+    }
+
+    #[test]
+    fn a_save_is_whole_when_its_file_is_closed_or_renamed_not_while_it_is_written() {
+        let root = Path::new("/site");
+        let writing = [event(EventKind::Modify(ModifyKind::Any), &["content/actors/a.md"])];
+        assert!(!changes(root, &writing).complete, "a write may be followed by more");
+        let closed = [event(EventKind::Access(AccessKind::Close(AccessMode::Write)), &["content/actors/a.md"])];
+        assert!(changes(root, &closed).complete);
+        let renamed = [event(EventKind::Modify(ModifyKind::Name(RenameMode::To)), &["content/a.md"])];
+        assert!(changes(root, &renamed).complete);
+        let removed = [event(EventKind::Remove(notify::event::RemoveKind::File), &["content/a.md"])];
+        assert!(!changes(root, &removed).complete, "a removed file may come back at once");
+        let leftover = [event(EventKind::Access(AccessKind::Close(AccessMode::Write)), &["content/.a.md.swp"])];
+        assert!(!changes(root, &leftover).complete, "an editor's own files end nothing");
+        let mut batch = changes(root, &writing);
+        batch.extend(changes(root, &closed));
+        assert!(batch.complete);
+        assert_eq!(batch.changes.len(), 1);
     }
 
     #[test]
     fn events_dropped_by_the_system_mean_reading_everything_again() {
-        let rescan = notify::Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
-        let events = Ok(vec![notify_debouncer_full::DebouncedEvent::new(rescan, std::time::Instant::now())]);
-        let found = changes(Path::new("/site"), &events);
+        let rescan = Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
+        let found = changes(Path::new("/site"), &[rescan]).changes;
         assert_eq!(found, everything());
         let mut loaded = crate::load::Loaded::default();
         let site = tempfile::tempdir().unwrap();
