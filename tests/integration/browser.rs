@@ -284,7 +284,8 @@ async fn serve_updates_the_page_without_a_manual_reload() {
 /// arrives, on the page's own clock; a page that reloaded instead gives
 /// its navigation timing), against the wall-clock time of the save. A
 /// benchmark, not a test of speed: it prints the numbers.
-/// `cargo test --release --test integration save_to_dom -- --ignored --nocapture`
+/// `cargo test --test integration save_to_dom -- --ignored --nocapture`
+/// with READOUT_BENCH_BIN naming a release build of readout
 /// (set READOUT_BENCH_SITE to a site folder to measure that site instead).
 #[tokio::test(flavor = "multi_thread")]
 #[ignore]

@@ -28,7 +28,9 @@ impl Server {
     }
 
     pub fn start_with(site: TempDir, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_readout"))
+        // A benchmark may run another build of readout (a release one).
+        let binary = std::env::var_os("READOUT_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_readout").into());
+        let mut child = Command::new(binary)
             .args(["serve", "--root", site.path().to_str().unwrap(), "--port", "0"])
             .args(extra)
             .stdout(Stdio::piped())
