@@ -95,8 +95,22 @@ struct Last {
 /// What every card, body and page read, and who read each input.
 #[derive(Default)]
 struct Record {
-    reads: FxHashMap<Reader, Arc<[Read]>>,
-    readers: FxHashMap<Read, Vec<Reader>>,
+    reads: Arc<FxHashMap<Reader, Arc<[Read]>>>,
+    readers: Readers,
+}
+
+/// Who read each input: made on a thread of its own after a full render
+/// (a preview need not wait for it to serve the first page), and waited
+/// for only when first needed.
+enum Readers {
+    Ready(FxHashMap<Read, Vec<Reader>>),
+    Making(std::thread::JoinHandle<FxHashMap<Read, Vec<Reader>>>),
+}
+
+impl Default for Readers {
+    fn default() -> Self {
+        Readers::Ready(FxHashMap::default())
+    }
 }
 
 /// The pages of one render.
@@ -161,7 +175,7 @@ impl Memo {
             return self.render_all(site, keys, templates, options, clock);
         }
         let (gone, removed) = if same_notes { (Vec::new(), Vec::new()) } else { gone_pages(&last, &site, &keys) };
-        let wanted = wanted_pages(&last.record, &site, &keys, &changed, &routes, same_notes);
+        let wanted = wanted_pages(&mut last.record, &site, &keys, &changed, &routes, same_notes);
         clock.lap("wanted");
         let (pages, read) = render_recorded(&site, templates, options, &shared, &wanted, &keys)?;
         clock.lap("pages");
@@ -231,67 +245,90 @@ impl Memo {
 }
 
 impl Record {
-    /// The record of `reads`, indexed.
+    /// The record of `reads`; its index is made on another thread.
     fn of(reads: Vec<Made>) -> Record {
-        let mut record = Record { reads: reads.into_iter().collect(), readers: FxHashMap::default() };
-        record.index();
-        record
+        let reads: Arc<FxHashMap<Reader, Arc<[Read]>>> = Arc::new(reads.into_iter().collect());
+        let all = Arc::clone(&reads);
+        let making = std::thread::Builder::new().name("readout-index".into()).spawn(move || index(&all));
+        let readers = match making {
+            Ok(handle) => Readers::Making(handle),
+            Err(_) => Readers::Ready(index(&reads)),
+        };
+        Record { reads, readers }
     }
 
-    /// Who read each input, made anew from what each read.
-    fn index(&mut self) {
-        self.readers.clear();
-        for (reader, reads) in &self.reads {
-            for read in reads.iter() {
-                self.readers.entry(*read).or_default().push(*reader);
-            }
+    /// Who read each input (waiting for the index if it is being made).
+    fn readers(&mut self) -> &mut FxHashMap<Read, Vec<Reader>> {
+        if let Readers::Making(_) = self.readers {
+            let Readers::Making(handle) = std::mem::take(&mut self.readers) else { unreachable!() };
+            let made = handle.join().unwrap_or_else(|_| index(&self.reads));
+            self.readers = Readers::Ready(made);
+        }
+        match &mut self.readers {
+            Readers::Ready(readers) => readers,
+            Readers::Making(_) => unreachable!("the index was just made"),
         }
     }
 
     /// Everything that read one of `inputs`.
-    fn readers_of(&self, inputs: &FxHashSet<Read>) -> FxHashSet<Reader> {
-        inputs.iter().filter_map(|input| self.readers.get(input)).flatten().copied().collect()
+    fn readers_of(&mut self, inputs: &FxHashSet<Read>) -> FxHashSet<Reader> {
+        let readers = self.readers();
+        inputs.iter().filter_map(|input| readers.get(input)).flatten().copied().collect()
     }
 
     /// Puts in what `made` read now, and forgets `gone`. When much
     /// changed, the index is made anew rather than patched.
     fn update(&mut self, made: Vec<Made>, gone: &[Reader]) {
         let anew = (made.len() + gone.len()) * 8 > self.reads.len();
+        self.readers();
+        let Readers::Ready(readers) = &mut self.readers else { unreachable!("the index is ready") };
+        let reads = Arc::make_mut(&mut self.reads);
         for reader in gone {
-            if let Some(was) = self.reads.remove(reader)
+            if let Some(was) = reads.remove(reader)
                 && !anew
             {
-                self.unindex(*reader, &was);
+                unindex(readers, *reader, &was);
             }
         }
-        for (reader, reads) in made {
-            let was = self.reads.insert(reader, Arc::clone(&reads));
+        for (reader, now) in made {
+            let was = reads.insert(reader, Arc::clone(&now));
             if anew {
                 continue;
             }
             if let Some(was) = was {
-                if *was == *reads {
+                if *was == *now {
                     // Made again from the same inputs (the usual case): the index holds.
                     continue;
                 }
-                self.unindex(reader, &was);
+                unindex(readers, reader, &was);
             }
-            for read in reads.iter() {
-                self.readers.entry(*read).or_default().push(reader);
+            for read in now.iter() {
+                readers.entry(*read).or_default().push(reader);
             }
         }
         if anew {
-            self.index();
+            *readers = index(reads);
         }
     }
+}
 
-    fn unindex(&mut self, reader: Reader, reads: &[Read]) {
-        for read in reads {
-            if let Some(list) = self.readers.get_mut(read) {
-                list.retain(|r| *r != reader);
-                if list.is_empty() {
-                    self.readers.remove(read);
-                }
+/// Who read each input, from what each reader read.
+fn index(reads: &FxHashMap<Reader, Arc<[Read]>>) -> FxHashMap<Read, Vec<Reader>> {
+    let mut readers: FxHashMap<Read, Vec<Reader>> = FxHashMap::default();
+    for (reader, read) in reads {
+        for input in read.iter() {
+            readers.entry(*input).or_default().push(*reader);
+        }
+    }
+    readers
+}
+
+fn unindex(readers: &mut FxHashMap<Read, Vec<Reader>>, reader: Reader, reads: &[Read]) {
+    for read in reads {
+        if let Some(list) = readers.get_mut(read) {
+            list.retain(|r| *r != reader);
+            if list.is_empty() {
+                readers.remove(read);
             }
         }
     }
@@ -397,7 +434,7 @@ fn routes_using(templates: &Templates, change: &Change) -> Vec<usize> {
 /// The pages to render again: those that read a changed input, those of
 /// `routes`, and (when notes came or went) those that have no record.
 fn wanted_pages(
-    record: &Record,
+    record: &mut Record,
     site: &Site,
     keys: &[NoteKey],
     changed: &FxHashSet<Read>,
