@@ -24,6 +24,7 @@ pub mod note;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod urls;
@@ -340,7 +341,7 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
     if diags.has_errors() {
         return Err(BuildError::Content(diags));
     }
-    let render_options = RenderOptions { live_reload: options.live_reload.clone() };
+    let render_options = RenderOptions { live_reload: options.live_reload.clone(), defer_search: options.defer_search };
     let images = ImageWork { encoded: image_count.encoded(), cached: image_count.cached() };
     Ok(Prepared { site, templates, assets, warnings: diags, clock, render_options, images })
 }

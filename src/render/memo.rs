@@ -67,6 +67,8 @@ struct Last {
     site_value: Value,
     /// What each page read.
     pages: FxHashMap<PageKey, Arc<[Read]>>,
+    /// The output paths of the search index's files it made, sorted.
+    index_files: Vec<String>,
 }
 
 /// The pages of one render.
@@ -80,6 +82,9 @@ pub struct Update {
     pub total: usize,
     /// True when every page was rendered (nothing was kept).
     pub full: bool,
+    /// The search index's records, when the index changed and its files
+    /// were left to be made later (`RenderOptions::defer_search`).
+    pub search: Option<crate::search::Records>,
 }
 
 impl Memo {
@@ -108,7 +113,7 @@ impl Memo {
             // Nothing any page, card or body read differs: the last render stands.
             let total = routes::all_pages(&site).len();
             crate::drop_later(site);
-            return Ok(Update { pages: Vec::new(), removed: Vec::new(), total, full: false });
+            return Ok(Update { pages: Vec::new(), removed: Vec::new(), total, full: false, search: None });
         }
         let made = match (&self.last, changed) {
             (Some(last), Some(changed)) => Some(again(last, &site, &keys, changed)),
@@ -146,10 +151,11 @@ impl Memo {
             render_pages(&site, templates, options, &shared, &wanted, &inputs, sink).map(|()| wanted.len())
         })?;
         // Pages go only with their notes: looked for only when notes came or went.
-        let (removed, gone) = match &self.last {
+        let (mut removed, gone) = match &self.last {
             Some(last) if !same_notes(last, &site, &keys) => gone_pages(last, &all, &keys),
             _ => (Vec::new(), Vec::new()),
         };
+        let index_files = self.index_files(&pages, &wanted, &mut removed);
         let mut page_reads = match (&mut self.last, full) {
             (Some(last), false) => std::mem::take(&mut last.pages),
             _ => FxHashMap::default(),
@@ -158,9 +164,29 @@ impl Memo {
         for gone in gone {
             page_reads.remove(&gone);
         }
-        let before = self.last.replace(Last { site, keys, cards, bodies, site_value: shared.site, pages: page_reads });
+        let search = shared.deferred.lock().ok().and_then(|mut slot| slot.take());
+        let last = Last { site, keys, cards, bodies, site_value: shared.site, pages: page_reads, index_files };
+        let before = self.last.replace(last);
         crate::drop_later(before);
-        Ok(Update { pages, removed, total: all.len(), full })
+        Ok(Update { pages, removed, total: all.len(), full, search })
+    }
+
+    /// The search index's files after this render: the new ones when the
+    /// index was made again (those of the last that it lacks added to
+    /// `removed`), else the last render's.
+    fn index_files(&self, pages: &[Page], wanted: &[PageRef], removed: &mut Vec<String>) -> Vec<String> {
+        let last = self.last.as_ref().map(|last| last.index_files.as_slice()).unwrap_or_default();
+        let made_again = wanted.iter().any(|p| matches!(p.route().pages, routes::Pages::Folder(_)));
+        if !made_again {
+            return last.to_vec();
+        }
+        let now: Vec<String> =
+            pages.iter().filter(|p| crate::search::is_index_path(&p.path)).map(|p| p.path.clone()).collect();
+        let kept: FxHashSet<&str> = now.iter().map(String::as_str).collect();
+        removed.extend(last.iter().filter(|path| !kept.contains(path.as_str())).cloned());
+        removed.sort();
+        removed.dedup();
+        now
     }
 }
 
@@ -416,6 +442,7 @@ fn gone_pages(last: &Last, all: &[PageRef], keys: &[NoteKey]) -> (Vec<String>, V
         all.iter().map(|p| PageKey { route: p.route, note: p.note.map(|id| keys[id]) }).collect();
     let mut gone: Vec<(String, PageKey)> = routes::all_pages(&last.site)
         .into_iter()
+        .filter(|p| !matches!(p.route().pages, routes::Pages::Folder(_)))
         .map(|p| (p, PageKey { route: p.route, note: p.note.map(|id| last.keys[id]) }))
         .filter(|(_, key)| !now.contains(key))
         .map(|(p, key)| (urls::output_path(&p.url(&last.site)), key))
