@@ -18,7 +18,8 @@ pub struct Record {
     /// The words searched: title first, then the rest, in plain text.
     pub content: String,
     /// What a result shows: `title`, `kind`, and where the note has them
-    /// `speaker`, `date` and `words` (a statement's own words).
+    /// `speaker`, `date` (as pages show it), `date_key` (`YYYY-MM-DD`) and
+    /// `words` (a statement's own words).
     pub meta: BTreeMap<String, String>,
     /// `kind`, `speaker`, `actor`, `country`, `medium`, `year`, `month`.
     pub filters: BTreeMap<String, Vec<String>>,
@@ -39,6 +40,7 @@ pub(super) fn record(reads: &SiteReads, id: NoteId) -> Record {
         r.filter("year", &date.year().to_string());
         r.filter("month", &format!("{:04}-{:02}", date.year(), date.month()));
         r.sort.insert("date".into(), date.to_string());
+        r.meta("date_key", &date.to_string());
     }
     if let Some(shown) = head.date_display() {
         r.meta("date", &shown);

@@ -366,7 +366,7 @@ fn apply_image(root: &Path, step: &Step, all: &[PathBuf], actors: &[PathBuf]) ->
     }
 }
 
-fn by_path(pages: Vec<readout::render::Page>) -> BTreeMap<String, String> {
+fn by_path(pages: Vec<readout::render::Page>) -> BTreeMap<String, Vec<u8>> {
     pages.into_iter().map(|p| (p.path, p.content)).collect()
 }
 
@@ -488,7 +488,7 @@ fn an_actor_rename_renders_the_pages_that_name_the_actor() {
     for not_shown in ["actors/freedonia/index.html", "404.html", "groups.css"] {
         assert!(!paths.contains(&not_shown), "{not_shown} does not name Bob: {paths:?}");
     }
-    assert!(rebuilt.update.pages.iter().all(|p| !p.content.contains("Bob Sample")));
+    assert!(rebuilt.update.pages.iter().all(|p| !p.text().contains("Bob Sample")));
 }
 
 /// Regression: a note that is edited and then edited back is rendered as
@@ -515,7 +515,7 @@ fn a_new_title_reaches_the_backlink_sentences_that_show_it() {
         text.replace("title = \"Bob's post\"", "title = \"Bob's reply\"")
     });
     let alpha = rebuilt.update.pages.iter().find(|p| p.path == "statements/alpha/index.html");
-    assert!(alpha.is_some_and(|p| p.content.contains("reply looks back")), "alpha's page shows the new title");
+    assert!(alpha.is_some_and(|p| p.text().contains("reply looks back")), "alpha's page shows the new title");
 }
 
 /// Regression: a sentence that links two notes shows the second one's
