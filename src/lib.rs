@@ -497,6 +497,8 @@ pub struct BuildReport {
     pub written: usize,
     /// Files the build before held and this one does not, removed.
     pub removed: usize,
+    /// The search index's files and bytes, when the site has search on.
+    pub search: Option<(usize, usize)>,
     pub output: PathBuf,
     pub elapsed: Duration,
 }
@@ -514,8 +516,12 @@ impl BuildReport {
             0 => String::new(),
             _ => format!(", image copies: {} resized, {} from the cache", images.encoded, images.cached),
         };
+        let search = match self.search {
+            Some((files, bytes)) => format!(", search index: {files} files, {:.1} kB", bytes as f64 / 1000.0),
+            None => String::new(),
+        };
         format!(
-            "built {} pages ({}) — {} files, {} written, {} removed, in {} ms{resized} → {}",
+            "built {} pages ({}) — {} files, {} written, {} removed, in {} ms{resized}{search} → {}",
             self.pages,
             self.generated.summary(),
             self.files,
@@ -543,8 +549,13 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     let lock = write::lock(&output, on_wait).map_err(io(&output))?;
     let mut render_error = None;
     let write_options = write::WriteOptions { compress: p.site.config.compress };
+    let index = search::IndexSize::default();
     let written = write::write_with_options(&output, &p.assets, write_options, |sink| {
-        match render::render_each(&p.site, &p.templates, &p.render_options, sink) {
+        let sink = |page: render::Page| {
+            index.count(&page);
+            sink(page)
+        };
+        match render::render_each(&p.site, &p.templates, &p.render_options, &sink) {
             Ok(n) => Ok(n),
             Err(render::RenderError::Sink(e)) => Err(e),
             Err(render::RenderError::Content(d)) => {
@@ -559,6 +570,7 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     }
     let written = written.map_err(io(&output))?;
     p.clock.lap("render and write");
+    let search = p.site.config.search.then(|| index.get());
     let generated = p.into_generated(Vec::new());
     Ok(BuildReport {
         generated,
@@ -566,6 +578,7 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
         files: written.pages + written.assets,
         written: written.written,
         removed: written.removed,
+        search,
         output,
         elapsed: started.elapsed(),
     })

@@ -143,7 +143,26 @@ pub fn is_index_path(path: &str) -> bool {
     path.starts_with(INDEX_DIR)
 }
 
-/// The size in bytes of the index's files.
-pub fn size(pages: &[Page]) -> usize {
-    pages.iter().filter(|p| is_index_path(&p.path)).map(|p| p.content.len()).sum()
+/// How many files and bytes of the index a build wrote, counted as they
+/// go by (from several threads).
+#[derive(Debug, Default)]
+pub struct IndexSize {
+    files: std::sync::atomic::AtomicUsize,
+    bytes: std::sync::atomic::AtomicUsize,
+}
+
+impl IndexSize {
+    /// Counts `page` if it is one of the index's files.
+    pub fn count(&self, page: &Page) {
+        if is_index_path(&page.path) {
+            self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.bytes.fetch_add(page.content.len(), std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// The files and bytes counted.
+    pub fn get(&self) -> (usize, usize) {
+        let files = self.files.load(std::sync::atomic::Ordering::Relaxed);
+        (files, self.bytes.load(std::sync::atomic::Ordering::Relaxed))
+    }
 }

@@ -45,13 +45,16 @@ pub(super) fn record(reads: &SiteReads, id: NoteId) -> Record {
     if let Some(shown) = head.date_display() {
         r.meta("date", &shown);
     }
+    if let Meta::Statement(s) = head.meta() {
+        statement(reads, id, s, &mut r);
+    }
+    if head.kind() != Kind::Source {
+        r.text(&super::plain::body_text(reads, id));
+    }
     match head.meta() {
-        Meta::Statement(s) => statement(reads, id, s, &mut r),
+        Meta::Statement(_) => {}
         Meta::Actor(a) => {
-            r.text(&a.name);
-            for alias in &a.aliases {
-                r.text(alias);
-            }
+            r.names.extend(a.aliases.iter().cloned());
             if let Some(role) = &a.role {
                 r.text(role);
                 r.meta("role", role);
@@ -84,9 +87,6 @@ pub(super) fn record(reads: &SiteReads, id: NoteId) -> Record {
                 r.text(publisher);
             }
         }
-    }
-    if head.kind() != Kind::Source {
-        r.text(&super::plain::body_text(reads, id));
     }
     r.finish(name.url)
 }
@@ -124,6 +124,9 @@ fn kind_label(kind: Kind) -> &'static str {
 #[derive(Default)]
 struct Recording {
     content: String,
+    /// The names and aliases of the actors it involves, put after the
+    /// words (so that an excerpt shows the words, not a list of names).
+    names: Vec<String>,
     meta: BTreeMap<String, String>,
     filters: BTreeMap<String, Vec<String>>,
     sort: BTreeMap<String, String>,
@@ -160,10 +163,8 @@ impl Recording {
         let Meta::Actor(a) = head.meta() else { return };
         self.filter("actor", &a.name);
         if named {
-            self.text(&a.name);
-            for alias in &a.aliases {
-                self.text(alias);
-            }
+            self.names.push(a.name.clone());
+            self.names.extend(a.aliases.iter().cloned());
         }
         match (&a.country, a.kind) {
             (_, crate::note::ActorKind::Country) => self.filter("country", &a.name),
@@ -192,7 +193,14 @@ impl Recording {
         }
     }
 
-    fn finish(self, url: &str) -> Record {
+    fn finish(mut self, url: &str) -> Record {
+        let mut names = std::mem::take(&mut self.names);
+        names.dedup();
+        let mut seen = std::collections::HashSet::new();
+        names.retain(|n| seen.insert(n.clone()));
+        if !names.is_empty() {
+            self.text(&names.join(", "));
+        }
         Record { url: url.to_string(), content: self.content, meta: self.meta, filters: self.filters, sort: self.sort }
     }
 }
