@@ -352,3 +352,70 @@ async fn search_in_serve_finds_a_word_just_saved() {
     assert_eq!(urls(&found), ["/statements/china-position/"], "the new word found in the note just saved");
     let _ = b.client.clone().close().await;
 }
+
+/// What a reader's browser downloads of the index, as a host that
+/// compresses text sends it: gzip for the script and the previews'
+/// JSON, as they are for Pagefind's files (compressed already).
+fn sent_bytes(out: &Path, url_path: &str) -> usize {
+    let path = url_path.trim_start_matches('/');
+    let bytes = fs::read(out.join(path)).unwrap_or_default();
+    if readout::compress::wanted(path) {
+        readout::compress::variants(&bytes).map(|[(_, gz), _]| gz.len()).unwrap_or(bytes.len())
+    } else {
+        bytes.len()
+    }
+}
+
+/// The search budgets measured in Chromium, for `scripts/bench.py`
+/// (`search_budgets`): on the built site in `READOUT_SEARCH_OUT` (else the
+/// default site), what a reader's first query downloads, and how long
+/// results take to be on screen after each keystroke once the index is
+/// loaded. Prints the numbers; asserts nothing about time.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a measurement: scripts/bench.py runs it"]
+async fn search_budget_in_chromium() {
+    let site = default_site();
+    let out = match std::env::var_os("READOUT_SEARCH_OUT") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => build(site.path()),
+    };
+    let queries: Vec<String> = std::env::var("READOUT_SEARCH_QUERIES")
+        .unwrap_or_else(|_| "de-escalate|terrorism|\"work with Pakistan\"|Rubio|peace and security".into())
+        .split('|')
+        .map(str::to_string)
+        .collect();
+    let addr = serve_dir(&out);
+    let Some(b) = Browser::start(1280, 900).await else { return };
+    b.client.goto(&format!("http://{addr}/")).await.unwrap();
+    let first = search(&b, &queries[0]).await;
+    let fetched = b
+        .eval("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.startsWith('/pagefind/'));")
+        .await;
+    let fetched: Vec<String> = serde_json::from_value(fetched).unwrap();
+    let total: usize = fetched.iter().map(|p| sent_bytes(&out, p)).sum();
+    println!("first query {:?}: {} results shown, {} files fetched, {:.1} kB sent compressed", queries[0], first.len(), fetched.len(), total as f64 / 1000.0);
+    for p in &fetched {
+        println!("  {p}: {:.1} kB", sent_bytes(&out, p) as f64 / 1000.0);
+    }
+    // Once loaded: each keystroke of each query, timed by the page from the input event to the results drawn.
+    let mut times = Vec::new();
+    let input = b.client.find(Locator::Css("#site-search-q")).await.unwrap();
+    for query in &queries {
+        input.clear().await.unwrap();
+        for (i, c) in query.chars().enumerate() {
+            b.eval("document.querySelector('.site-search').removeAttribute('data-search-ms'); return true;").await;
+            input.send_keys(&c.to_string()).await.unwrap();
+            if i < 2 {
+                continue;
+            }
+            b.wait_for("the results", "return !!document.querySelector('.site-search').dataset.searchMs;").await;
+            let ms = b.eval("return Number(document.querySelector('.site-search').dataset.searchMs);").await;
+            times.push(ms.as_f64().unwrap());
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
+    println!("keystroke to results on screen, {} keystrokes: median {median:.0} ms, 95th percentile {p95:.0} ms, max {:.0} ms", times.len(), times[times.len() - 1]);
+    let _ = b.client.clone().close().await;
+}
