@@ -71,7 +71,7 @@ pub(super) fn record(reads: &SiteReads, id: NoteId) -> Record {
                 r.text(place);
             }
             for actor in &e.actors {
-                r.actor(reads, actor, true);
+                r.actor(reads, actor);
             }
         }
         Meta::Comparison(c) => {
@@ -102,9 +102,9 @@ fn statement(reads: &SiteReads, id: NoteId, s: &crate::note::StatementMeta, r: &
         r.meta("speaker", speaker);
         r.filter("speaker", speaker);
     }
-    r.actor(reads, &s.speaker, true);
+    r.actor(reads, &s.speaker);
     for actor in s.addressed_to.iter().chain(&s.about) {
-        r.actor(reads, actor, true);
+        r.actor(reads, actor);
     }
     r.filter("medium", s.medium.label());
 }
@@ -156,16 +156,14 @@ impl Recording {
     }
 
     /// An actor the note involves: a filter by name (and its country's),
-    /// and its name and aliases among the words when `named`.
-    fn actor(&mut self, reads: &SiteReads, slug: &SlugRef, named: bool) {
+    /// and its name and aliases among the words.
+    fn actor(&mut self, reads: &SiteReads, slug: &SlugRef) {
         let Some(id) = reads.find(&slug.value) else { return };
         let head = reads.head(id);
         let Meta::Actor(a) = head.meta() else { return };
         self.filter("actor", &a.name);
-        if named {
-            self.names.push(a.name.clone());
-            self.names.extend(a.aliases.iter().cloned());
-        }
+        self.names.push(a.name.clone());
+        self.names.extend(a.aliases.iter().cloned());
         match (&a.country, a.kind) {
             (_, crate::note::ActorKind::Country) => self.filter("country", &a.name),
             (Some(country), _) => self.country(reads, country),
@@ -189,7 +187,7 @@ impl Recording {
             if let Some(speaker) = reads.find(&s.speaker.value).map(|sid| reads.name(sid).title) {
                 self.filter("speaker", speaker);
             }
-            self.actor(reads, &s.speaker, true);
+            self.actor(reads, &s.speaker);
         }
     }
 

@@ -393,7 +393,13 @@ async fn search_budget_in_chromium() {
         .await;
     let fetched: Vec<String> = serde_json::from_value(fetched).unwrap();
     let total: usize = fetched.iter().map(|p| sent_bytes(&out, p)).sum();
-    println!("first query {:?}: {} results shown, {} files fetched, {:.1} kB sent compressed", queries[0], first.len(), fetched.len(), total as f64 / 1000.0);
+    println!(
+        "first query {:?}: {} results shown, {} files fetched, {:.1} kB sent compressed",
+        queries[0],
+        first.len(),
+        fetched.len(),
+        total as f64 / 1000.0
+    );
     for p in &fetched {
         println!("  {p}: {:.1} kB", sent_bytes(&out, p) as f64 / 1000.0);
     }
@@ -416,6 +422,10 @@ async fn search_budget_in_chromium() {
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
     let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
-    println!("keystroke to results on screen, {} keystrokes: median {median:.0} ms, 95th percentile {p95:.0} ms, max {:.0} ms", times.len(), times[times.len() - 1]);
+    println!(
+        "keystroke to results on screen, {} keystrokes: median {median:.0} ms, 95th percentile {p95:.0} ms, max {:.0} ms",
+        times.len(),
+        times[times.len() - 1]
+    );
     let _ = b.client.clone().close().await;
 }
