@@ -490,7 +490,7 @@ pub struct BuildReport {
     pub generated: Generated,
     /// Pages the output holds.
     pub pages: usize,
-    /// Files the output holds: its pages and static files (compressed copies left out).
+    /// Files the output holds: its pages, the search index's files and static files (compressed copies left out).
     pub files: usize,
     /// Files whose bytes this build wrote, compressed copies included: on
     /// a rebuild, only those that changed (none, when nothing did).
@@ -517,11 +517,11 @@ impl BuildReport {
             _ => format!(", image copies: {} resized, {} from the cache", images.encoded, images.cached),
         };
         let search = match self.search {
-            Some((files, bytes)) => format!(", search index: {files} files, {:.1} kB", bytes as f64 / 1000.0),
+            Some((files, bytes)) => format!(", search index {files} files ({:.1} kB)", bytes as f64 / 1000.0),
             None => String::new(),
         };
         format!(
-            "built {} pages ({}) — {} files, {} written, {} removed, in {} ms{resized}{search} → {}",
+            "built {} pages ({}) — {} files, {} written, {} removed{search}, in {} ms{resized} → {}",
             self.pages,
             self.generated.summary(),
             self.files,
@@ -571,11 +571,13 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     let written = written.map_err(io(&output))?;
     p.clock.lap("render and write");
     let search = p.site.config.search.then(|| index.get());
+    // The index's route is one of the pages rendered, and writes its files.
+    let pages = written.pages - usize::from(search.is_some());
     let generated = p.into_generated(Vec::new());
     Ok(BuildReport {
         generated,
-        pages: written.pages,
-        files: written.pages + written.assets,
+        pages,
+        files: pages + search.map_or(0, |(files, _)| files) + written.assets,
         written: written.written,
         removed: written.removed,
         search,
