@@ -272,7 +272,12 @@ fn publish(
     indexer: &index::Indexer,
 ) {
     let Some(records) = search else {
-        site.send_replace(Arc::new(snapshot));
+        // The index this site waits for may have been made into the site
+        // served while this rebuild ran: it is taken from there.
+        site.send_modify(|served| {
+            let made = snapshot.index_waiting && !served.index_waiting && served.index_number == snapshot.index_number;
+            *served = Arc::new(if made { snapshot.index_of(served) } else { std::mem::take(&mut snapshot) });
+        });
         return;
     };
     snapshot.index_number = indexer.number();

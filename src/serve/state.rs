@@ -106,6 +106,20 @@ impl Snapshot {
         Snapshot { files, statics: self.statics.clone(), index_number: self.index_number, index_waiting: false }
     }
 
+    /// This site with the search index's files of `other` in place of its own.
+    pub fn index_of(&self, other: &Snapshot) -> Snapshot {
+        let index = other.files.iter().filter(|(path, _)| crate::search::is_index_path(path));
+        let mut files: HashMap<Arc<str>, File> = self
+            .files
+            .iter()
+            .filter(|(path, _)| !crate::search::is_index_path(path))
+            .chain(index)
+            .map(|(p, f)| (Arc::clone(p), f.clone()))
+            .collect();
+        files.shrink_to_fit();
+        Snapshot { files, statics: self.statics.clone(), index_number: other.index_number, index_waiting: false }
+    }
+
     /// This site, no longer waiting for an index that could not be made.
     pub fn index_given_up(&self) -> Snapshot {
         Snapshot { index_waiting: false, ..self.clone() }
