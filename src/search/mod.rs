@@ -86,10 +86,20 @@ impl std::fmt::Display for IndexError {
 
 /// The files of the index and the previews, sorted by path.
 pub fn files(records: &Records) -> Result<Vec<Page>, IndexError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| IndexError(format!("starting Pagefind: {e}")))?;
-    let made = runtime.block_on(index(records))?;
+    // On a thread of its own: the caller may be a rayon worker, which,
+    // waiting inside Pagefind for its parallel work, could take up another
+    // page's job, and so another index's, inside this one's runtime.
+    let made = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .map_err(|e| IndexError(format!("starting Pagefind: {e}")))?;
+                runtime.block_on(index(records))
+            })
+            .join()
+            .map_err(|_| IndexError("Pagefind crashed".into()))?
+    })?;
     let mut pages: Vec<Page> = made
         .into_iter()
         .filter_map(|file| {
