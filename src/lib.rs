@@ -24,6 +24,7 @@ pub mod note;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod urls;
@@ -350,7 +351,7 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
     if diags.has_errors() {
         return Err(BuildError::Content(diags));
     }
-    let render_options = RenderOptions { live_reload: options.live_reload.clone() };
+    let render_options = RenderOptions { live_reload: options.live_reload.clone(), defer_search: options.defer_search };
     let images = ImageWork { encoded: image_count.encoded(), cached: image_count.cached() };
     Ok(Prepared { site, templates, assets, warnings: diags, clock, render_options, images })
 }
@@ -499,13 +500,15 @@ pub struct BuildReport {
     pub generated: Generated,
     /// Pages the output holds.
     pub pages: usize,
-    /// Files the output holds: its pages and static files (compressed copies left out).
+    /// Files the output holds: its pages, the search index's files and static files (compressed copies left out).
     pub files: usize,
     /// Files whose bytes this build wrote, compressed copies included: on
     /// a rebuild, only those that changed (none, when nothing did).
     pub written: usize,
     /// Files the build before held and this one does not, removed.
     pub removed: usize,
+    /// The search index's files and bytes, when the site has search on.
+    pub search: Option<(usize, usize)>,
     pub output: PathBuf,
     pub elapsed: Duration,
 }
@@ -523,8 +526,12 @@ impl BuildReport {
             0 => String::new(),
             _ => format!(", image copies: {} resized, {} from the cache", images.encoded, images.cached),
         };
+        let search = match self.search {
+            Some((files, bytes)) => format!(", search index {files} files ({:.1} kB)", bytes as f64 / 1000.0),
+            None => String::new(),
+        };
         format!(
-            "built {} pages ({}) — {} files, {} written, {} removed, in {} ms{resized} → {}",
+            "built {} pages ({}) — {} files, {} written, {} removed{search}, in {} ms{resized} → {}",
             self.pages,
             self.generated.summary(),
             self.files,
@@ -552,8 +559,13 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     let lock = write::lock(&output, on_wait).map_err(io(&output))?;
     let mut render_error = None;
     let write_options = write::WriteOptions { compress: p.site.config.compress };
+    let index = search::IndexSize::default();
     let written = write::write_with_options(&output, &p.assets, write_options, |sink| {
-        match render::render_each(&p.site, &p.templates, &p.render_options, sink) {
+        let sink = |page: render::Page| {
+            index.count(&page);
+            sink(page)
+        };
+        match render::render_each(&p.site, &p.templates, &p.render_options, &sink) {
             Ok(n) => Ok(n),
             Err(render::RenderError::Sink(e)) => Err(e),
             Err(render::RenderError::Content(d)) => {
@@ -568,13 +580,17 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     }
     let written = written.map_err(io(&output))?;
     p.clock.lap("render and write");
+    let search = p.site.config.search.then(|| index.get());
+    // The index's route is one of the pages rendered, and writes its files.
+    let pages = written.pages - usize::from(search.is_some());
     let generated = p.into_generated(Vec::new());
     Ok(BuildReport {
         generated,
-        pages: written.pages,
-        files: written.pages + written.assets,
+        pages,
+        files: pages + search.map_or(0, |(files, _)| files) + written.assets,
         written: written.written,
         removed: written.removed,
+        search,
         output,
         elapsed: started.elapsed(),
     })

@@ -312,7 +312,7 @@ fn build(args: BuildArgs, verbosity: u8) -> ExitCode {
         output: args.output,
         base_url: args.base_url,
         drafts: args.site.drafts,
-        live_reload: None,
+        ..BuildOptions::default()
     };
     match readout::build(&options, || eprintln!("waiting for another build of the same output to finish…")) {
         Ok(report) => {

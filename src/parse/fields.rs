@@ -105,6 +105,14 @@ impl<'a> FieldReader<'a> {
         }
     }
 
+    /// A `true` or `false`, `default` when the field is absent.
+    pub fn bool_or(&mut self, name: &str, default: bool) -> bool {
+        if self.get(name).is_none() {
+            return default;
+        }
+        self.bool(name)
+    }
+
     /// A whole number of at least 0.
     pub fn count(&mut self, name: &str) -> Option<usize> {
         let field = self.get(name)?;

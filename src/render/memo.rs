@@ -90,6 +90,8 @@ struct Last {
     /// What every page gets as `site` (the legend's country cards among it).
     site_value: Value,
     record: Record,
+    /// The output paths of the search index's files it made, sorted.
+    index_files: Vec<String>,
 }
 
 /// What every card, body and page read, and who read each input.
@@ -126,6 +128,9 @@ pub struct Update {
     pub full: bool,
     /// How long each step of the render took (shown by `serve -v`).
     pub stages: Vec<(&'static str, Duration)>,
+    /// The search index's records, when the index changed and its files
+    /// were left to be made later (`RenderOptions::defer_search`).
+    pub search: Option<crate::search::Records>,
 }
 
 impl Memo {
@@ -164,7 +169,8 @@ impl Memo {
             let total = routes::all_pages(&site).len();
             crate::drop_later(std::mem::replace(&mut last.site, site));
             self.last = Some(last);
-            return Ok(Update { pages: Vec::new(), removed: Vec::new(), total, full: false, stages: clock.laps() });
+            let stages = clock.laps();
+            return Ok(Update { pages: Vec::new(), removed: Vec::new(), total, full: false, stages, search: None });
         }
         let (cards, bodies, mut made) = remake(&mut last, &site, &keys, &old_id, &mut changed);
         clock.lap("cards and bodies");
@@ -174,21 +180,23 @@ impl Memo {
             drop(shared);
             return self.render_all(site, keys, templates, options, clock);
         }
-        let (gone, removed) = if same_notes { (Vec::new(), Vec::new()) } else { gone_pages(&last, &site, &keys) };
+        let (gone, mut removed) = if same_notes { (Vec::new(), Vec::new()) } else { gone_pages(&last, &site, &keys) };
         let wanted = wanted_pages(&mut last.record, &site, &keys, &changed, &routes, same_notes);
         clock.lap("wanted");
         let (pages, read) = render_recorded(&site, templates, options, &shared, &wanted, &keys)?;
         clock.lap("pages");
         made.extend(read);
+        let index_files = index_files(&last.index_files, &pages, &wanted, &mut removed);
         let mut record = std::mem::take(&mut last.record);
         record.update(made, &gone);
         let total = routes::all_pages(&site).len();
         let site_value = shared.site.clone();
+        let search = shared.deferred.lock().ok().and_then(|mut slot| slot.take());
         drop(shared);
         crate::drop_later(std::mem::replace(&mut last.site, site));
-        self.last = Some(Last { site: last.site, keys, cards, bodies, site_value, record });
+        self.last = Some(Last { site: last.site, keys, cards, bodies, site_value, record, index_files });
         clock.lap("record");
-        Ok(Update { pages, removed, total, full: false, stages: clock.laps() })
+        Ok(Update { pages, removed, total, full: false, stages: clock.laps(), search })
     }
 
     /// Renders every page of `site`, and records what every card, body
@@ -222,11 +230,13 @@ impl Memo {
             .chain(body_reads.iter().enumerate().map(|(id, reads)| (Reader::Body(keys[id]), keyed(reads, &keys))))
             .chain(read);
         let record = Record::of(made.collect());
-        let Shared { cards, bodies, site: site_value, .. } = shared;
+        let index_files = index_files(&[], &pages, &all, &mut Vec::new());
+        let Shared { cards, bodies, site: site_value, deferred, .. } = shared;
+        let search = deferred.into_inner().ok().flatten();
         let total = all.len();
-        self.last = Some(Last { site, keys, cards, bodies, site_value, record });
+        self.last = Some(Last { site, keys, cards, bodies, site_value, record, index_files });
         clock.lap("record");
-        Ok(Update { pages, removed: Vec::new(), total, full: true, stages: clock.laps() })
+        Ok(Update { pages, removed: Vec::new(), total, full: true, stages: clock.laps(), search })
     }
 
     /// Each note's key: the last render's when the notes have the same
@@ -510,6 +520,23 @@ fn remake(
     (cards, bodies, made)
 }
 
+/// The search index's files after this render: the new ones when the
+/// index was made again (those of the `last` that it lacks added to
+/// `removed`), else the last render's.
+fn index_files(last: &[String], pages: &[Page], wanted: &[PageRef], removed: &mut Vec<String>) -> Vec<String> {
+    let made_again = wanted.iter().any(|p| matches!(p.route().pages, routes::Pages::Folder(_)));
+    if !made_again {
+        return last.to_vec();
+    }
+    let now: Vec<String> =
+        pages.iter().filter(|p| crate::search::is_index_path(&p.path)).map(|p| p.path.clone()).collect();
+    let kept: FxHashSet<&str> = now.iter().map(String::as_str).collect();
+    removed.extend(last.iter().filter(|path| !kept.contains(path.as_str())).cloned());
+    removed.sort();
+    removed.dedup();
+    now
+}
+
 /// The last render's values, placed by the new ids (`empty` where a note is new).
 fn carried<T: Clone>(mut values: Arc<Vec<T>>, old_id: &[Option<NoteId>], empty: T) -> Arc<Vec<T>> {
     if old_id.len() == values.len() && old_id.iter().enumerate().all(|(id, o)| *o == Some(id)) {
@@ -685,7 +712,8 @@ fn gone_pages(last: &Last, site: &Site, keys: &[NoteKey]) -> (Vec<Reader>, Vec<S
     let mut gone: Vec<Reader> =
         last.keys.iter().filter(|k| !now_keys.contains(k)).flat_map(|&k| [Reader::Card(k), Reader::Body(k)]).collect();
     let mut paths = Vec::new();
-    for page in routes::all_pages(&last.site) {
+    let pages = routes::all_pages(&last.site).into_iter();
+    for page in pages.filter(|p| !matches!(p.route().pages, routes::Pages::Folder(_))) {
         let key = page_key(page, &last.keys);
         if !now_pages.contains(&key) {
             paths.push(urls::output_path(&page.url(&last.site)));

@@ -43,7 +43,15 @@ pub use templates::Templates;
 pub struct Page {
     /// Path in the output folder, `/`-separated, e.g. `actors/marco-rubio/index.html`.
     pub path: String,
-    pub content: String,
+    /// Its bytes: text for every page, binary for some of the search index's files.
+    pub content: Vec<u8>,
+}
+
+impl Page {
+    /// Its content as text (lossy for the index's binary files).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.content)
+    }
 }
 
 /// What rendering needs besides the site.
@@ -51,6 +59,10 @@ pub struct Page {
 pub struct RenderOptions {
     /// Put this script before `</body>` of every HTML page (live reload).
     pub live_reload: Option<String>,
+    /// Leave the search index's files to be made later from the records
+    /// the render hands out (`Update::search`), so that no page waits for
+    /// them (`serve`).
+    pub defer_search: bool,
 }
 
 /// Values computed once per note and shared by every page that shows it.
@@ -65,6 +77,8 @@ pub struct Shared {
     /// Country slug → colour number.
     groups: BTreeMap<String, usize>,
     language: crate::analysis::Language,
+    /// The search index's records, when `defer_search` left its files to be made later.
+    deferred: std::sync::Mutex<Option<crate::search::Records>>,
 }
 
 /// How many colours the built-in style has for countries.
@@ -202,9 +216,11 @@ impl Shared {
                 ("base_url", site.config.base_url.as_str().into()),
                 ("countries", Value::from(legend)),
                 ("has_themes", (!site.config.themes.is_empty()).into()),
+                ("search", site.config.search.into()),
             ]),
             groups,
             language: crate::analysis::Language::for_site(&site.config),
+            deferred: std::sync::Mutex::new(None),
         }
     }
 
@@ -221,14 +237,15 @@ impl Shared {
 type InputsSink<'a> = dyn Fn(PageRef, Vec<Input<NoteId>>) + Sync + 'a;
 
 /// One page made: rendered through its template (or made by code), the
-/// live-reload script put in, with what it read.
+/// live-reload script put in, with what it read. The search index is
+/// several files (or none yet, when deferred).
 fn render_page(
     site: &Site,
     templates: &Templates,
     options: &RenderOptions,
     shared: &Shared,
     page: PageRef,
-) -> Result<(Page, Vec<Input<NoteId>>), Diagnostic> {
+) -> Result<(Vec<Page>, Vec<Input<NoteId>>), Diagnostic> {
     let reads = PageReads::new(site, shared);
     let url = page.url(site);
     let (template, context) = match (page.route().make, page.note) {
@@ -236,8 +253,21 @@ fn render_page(
         (Make::Note(template, make), Some(id)) => (template, make(&reads, id)),
         (Make::Note(..), None) => unreachable!("a note's page names its note"),
         (Make::Text(make), _) => {
-            let content = make(&reads);
-            return Ok((Page { path: urls::output_path(&url), content }, reads.into_inputs()));
+            let content = make(&reads).into_bytes();
+            return Ok((vec![Page { path: urls::output_path(&url), content }], reads.into_inputs()));
+        }
+        (Make::Search(make), _) => {
+            let records = make(&reads);
+            let inputs = reads.into_inputs();
+            if options.defer_search {
+                if let Ok(mut slot) = shared.deferred.lock() {
+                    *slot = Some(records);
+                }
+                return Ok((Vec::new(), inputs));
+            }
+            let files = crate::search::files(&records)
+                .map_err(|e| Diagnostic::file_error(std::path::Path::new(&url), e.to_string()))?;
+            return Ok((files, inputs));
         }
     };
     let mut content = templates.tera.render(template, &context).map_err(|e| templates.render_error(&e, &url))?;
@@ -246,7 +276,7 @@ fn render_page(
     {
         inject_before_body_end(&mut content, script);
     }
-    Ok((Page { path: urls::output_path(&url), content }, reads.into_inputs()))
+    Ok((vec![Page { path: urls::output_path(&url), content: content.into_bytes() }], reads.into_inputs()))
 }
 
 /// Renders `pages`, each to `sink` as it is done, and what each read to
@@ -267,10 +297,12 @@ fn render_pages(
         .filter_map(|&page| match render_page(site, templates, options, shared, page) {
             Ok((made, read)) => {
                 inputs(page, read);
-                if let Err(e) = sink(made)
-                    && let Ok(mut slot) = sink_error.lock()
-                {
-                    slot.get_or_insert(e);
+                for made in made {
+                    if let Err(e) = sink(made)
+                        && let Ok(mut slot) = sink_error.lock()
+                    {
+                        slot.get_or_insert(e);
+                    }
                 }
                 None
             }

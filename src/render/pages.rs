@@ -365,6 +365,12 @@ pub(super) fn not_found(reads: &PageReads, url: &str) -> Context {
     c
 }
 
+/// The search page: where the search box goes without JavaScript (with
+/// it, the page shows the results of the query in its address).
+pub(super) fn search(reads: &PageReads, url: &str) -> Context {
+    base_context(reads, url, "Search")
+}
+
 /// The notes in the feed: those of the kinds whose routes are in it, the
 /// newest first, at most `feed_limit` (0: all).
 pub(super) fn feed_ids(reads: &SiteReads) -> Vec<NoteId> {

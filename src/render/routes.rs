@@ -24,6 +24,8 @@ pub enum Pages {
     One(&'static str),
     /// A page for each note of this kind.
     EachNote(Kind),
+    /// Files under this folder, named as they are made (the search index).
+    Folder(&'static str),
 }
 
 /// How a route's pages are made.
@@ -35,6 +37,9 @@ pub enum Make {
     Note(&'static str, fn(&PageReads, NoteId) -> Context),
     /// A file made by code, without a template.
     Text(fn(&PageReads) -> String),
+    /// The search index: what it is made of, read through `PageReads`
+    /// (its files are made from that by `search::files`).
+    Search(fn(&PageReads) -> crate::search::Records),
 }
 
 /// One kind of page.
@@ -47,6 +52,8 @@ pub struct Route {
     pub sitemap: bool,
     /// Whether its pages are entries of the Atom feed.
     pub feed: bool,
+    /// Whether it is part of search, made only when `search` is on in `site.toml`.
+    pub search: bool,
 }
 
 impl Route {
@@ -54,7 +61,7 @@ impl Route {
     pub fn template(&self) -> Option<&'static str> {
         match self.make {
             Make::Fixed(template, _) | Make::Note(template, _) => Some(template),
-            Make::Text(_) => None,
+            Make::Text(_) | Make::Search(_) => None,
         }
     }
 }
@@ -66,7 +73,7 @@ const fn fixed(
     make: fn(&PageReads, &str) -> Context,
     sitemap: bool,
 ) -> Route {
-    Route { name, pages: Pages::One(url), make: Make::Fixed(template, make), sitemap, feed: false }
+    Route { name, pages: Pages::One(url), make: Make::Fixed(template, make), sitemap, feed: false, search: false }
 }
 
 const fn each(
@@ -76,14 +83,14 @@ const fn each(
     make: fn(&PageReads, NoteId) -> Context,
     feed: bool,
 ) -> Route {
-    Route { name, pages: Pages::EachNote(kind), make: Make::Note(template, make), sitemap: true, feed }
+    Route { name, pages: Pages::EachNote(kind), make: Make::Note(template, make), sitemap: true, feed, search: false }
 }
 
 /// The URL of the page a host serves for an address the site does not have.
 pub const NOT_FOUND_URL: &str = "404.html";
 
 /// Every kind of page. The sitemap lists pages in this order.
-pub const ROUTES: [Route; 15] = [
+pub const ROUTES: [Route; 17] = [
     fixed("home", "", "home.html", pages::home, true),
     fixed("actors", "actors/", "actors.html", pages::actors, true),
     fixed("statements", "statements/", "statements.html", pages::statements, true),
@@ -99,6 +106,16 @@ pub const ROUTES: [Route; 15] = [
         make: Make::Text(pages::groups_css),
         sitemap: false,
         feed: false,
+        search: false,
+    },
+    Route { search: true, ..fixed("search", "search/", "search.html", pages::search, false) },
+    Route {
+        name: "search index",
+        pages: Pages::Folder(crate::search::INDEX_DIR),
+        make: Make::Search(crate::search::records),
+        sitemap: false,
+        feed: false,
+        search: true,
     },
     each("actor", Kind::Actor, "actor.html", pages::actor, false),
     each("statement", Kind::Statement, "statement.html", pages::statement, true),
@@ -123,7 +140,7 @@ impl PageRef {
     /// The page's URL.
     pub fn url(self, site: &Site) -> String {
         match (self.route().pages, self.note) {
-            (Pages::One(url), _) => url.to_string(),
+            (Pages::One(url) | Pages::Folder(url), _) => url.to_string(),
             (Pages::EachNote(_), Some(id)) => site.urls[id].to_string(),
             (Pages::EachNote(_), None) => unreachable!("a note's page names its note"),
         }
@@ -135,7 +152,9 @@ impl PageRef {
 pub fn all_pages(site: &Site) -> Vec<PageRef> {
     let mut pages = Vec::with_capacity(ROUTES.len() + site.notes.len());
     for (route, r) in ROUTES.iter().enumerate() {
-        if let Pages::One(_) = r.pages {
+        if let Pages::One(_) | Pages::Folder(_) = r.pages
+            && (site.config.search || !r.search)
+        {
             pages.push(PageRef { route, note: None });
         }
     }
@@ -152,9 +171,14 @@ pub fn note_route(kind: Kind) -> Option<usize> {
     ROUTES.iter().position(|r| r.pages == Pages::EachNote(kind))
 }
 
-/// The output path of every page, sorted, without rendering.
+/// The output path of every page, sorted, without rendering (a folder's
+/// files are named as they are made, and left out).
 pub fn page_paths(site: &Site) -> Vec<String> {
-    let mut paths: Vec<String> = all_pages(site).into_iter().map(|p| urls::output_path(&p.url(site))).collect();
+    let mut paths: Vec<String> = all_pages(site)
+        .into_iter()
+        .filter(|p| !matches!(p.route().pages, Pages::Folder(_)))
+        .map(|p| urls::output_path(&p.url(site)))
+        .collect();
     paths.sort();
     paths
 }
@@ -164,6 +188,7 @@ pub fn is_page_path(site: &Site, path: &str) -> bool {
     let url = urls::url_of_output(path);
     ROUTES.iter().any(|r| match r.pages {
         Pages::One(fixed) => fixed == url && urls::output_path(fixed) == path,
+        Pages::Folder(folder) => site.config.search && path.starts_with(folder),
         Pages::EachNote(kind) => {
             urls::note_of(url).is_some_and(|(k, slug)| k == kind && site.note(slug).is_some_and(|n| n.kind() == kind))
                 && urls::output_path(url) == path
@@ -175,7 +200,7 @@ pub fn is_page_path(site: &Site, path: &str) -> bool {
 pub fn feed_kinds() -> impl Iterator<Item = Kind> {
     ROUTES.iter().filter(|r| r.feed).filter_map(|r| match r.pages {
         Pages::EachNote(kind) => Some(kind),
-        Pages::One(_) => None,
+        Pages::One(_) | Pages::Folder(_) => None,
     })
 }
 
@@ -184,8 +209,10 @@ pub fn sitemap_urls(reads: &PageReads) -> Vec<String> {
     let mut out = Vec::new();
     for r in ROUTES.iter().filter(|r| r.sitemap) {
         match r.pages {
-            Pages::One(url) => out.push(url.to_string()),
-            Pages::EachNote(kind) => out.extend(reads.of_kind(kind).into_iter().map(|id| reads.url(id).to_string())),
+            Pages::One(url) | Pages::Folder(url) => out.push(url.to_string()),
+            Pages::EachNote(kind) => {
+                out.extend(reads.of_kind(kind).into_iter().map(|id| reads.url(id).to_string()))
+            }
         }
     }
     out
@@ -203,7 +230,7 @@ mod tests {
         let mut fixed: Vec<&str> = ROUTES
             .iter()
             .filter_map(|r| match r.pages {
-                Pages::One(url) => Some(url),
+                Pages::One(url) | Pages::Folder(url) => Some(url),
                 Pages::EachNote(_) => None,
             })
             .collect();

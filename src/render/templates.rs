@@ -22,6 +22,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("timeline.html", include_str!("../../templates/timeline.html")),
     ("who-said-what.html", include_str!("../../templates/who-said-what.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     ("how-we-read-the-words.html", include_str!("../../templates/how-we-read-the-words.html")),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
@@ -34,6 +35,7 @@ pub const BUILTIN_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../../static/style.css")),
     ("extra.css", include_str!("../../static/extra.css")),
     ("favicon.svg", include_str!("../../static/favicon.svg")),
+    ("search.js", include_str!("../../static/search.js")),
 ];
 
 /// The built-in files a site is meant to replace; replacing any other is

@@ -68,7 +68,7 @@ async fn file(State(app): State<App>, request: Request) -> Response {
         Err(StatusCode::URI_TOO_LONG) => return plain(StatusCode::URI_TOO_LONG, "path too long\n"),
         Err(status) => return plain(status, "bad path\n"),
     };
-    let site = app.site.borrow().clone();
+    let site = index_ready(&app, &path).await;
     let version = app.status.borrow().version;
     let head = method == Method::HEAD;
     if let Some(f) = site.files.get(path.as_str()) {
@@ -95,6 +95,22 @@ async fn file(State(app): State<App>, request: Request) -> Response {
         Bytes::from(gone_page(&path, false))
     };
     send(StatusCode::NOT_FOUND, "text/html; charset=utf-8", versioned(&body, "text/html", version), head)
+}
+
+/// The site to answer from: for a file of the search index, once the
+/// index that goes with the pages served is made (`index.rs`; at most
+/// a minute's wait), so that a search finds what was just saved.
+async fn index_ready(app: &App, path: &str) -> Arc<Snapshot> {
+    let site = app.site.borrow().clone();
+    if !site.index_waiting || !crate::search::is_index_path(path) {
+        return site;
+    }
+    let mut site_rx = app.site.clone();
+    let ready = site_rx.wait_for(|s| !s.index_waiting);
+    match tokio::time::timeout(std::time::Duration::from_secs(60), ready).await {
+        Ok(Ok(site)) => site.clone(),
+        _ => app.site.borrow().clone(),
+    }
 }
 
 /// Puts the site's version into the reload script of an HTML page.

@@ -8,6 +8,7 @@
 //! `BuildOptions::live_reload`, the script each page carries.
 
 pub mod http;
+pub mod index;
 pub mod state;
 pub mod watch;
 
@@ -61,6 +62,7 @@ fn say(verbosity: u8, line: impl AsRef<str>) {
 
 async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
     options.build.live_reload = Some(format!("<script>{RELOAD_SCRIPT}</script>"));
+    options.build.defer_search = true;
     let root = std::path::absolute(&options.build.root).unwrap_or_else(|_| options.build.root.clone());
     options.build.root = root.clone();
     if !root.join("site.toml").exists() && !root.join("content").is_dir() {
@@ -72,7 +74,8 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
     let (site_tx, site_rx) = channel::channel(Arc::new(Snapshot::default()));
     let (status_tx, status_rx) = channel::channel(Status::default());
     let keep = Arc::new(Mutex::new(crate::Rebuilder::default()));
-    first_build(&options, &keep, &site_tx, &status_tx).await;
+    let indexer = index::Indexer::start(site_tx.clone(), options.verbosity);
+    first_build(&options, &keep, &site_tx, &status_tx, &indexer).await;
 
     let url = format!("http://{address}/");
     println!("serving {} at {url} (Ctrl-C to stop)", root.display());
@@ -101,7 +104,8 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
             })
             .await
     });
-    let loop_state = Loop { options: &options, root: &root, keep: &keep, site: &site_tx, status: &status_tx };
+    let loop_state =
+        Loop { options: &options, root: &root, keep: &keep, site: &site_tx, status: &status_tx, indexer: &indexer };
     tokio::select! {
         _ = loop_state.run(events_rx, watcher) => {}
         _ = stop_signal() => {}
@@ -145,11 +149,12 @@ async fn first_build(
     keep: &Arc<Mutex<crate::Rebuilder>>,
     site: &channel::Sender<Arc<Snapshot>>,
     status: &channel::Sender<Status>,
+    indexer: &index::Indexer,
 ) {
     let started = Instant::now();
     match rebuild(&options.build, keep, Arc::default(), None).await {
         Ok(done) => {
-            site.send_replace(Arc::new(done.snapshot));
+            publish(done.snapshot, done.search, site, indexer);
             say(options.verbosity, format!("built {} pages in {} ms", done.total, started.elapsed().as_millis()));
             if options.verbosity > 1 {
                 println!("stages: {}", done.stages);
@@ -197,6 +202,7 @@ struct Loop<'a> {
     keep: &'a Arc<Mutex<crate::Rebuilder>>,
     site: &'a channel::Sender<Arc<Snapshot>>,
     status: &'a channel::Sender<Status>,
+    indexer: &'a index::Indexer,
 }
 
 impl Loop<'_> {
@@ -238,7 +244,7 @@ impl Loop<'_> {
         let last = self.site.borrow().clone();
         match rebuild(&self.options.build, self.keep, last, Some(paths)).await {
             Ok(done) => {
-                self.site.send_replace(Arc::new(done.snapshot));
+                publish(done.snapshot, done.search, self.site, self.indexer);
                 let css_only = batch.iter().all(|(c, _)| *c == Change::Style);
                 self.status.send_modify(|s| {
                     s.version += 1;
@@ -273,6 +279,30 @@ impl Loop<'_> {
     }
 }
 
+/// Serves `snapshot`; when its search index changed (`search`), marks it
+/// as waiting for the index, which is made after it is served.
+fn publish(
+    mut snapshot: Snapshot,
+    search: Option<crate::search::Records>,
+    site: &channel::Sender<Arc<Snapshot>>,
+    indexer: &index::Indexer,
+) {
+    let Some(records) = search else {
+        // The index this site waits for may have been made into the site
+        // served while this rebuild ran: it is taken from there.
+        site.send_modify(|served| {
+            let made = snapshot.index_waiting && !served.index_waiting && served.index_number == snapshot.index_number;
+            *served = Arc::new(if made { snapshot.index_of(served) } else { std::mem::take(&mut snapshot) });
+        });
+        return;
+    };
+    snapshot.index_number = indexer.number();
+    snapshot.index_waiting = true;
+    let number = snapshot.index_number;
+    site.send_replace(Arc::new(snapshot));
+    indexer.want(number, records);
+}
+
 /// "content/statements/x.md changed" or "3 files changed".
 fn describe(batch: &[(Change, PathBuf)]) -> String {
     match batch {
@@ -294,6 +324,8 @@ struct Rebuild {
     total: usize,
     /// Each stage's time, for `-v`.
     stages: String,
+    /// The search index's records, when it changed: made after the pages are served.
+    search: Option<crate::search::Records>,
 }
 
 /// Brings the site up to date with the `changed` paths (`None`: read
@@ -315,16 +347,17 @@ async fn rebuild(
             *keep = crate::Rebuilder::default();
             keep
         });
-        let rebuilt = keep.rebuild(&options, changed.as_deref())?;
+        let mut rebuilt = keep.rebuild(&options, changed.as_deref())?;
+        let search = rebuilt.update.search.take();
         let (rendered, total) = (rebuilt.update.pages.len(), rebuilt.update.total);
         let stages = crate::stage_times(&rebuilt.stages);
         let statics_changed = changed.as_ref().is_none_or(|paths| paths.iter().any(|p| crate::load::is_asset_path(p)));
-        let snapshot = last.updated(rebuilt, statics_changed).map_err(|error| {
+        let snapshot = last.updated(rebuilt, statics_changed, search.is_some()).map_err(|error| {
             // The rebuilder is ahead of the site served: the next rebuild renders everything.
             *keep = crate::Rebuilder::default();
             crate::BuildError::Io { path: options.root.join("static"), error }
         })?;
-        Ok::<_, crate::BuildError>(Rebuild { snapshot, rendered, total, stages })
+        Ok::<_, crate::BuildError>(Rebuild { snapshot, rendered, total, stages, search })
     })
     .await;
     match result {

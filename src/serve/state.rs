@@ -28,6 +28,10 @@ pub struct Snapshot {
     pub files: HashMap<Arc<str>, File>,
     /// The paths of the static files among them.
     statics: Vec<String>,
+    /// Which index this site's pages go with (`index.rs`).
+    pub index_number: u64,
+    /// Its files are being made: a request for one waits for them.
+    pub index_waiting: bool,
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -46,9 +50,17 @@ fn content_type(path: &str) -> &'static str {
 impl Snapshot {
     /// This site with a rebuild's changes: its pages put in, the pages it
     /// no longer has taken out, and the static files read again if
-    /// `statics_changed` (serving never touches the disk).
-    pub fn updated(&self, rebuilt: Rebuilt, statics_changed: bool) -> std::io::Result<Snapshot> {
+    /// `statics_changed` (serving never touches the disk). The search
+    /// index's files stay until a new index replaces them (`new_index`:
+    /// one is on its way), or go with a full rebuild that has none.
+    pub fn updated(&self, rebuilt: Rebuilt, statics_changed: bool, new_index: bool) -> std::io::Result<Snapshot> {
         let mut files = if rebuilt.update.full { HashMap::new() } else { self.files.clone() };
+        if rebuilt.update.full && new_index {
+            // The last index stays served until the new one is made.
+            for (path, file) in self.files.iter().filter(|(path, _)| crate::search::is_index_path(path)) {
+                files.insert(Arc::clone(path), file.clone());
+            }
+        }
         if statics_changed || rebuilt.update.full {
             for path in &self.statics {
                 files.remove(path.as_str());
@@ -75,7 +87,42 @@ impl Snapshot {
             files.insert(Arc::from(page.path), File { bytes: Bytes::from(page.content), content_type });
         }
         let statics = rebuilt.assets.into_iter().map(|(path, _)| path).collect();
-        Ok(Snapshot { files, statics })
+        Ok(Snapshot { files, statics, index_number: self.index_number, index_waiting: self.index_waiting })
+    }
+
+    /// This site with `index` (the search index's files) in place of the
+    /// index it had.
+    pub fn with_index(&self, index: Vec<crate::render::Page>) -> Snapshot {
+        let mut files: HashMap<Arc<str>, File> = self
+            .files
+            .iter()
+            .filter(|(path, _)| !crate::search::is_index_path(path))
+            .map(|(p, f)| (Arc::clone(p), f.clone()))
+            .collect();
+        for page in index {
+            let content_type = content_type(&page.path);
+            files.insert(Arc::from(page.path), File { bytes: Bytes::from(page.content), content_type });
+        }
+        Snapshot { files, statics: self.statics.clone(), index_number: self.index_number, index_waiting: false }
+    }
+
+    /// This site with the search index's files of `other` in place of its own.
+    pub fn index_of(&self, other: &Snapshot) -> Snapshot {
+        let index = other.files.iter().filter(|(path, _)| crate::search::is_index_path(path));
+        let mut files: HashMap<Arc<str>, File> = self
+            .files
+            .iter()
+            .filter(|(path, _)| !crate::search::is_index_path(path))
+            .chain(index)
+            .map(|(p, f)| (Arc::clone(p), f.clone()))
+            .collect();
+        files.shrink_to_fit();
+        Snapshot { files, statics: self.statics.clone(), index_number: other.index_number, index_waiting: false }
+    }
+
+    /// This site, no longer waiting for an index that could not be made.
+    pub fn index_given_up(&self) -> Snapshot {
+        Snapshot { index_waiting: false, ..self.clone() }
     }
 }
 

@@ -389,7 +389,7 @@ fn apply_image(root: &Path, step: &Step, all: &[PathBuf], actors: &[PathBuf]) ->
     }
 }
 
-fn by_path(pages: Vec<readout::render::Page>) -> BTreeMap<String, String> {
+fn by_path(pages: Vec<readout::render::Page>) -> BTreeMap<String, Vec<u8>> {
     pages.into_iter().map(|p| (p.path, p.content)).collect()
 }
 
@@ -493,9 +493,12 @@ fn rebuilt_after_edit(rel: &str, edit: impl FnOnce(String) -> String) -> (Rebuil
 fn a_body_edit_renders_only_the_pages_that_show_it() {
     let (first, rebuilt) = rebuilt_after_edit("content/events/the-call.md", |text| text + "\nA line more.\n");
     assert!(first.update.full);
-    let paths: Vec<&str> = rebuilt.update.pages.iter().map(|p| p.path.as_str()).collect();
+    let (index, paths): (Vec<&str>, Vec<&str>) =
+        rebuilt.update.pages.iter().map(|p| p.path.as_str()).partition(|p| readout::search::is_index_path(p));
     assert!(!rebuilt.update.full);
     assert_eq!(paths, ["events/the-call/index.html"], "only the event's page shows its body");
+    // The search index holds the body's words: it is made again.
+    assert!(index.iter().any(|p| p.ends_with(".pf_fragment")), "the index made again: {index:?}");
     assert_eq!(rebuilt.update.total, first.update.total);
 }
 
@@ -534,7 +537,7 @@ fn an_actor_rename_renders_the_pages_that_name_the_actor() {
     for not_shown in ["actors/freedonia/index.html", "404.html", "groups.css"] {
         assert!(!paths.contains(&not_shown), "{not_shown} does not name Bob: {paths:?}");
     }
-    assert!(rebuilt.update.pages.iter().all(|p| !p.content.contains("Bob Sample")));
+    assert!(rebuilt.update.pages.iter().all(|p| !p.text().contains("Bob Sample")));
 }
 
 /// Regression: a note that is edited and then edited back is rendered as
@@ -563,7 +566,7 @@ fn a_new_title_reaches_the_backlink_sentences_that_show_it() {
         text.replace("title = \"Bob's post\"", "title = \"Bob's reply\"")
     });
     let alpha = rebuilt.update.pages.iter().find(|p| p.path == "statements/alpha/index.html");
-    assert!(alpha.is_some_and(|p| p.content.contains("reply looks back")), "alpha's page shows the new title");
+    assert!(alpha.is_some_and(|p| p.text().contains("reply looks back")), "alpha's page shows the new title");
 }
 
 /// Regression: a sentence that links two notes shows the second one's

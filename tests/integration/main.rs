@@ -20,6 +20,7 @@ mod incremental;
 mod init;
 mod phone;
 mod reliability;
+mod search;
 mod serve;
 mod site;
 mod tools;

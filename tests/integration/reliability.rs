@@ -290,6 +290,10 @@ fn markup_in_front_matter_is_escaped_everywhere() {
             if element.value().name() == "script" && file == "404.html" && element.value().attr("data-base").is_some() {
                 // The 404 page's own script (its links, wherever it is served): no text of the site in it.
                 assert!(!element.inner_html().contains("alert"), "{file}: the site's text in its script");
+            } else if element.value().name() == "script" && element.value().attr("src").is_some() {
+                // The search box's script, from a file: nothing of the site's text in the page.
+                assert!(element.value().attr("src").is_some_and(|src| src.ends_with("search.js")), "{file}: a script");
+                assert_eq!(element.inner_html(), "", "{file}: text in the search script's element");
             } else if element.value().name() == "script" {
                 assert_eq!(element.value().attr("type"), Some("application/ld+json"), "{file}: a script element");
                 let json: serde_json::Value = serde_json::from_str(&element.inner_html()).expect("JSON-LD stays JSON");

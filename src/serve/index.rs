@@ -1,0 +1,74 @@
+//! The search index in `serve`: made after the pages it goes with are
+//! served, never before, so that a reload never waits for it.
+//!
+//! A rebuild whose index changed hands its records here ([`Indexer::want`])
+//! and marks the snapshot it serves as waiting for its index; a task
+//! makes the index's files off the async threads and puts them into the
+//! snapshot served, if that is still the one they were made for (a newer
+//! rebuild's records replace older ones still waiting, which are never
+//! made). A request for one of the index's files meanwhile waits for them
+//! (`http.rs`), so a search finds what was just saved. A failed rebuild
+//! hands nothing over: the last index stays.
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use super::state::Snapshot;
+use crate::search::Records;
+
+/// Records waiting to be made into an index: the snapshot's index number, and them.
+type Wanted = Option<(u64, Arc<Records>)>;
+
+/// Hands records to the task that makes the index.
+pub struct Indexer {
+    wanted: watch::Sender<Wanted>,
+    next: std::sync::atomic::AtomicU64,
+}
+
+impl Indexer {
+    /// Starts the task that makes each index wanted into `site`.
+    pub fn start(site: watch::Sender<Arc<Snapshot>>, verbosity: u8) -> Indexer {
+        let (wanted, mut rx) = watch::channel::<Wanted>(None);
+        tokio::spawn(async move {
+            while rx.changed().await.is_ok() {
+                let Some((number, records)) = rx.borrow_and_update().clone() else { continue };
+                let made = tokio::task::spawn_blocking(move || crate::search::files(&records)).await;
+                match made {
+                    Ok(Ok(files)) => {
+                        site.send_if_modified(|snapshot| {
+                            if snapshot.index_number != number {
+                                return false;
+                            }
+                            *snapshot = Arc::new(snapshot.with_index(files));
+                            true
+                        });
+                    }
+                    Ok(Err(e)) => {
+                        eprintln!("warning: {e}; search serves the last index");
+                        site.send_if_modified(|snapshot| {
+                            let waited = snapshot.index_number == number && snapshot.index_waiting;
+                            if waited {
+                                *snapshot = Arc::new(snapshot.index_given_up());
+                            }
+                            waited
+                        });
+                    }
+                    Err(panic) if verbosity > 0 => eprintln!("warning: making the search index crashed: {panic}"),
+                    Err(_) => {}
+                }
+            }
+        });
+        Indexer { wanted, next: std::sync::atomic::AtomicU64::new(1) }
+    }
+
+    /// The number for the next snapshot's index.
+    pub fn number(&self) -> u64 {
+        self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Makes the index of `records` for the snapshot marked `number`.
+    pub fn want(&self, number: u64, records: Records) {
+        self.wanted.send_replace(Some((number, Arc::new(records))));
+    }
+}
