@@ -517,12 +517,12 @@ fn a_template_edit_renders_only_the_pages_of_its_kind() {
     let rebuilt = rebuilder.rebuild(&options, Some(&[PathBuf::from("templates/event.html")])).unwrap();
     let paths: Vec<&str> = rebuilt.update.pages.iter().map(|p| p.path.as_str()).collect();
     assert_eq!(paths, ["events/the-call/index.html"], "only the event's page uses event.html");
-    assert!(rebuilt.update.pages[0].content.contains("<p>An event</p>"));
+    assert!(rebuilt.update.pages[0].text().contains("<p>An event</p>"));
     let builtin = fs::read_to_string(crate::common::repo_root().join("templates/base.html")).unwrap();
     fs::write(templates.join("base.html"), builtin.replacen("</footer>", "<p>Edition 2</p></footer>", 1)).unwrap();
     let rebuilt = rebuilder.rebuild(&options, Some(&[PathBuf::from("templates/base.html")])).unwrap();
     let html = first.update.pages.iter().filter(|p| p.path.ends_with(".html")).count();
-    assert_eq!(rebuilt.update.pages.iter().filter(|p| p.content.contains("Edition 2")).count(), html);
+    assert_eq!(rebuilt.update.pages.iter().filter(|p| p.text().contains("Edition 2")).count(), html);
 }
 
 /// Renaming an actor renders the pages that show the name, and keeps the rest.
