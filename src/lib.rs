@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analysis;
+pub mod cards;
 pub mod compress;
 pub mod config;
 pub mod diagnostic;
@@ -482,11 +483,30 @@ pub fn stage_times(stages: &[(&'static str, Duration)]) -> String {
     parts.join(", ")
 }
 
+/// A social card's page with its PNG: taken from the cache, or drawn
+/// (other pages as they are).
+pub fn draw_card(cache: &cards::CardCache, mut page: Page) -> std::io::Result<Page> {
+    if cards::is_card(&page.path) && page.drawn.is_none() {
+        let png = cache.png(&page.content).map_err(|e| std::io::Error::other(format!("/{}: {e}", page.path)))?;
+        page.drawn = Some(png);
+    }
+    Ok(page)
+}
+
+/// How many social cards a build drew, and how many it took from the cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CardWork {
+    pub drawn: usize,
+    pub cached: usize,
+}
+
 /// What a finished build did.
 #[derive(Debug)]
 pub struct BuildReport {
     /// What was built; its `pages` are empty, since they went to disk as rendered.
     pub generated: Generated,
+    /// The social cards drawn and taken from the cache.
+    pub cards: CardWork,
     /// Pages the output holds.
     pub pages: usize,
     /// Files the output holds: its pages and static files (compressed copies left out).
@@ -513,8 +533,12 @@ impl BuildReport {
             0 => String::new(),
             _ => format!(", image copies: {} resized, {} from the cache", images.encoded, images.cached),
         };
+        let cards = match self.cards.drawn + self.cards.cached {
+            0 => String::new(),
+            _ => format!(", cards: {} drawn, {} from the cache", self.cards.drawn, self.cards.cached),
+        };
         format!(
-            "built {} pages ({}) — {} files, {} written, {} removed, in {} ms{resized} → {}",
+            "built {} pages ({}) — {} files, {} written, {} removed, in {} ms{resized}{cards} → {}",
             self.pages,
             self.generated.summary(),
             self.files,
@@ -542,8 +566,10 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     let lock = write::lock(&output, on_wait).map_err(io(&output))?;
     let mut render_error = None;
     let write_options = write::WriteOptions { compress: p.site.config.compress };
+    let cards = cards::CardCache::new(cards::cache_dir(&options.root, &p.site.config));
     let written = write::write_with_options(&output, &p.assets, write_options, |sink| {
-        match render::render_each(&p.site, &p.templates, &p.render_options, sink) {
+        let sink = |page: Page| sink(draw_card(&cards, page)?);
+        match render::render_each(&p.site, &p.templates, &p.render_options, &sink) {
             Ok(n) => Ok(n),
             Err(render::RenderError::Sink(e)) => Err(e),
             Err(render::RenderError::Content(d)) => {
@@ -559,8 +585,10 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     let written = written.map_err(io(&output))?;
     p.clock.lap("render and write");
     let generated = p.into_generated(Vec::new());
+    let (drawn, cached) = cards.counts();
     Ok(BuildReport {
         generated,
+        cards: CardWork { drawn, cached },
         pages: written.pages,
         files: written.pages + written.assets,
         written: written.written,

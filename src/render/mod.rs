@@ -8,7 +8,8 @@
 //! which pages a rebuild renders again (`memo.rs`).
 
 pub mod context;
-mod describe;
+pub(crate) mod describe;
+mod embed;
 mod excerpt;
 pub mod graph;
 pub mod highlight;
@@ -43,8 +44,26 @@ pub use templates::Templates;
 pub struct Page {
     /// Path in the output folder, `/`-separated, e.g. `actors/marco-rubio/index.html`.
     pub path: String,
+    /// The page's text; for a social card (`cards::is_card`), the SVG it
+    /// is drawn from.
     pub content: String,
+    /// A social card's PNG, once drawn (by the build as it writes it).
+    pub drawn: Option<Vec<u8>>,
 }
+
+impl Page {
+    pub fn new(path: String, content: String) -> Page {
+        Page { path, content, drawn: None }
+    }
+
+    /// The bytes of the file: the text, or a card's PNG once drawn.
+    pub fn bytes(&self) -> &[u8] {
+        self.drawn.as_deref().unwrap_or(self.content.as_bytes())
+    }
+}
+
+/// The template every social card is made from.
+pub const CARD_TEMPLATE: &str = "card.svg";
 
 /// What rendering needs besides the site.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -208,6 +227,11 @@ impl Shared {
         }
     }
 
+    /// The colour number of a country's group (`""`: none).
+    pub(crate) fn colour(&self, group: &str) -> Option<usize> {
+        self.groups.get(group).copied()
+    }
+
     /// The body of note `id` as HTML: made ahead, or made now.
     fn body(&self, site: &Site, id: NoteId) -> Value {
         match &self.bodies[id] {
@@ -234,10 +258,15 @@ fn render_page(
     let (template, context) = match (page.route().make, page.note) {
         (Make::Fixed(template, make), _) => (template, make(&reads, &url)),
         (Make::Note(template, make), Some(id)) => (template, make(&reads, id)),
-        (Make::Note(..), None) => unreachable!("a note's page names its note"),
+        (Make::Card(make), note) => (CARD_TEMPLATE, make(&reads, note)),
+        (Make::Note(..) | Make::NoteText(_), None) => unreachable!("a note's page names its note"),
         (Make::Text(make), _) => {
             let content = make(&reads);
-            return Ok((Page { path: urls::output_path(&url), content }, reads.into_inputs()));
+            return Ok((Page::new(urls::output_path(&url), content), reads.into_inputs()));
+        }
+        (Make::NoteText(make), Some(id)) => {
+            let content = make(&reads, id);
+            return Ok((Page::new(urls::output_path(&url), content), reads.into_inputs()));
         }
     };
     let mut content = templates.tera.render(template, &context).map_err(|e| templates.render_error(&e, &url))?;
@@ -246,7 +275,7 @@ fn render_page(
     {
         inject_before_body_end(&mut content, script);
     }
-    Ok((Page { path: urls::output_path(&url), content }, reads.into_inputs()))
+    Ok((Page::new(urls::output_path(&url), content), reads.into_inputs()))
 }
 
 /// Renders `pages`, each to `sink` as it is done, and what each read to

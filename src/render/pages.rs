@@ -22,14 +22,22 @@ fn base_context(reads: &PageReads, url: &str, title: &str) -> Context {
     let mut c = Context::new();
     c.insert_value("site", reads.shared().site.clone());
     c.insert_value("root", urls::root_of(url).into());
-    c.insert_value(
-        "page",
-        map([
-            ("url", url.into()),
-            ("title", title.into()),
-            ("canonical", urls::absolute(&reads.config().base_url, url).into()),
-        ]),
-    );
+    let base = &reads.config().base_url;
+    let mut page: std::collections::BTreeMap<&'static str, Value> = std::collections::BTreeMap::new();
+    page.insert("url", url.into());
+    page.insert("title", title.into());
+    page.insert("canonical", urls::absolute(base, url).into());
+    if let Some(card) = crate::cards::card_url(reads.config(), url) {
+        let kind = urls::note_of(url).map(|(kind, _)| kind);
+        let alt = crate::cards::alt(kind, if url.is_empty() { &reads.config().title } else { title });
+        page.insert("card", map([("url", urls::absolute(base, &card).into()), ("alt", alt.into())]));
+    }
+    if let Some((kind, _)) = urls::note_of(url)
+        && matches!(kind, Kind::Comparison | Kind::Statement)
+    {
+        page.insert("oembed", urls::absolute(base, &urls::note_file_url(urls::NoteFile::OEmbed, url)).into());
+    }
+    c.insert_value("page", Value::from(page));
     c
 }
 
@@ -195,6 +203,7 @@ pub(super) fn comparison(reads: &PageReads, id: NoteId) -> Context {
     c.insert("labels", &super::describe::side_labels(reads, &cmp.left.value, &cmp.right.value));
     c.insert_value("shared", shared_list(&wording));
     c.insert_value("points", points(reads, id, &cmp.points));
+    c.insert("embed_code", &super::embed::code(reads, id));
     c
 }
 

@@ -210,7 +210,7 @@ pub fn write_with_options(
     let staging_path = sibling(&output, "new");
     let result = (|| {
         let staging = Staging::open(&staging_path)?;
-        let pages = fill(&|page: Page| put(&staging, &page.path, page.content.as_bytes(), options).map(|_| ()))?;
+        let pages = fill(&|page: Page| put(&staging, &page.path, page.bytes(), options).map(|_| ()))?;
         put_assets(&staging, assets, options)?;
         let changes = staging.prune()?;
         swap(&staging_path, &output)?;
@@ -325,7 +325,7 @@ mod tests {
     }
 
     fn page(path: &str, content: &str) -> Page {
-        Page { path: path.into(), content: content.into() }
+        Page::new(path.into(), content.into())
     }
 
     /// Writes `pages` into `out` (with the lock held) and says what it wrote.
@@ -512,7 +512,7 @@ mod tests {
         fs::write(elsewhere.join("inner/keep.txt"), "mine").unwrap();
         let _lock = lock(&out, || {}).unwrap();
         let write = |content: &str| {
-            write_with(&out, &[], |sink| sink(Page { path: "index.html".into(), content: content.into() }).map(|()| 1))
+            write_with(&out, &[], |sink| sink(Page::new("index.html".into(), content.into())).map(|()| 1))
         };
         write("one").unwrap();
         std::os::unix::fs::symlink(&elsewhere, out.join("linked-folder")).unwrap();
