@@ -239,6 +239,8 @@ pub struct Rebuilt {
     pub counts: BTreeMap<Kind, usize>,
     pub warnings: Diagnostics,
     pub stages: Vec<(&'static str, Duration)>,
+    /// Where the site's social cards are kept (`serve` draws them when asked for).
+    pub card_cache: PathBuf,
 }
 
 impl Rebuilder {
@@ -260,7 +262,8 @@ impl Rebuilder {
             self.pages.render(p.site, &p.templates, &p.render_options, everything).map_err(BuildError::Content)?;
         self.inputs = Some(inputs);
         p.clock.lap("render");
-        Ok(Rebuilt { config, update, assets: p.assets, counts, warnings: p.warnings, stages: p.clock.laps })
+        let card_cache = cards::cache_dir(&options.root, &config);
+        Ok(Rebuilt { config, update, assets: p.assets, counts, warnings: p.warnings, stages: p.clock.laps, card_cache })
     }
 }
 

@@ -141,9 +141,29 @@ pub(super) fn statement(reads: &PageReads, id: NoteId) -> Context {
         c.insert("external_url", &s.url);
     }
     c.insert_value("comparisons", reads.cards(reads.related(id).compared_in));
+    c.insert_value("quotations", quotations(reads, id));
     c.insert_value("jsonld", Value::safe_string(&quotation_jsonld(reads, id)));
     c.insert("summary", &super::describe::statement_description(reads, id));
     c
+}
+
+/// A statement's quotations (its own words, or a paraphrase's words of
+/// the source), each with its anchor and, when the statement names its
+/// source, the address of its place there.
+fn quotations(reads: &PageReads, id: NoteId) -> Value {
+    let source = match reads.head(id).meta() {
+        Meta::Statement(s) => s.source.as_ref().and_then(|r| reads.find(&r.value)).map(|s| reads.name(s).url),
+        _ => None,
+    };
+    let mut seen = std::collections::HashSet::new();
+    let list = reads.words(id).iter().filter(|q| q.in_body()).filter_map(|q| {
+        let anchor = super::highlight::quotation_id(&q.text);
+        seen.insert(anchor.clone()).then(|| {
+            let place = source.map_or_else(Value::none, |url| format!("{url}#{anchor}").into());
+            map([("text", q.text.as_str().into()), ("id", anchor.into()), ("source_url", place)])
+        })
+    });
+    Value::from(list.collect::<Vec<_>>())
 }
 
 /// An event's page: its actors and the statements that name it.

@@ -21,6 +21,7 @@ mod init;
 mod phone;
 mod reliability;
 mod serve;
+mod sharing;
 mod site;
 mod tools;
 mod wording;
