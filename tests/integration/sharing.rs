@@ -193,11 +193,12 @@ fn a_hindi_title_is_drawn_with_the_bundled_devanagari_font() {
         px[60 * 1200 * 3..120 * 1200 * 3].iter().map(|&v| u64::from(255 - v)).sum()
     };
     let hindi = ink(&card);
+    fs::create_dir_all(repo_root().join("target")).ok();
+    fs::copy(&card, repo_root().join("target/hindi-card.png")).ok();
     fs::write(&note, fs::read_to_string(&note).unwrap().replace("भारत और अमेरिका: दो बयान, एक बातचीत", ":")).unwrap();
     let out = build(site.path());
     let plain = ink(&card_of(&out, "compare/hindi-title/"));
     assert!(hindi > plain + 200_000, "the Hindi title left little ink: {hindi} against {plain}");
-    fs::copy(&card, repo_root().join("target/hindi-card.png")).ok();
 }
 
 #[test]
