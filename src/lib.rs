@@ -541,7 +541,7 @@ impl BuildReport {
             _ => format!(", cards: {} drawn, {} from the cache", self.cards.drawn, self.cards.cached),
         };
         format!(
-            "built {} pages ({}) — {} files, {} written, {} removed, in {} ms{resized}{cards} → {}",
+            "built {} pages ({}) — {} files, {} written, {} removed{cards}, in {} ms{resized} → {}",
             self.pages,
             self.generated.summary(),
             self.files,

@@ -115,7 +115,12 @@ impl Highlighter for PassageHighlighter {
         let mut marks: Vec<Highlight> = Vec::new();
         for (passage, url, title) in &self.passages {
             for (start, end) in n.find_words_with(passage, text) {
-                if marks.iter().any(|m| start < m.end && m.start < end) {
+                if let Some(within) = marks.iter_mut().find(|m| start < m.end && m.start < end) {
+                    // Inside a longer passage's mark: its anchor goes just before that mark.
+                    let anchor = id_of_key(passage.as_str());
+                    if self.anchored.insert(anchor.clone()) {
+                        within.open.insert_str(0, &format!("<span id=\"{anchor}\"></span>"));
+                    }
                     continue;
                 }
                 let mut t = String::new();

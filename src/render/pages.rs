@@ -142,6 +142,7 @@ pub(super) fn statement(reads: &PageReads, id: NoteId) -> Context {
     }
     c.insert_value("comparisons", reads.cards(reads.related(id).compared_in));
     c.insert_value("quotations", quotations(reads, id));
+    c.insert("embed_code", &super::embed::code(reads, id));
     c.insert_value("jsonld", Value::safe_string(&quotation_jsonld(reads, id)));
     c.insert("summary", &super::describe::statement_description(reads, id));
     c
