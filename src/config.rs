@@ -192,7 +192,8 @@ fn read_social_cards(
     use crate::cards::{CardKinds, KIND_NAMES};
     let help = "write `social_cards = false` for none, or list the kinds: `social_cards = [\"comparison\", \"statement\"]` \
                 (comparison, statement, actor, home)";
-    let mut error = |pos, message: String| errors.push(Diagnostic::error(path, Some(text), pos, message).with_help(help));
+    let mut error =
+        |pos, message: String| errors.push(Diagnostic::error(path, Some(text), pos, message).with_help(help));
     match &value.kind {
         ValueKind::Bool(on) => CardKinds::all(*on),
         ValueKind::Array(items) => {
@@ -205,7 +206,9 @@ fn read_social_cards(
                             .map_or_else(String::new, |k| format!(" (did you mean \"{k}\"?)"));
                         error(item.pos, format!("`social_cards` has no kind of page `{s}`{hint}"));
                     }
-                    other => error(item.pos, format!("`social_cards` lists kinds of pages, not a {}", other.type_name())),
+                    other => {
+                        error(item.pos, format!("`social_cards` lists kinds of pages, not a {}", other.type_name()))
+                    }
                 }
             }
             CardKinds::named(names)

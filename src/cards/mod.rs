@@ -141,11 +141,8 @@ fn statement_value(reads: &PageReads, id: NoteId, size: f32, width: f32, max: us
     let when = [head.date_display(), Some(s.medium.label().to_string())].into_iter().flatten();
     let when: Vec<String> = when.collect();
     let words = crate::render::describe::own_text(reads, id);
-    let (text, quoted) = if words.is_empty() {
-        (crate::render::describe::context_text(reads, id), false)
-    } else {
-        (words, true)
-    };
+    let (text, quoted) =
+        if words.is_empty() { (crate::render::describe::context_text(reads, id), false) } else { (words, true) };
     let group = reads.name(id).group;
     let colour = reads.shared().colour(group).map_or_else(Value::none, Value::from);
     map([

@@ -97,7 +97,10 @@ impl PassageHighlighter {
             .iter()
             .flat_map(|&id: &NoteId| {
                 let name = reads.name(id);
-                reads.words(id).iter().map(move |q| (passage_key(&q.text), name.url.to_string(), name.title.to_string()))
+                reads
+                    .words(id)
+                    .iter()
+                    .map(move |q| (passage_key(&q.text), name.url.to_string(), name.title.to_string()))
             })
             .filter(|(p, _, _)| !p.is_empty())
             .collect();

@@ -11,9 +11,9 @@
 
 use tera::Context;
 
+use super::reads::PageReads;
 use super::{embed, pages};
 use crate::cards;
-use super::reads::PageReads;
 use crate::model::{NoteId, Site};
 use crate::note::Kind;
 use crate::urls::{self, NoteFile};
@@ -108,7 +108,13 @@ pub const ROUTES: [Route; 23] = [
     each("event", Kind::Event, "event.html", pages::event, false),
     each("comparison", Kind::Comparison, "comparison.html", pages::comparison, false),
     each("source", Kind::Source, "source.html", pages::source, false),
-    Route { name: "home card", pages: Pages::One(HOME_CARD_URL), make: Make::Card(cards::home), sitemap: false, feed: false },
+    Route {
+        name: "home card",
+        pages: Pages::One(HOME_CARD_URL),
+        make: Make::Card(cards::home),
+        sitemap: false,
+        feed: false,
+    },
     note_file("comparison card", Kind::Comparison, NoteFile::Card, Make::Card(cards::comparison)),
     note_file("statement card", Kind::Statement, NoteFile::Card, Make::Card(cards::statement)),
     note_file("actor card", Kind::Actor, NoteFile::Card, Make::Card(cards::actor)),

@@ -166,7 +166,10 @@ fn site_root() -> std::path::PathBuf {
 
 /// The text of each `<tspan>` of an SVG, in order.
 fn tspans(svg: &str) -> Vec<String> {
-    svg.split("<tspan").skip(1).filter_map(|t| Some(t.split_once('>')?.1.split_once("</tspan>")?.0.to_string())).collect()
+    svg.split("<tspan")
+        .skip(1)
+        .filter_map(|t| Some(t.split_once('>')?.1.split_once("</tspan>")?.0.to_string()))
+        .collect()
 }
 
 #[test]
@@ -256,7 +259,8 @@ fn a_comparison_offers_its_embed_code_and_an_oembed_answer() {
     let discovery = attrs(&doc, "link[rel='alternate'][type='application/json+oembed']", "href");
     assert_eq!(discovery, [format!("{BASE}compare/readout-vs-jaishankar/oembed.json")]);
     let answer: Value =
-        serde_json::from_str(&fs::read_to_string(out.join("compare/readout-vs-jaishankar/oembed.json")).unwrap()).unwrap();
+        serde_json::from_str(&fs::read_to_string(out.join("compare/readout-vs-jaishankar/oembed.json")).unwrap())
+            .unwrap();
     assert_eq!(answer["version"], "1.0");
     assert_eq!(answer["type"], "rich");
     assert!(answer["width"].is_u64() && answer["height"].is_u64(), "rich needs width and height: {answer}");
@@ -298,11 +302,20 @@ async fn an_embed_fits_frames_300_and_600_px_wide_and_resizes_them() {
     let addr = serve_dir(site.path());
     let base = format!("http://{addr}/public/");
     let out = site.path().join("public");
-    let r = readout(&["build", "--root", site.path().to_str().unwrap(), "--output", out.to_str().unwrap(), "--base-url", &base]);
+    let r = readout(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--base-url",
+        &base,
+    ]);
     assert!(r.status.success(), "{}", stderr(&r));
     // A page of another site, with the code the oEmbed answer gives, twice.
     let answer: Value =
-        serde_json::from_str(&fs::read_to_string(out.join("compare/readout-vs-jaishankar/oembed.json")).unwrap()).unwrap();
+        serde_json::from_str(&fs::read_to_string(out.join("compare/readout-vs-jaishankar/oembed.json")).unwrap())
+            .unwrap();
     let code = answer["html"].as_str().unwrap();
     let host = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Another site</title></head><body>\
@@ -311,7 +324,11 @@ async fn an_embed_fits_frames_300_and_600_px_wide_and_resizes_them() {
     fs::write(site.path().join("host.html"), host).unwrap();
     let Some(b) = Browser::start(1000, 900).await else { return };
     b.client.goto(&format!("http://{addr}/host.html")).await.unwrap();
-    b.wait_for("both frames resized", "return [...document.querySelectorAll('iframe')].every(f => f.style.height !== '');").await;
+    b.wait_for(
+        "both frames resized",
+        "return [...document.querySelectorAll('iframe')].every(f => f.style.height !== '');",
+    )
+    .await;
     let frames = b
         .eval(
             "return [...document.querySelectorAll('iframe')].map(f => { const d = f.contentDocument.documentElement; \
