@@ -143,7 +143,7 @@ fn ended(line: &str, style: Style, quoted: bool) -> String {
     let mut words: Vec<&str> = line.split(' ').collect();
     loop {
         let kept = words.join(" ");
-        let kept = kept.trim_end_matches(|c: char| matches!(c, ',' | ';' | ':' | '–' | '—' | '-' | '.' | '”'));
+        let kept = kept.trim_end_matches([',', ';', ':', '–', '—', '-', '.', '”']);
         let candidate = format!("{kept}{tail}");
         if style.fits(&candidate) || words.len() == 1 {
             return if style.fits(&candidate) { candidate } else { cut_word(&candidate, style) };
