@@ -121,5 +121,19 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, stages);
+/// One social card drawn and encoded (the budget: 5 ms median, one
+/// thread): the default site's centrepiece comparison, its SVG as the
+/// build makes it.
+fn cards(c: &mut Criterion) {
+    let options = readout::BuildOptions { root: env!("CARGO_MANIFEST_DIR").into(), ..Default::default() };
+    let site = readout::generate(&options).expect("the default site builds");
+    let card = site.pages.iter().find(|p| p.path == "compare/readout-vs-jaishankar/card.png").expect("its card");
+    let png = readout::cards::draw(&card.text()).expect("drawn");
+    eprintln!("card: {} bytes", png.len());
+    c.bench_function("cards: draw and encode one comparison card", |b| {
+        b.iter(|| readout::cards::draw(black_box(&*card.text())).unwrap())
+    });
+}
+
+criterion_group!(benches, stages, cards);
 criterion_main!(benches);

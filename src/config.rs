@@ -68,6 +68,11 @@ pub struct SiteConfig {
     pub wording: WordingRules,
     /// Write the search index and put a search box in every page (`search = false` leaves both out).
     pub search: bool,
+    /// `social_cards`: which pages get a card for sharing (all unless set).
+    pub social_cards: crate::cards::CardKinds,
+    /// `card_cache`: the folder cards are kept in, relative to the site's
+    /// folder (`.readout-cache/cards` unless set).
+    pub card_cache: Option<PathBuf>,
 }
 
 /// The feed's length unless `feed_limit` says otherwise: what a reader
@@ -88,6 +93,8 @@ impl Default for SiteConfig {
             compress: false,
             wording: WordingRules::default(),
             search: true,
+            social_cards: crate::cards::CardKinds::default(),
+            card_cache: None,
         }
     }
 }
@@ -105,6 +112,8 @@ pub const SITE_FIELDS: &[&str] = &[
     "compress",
     "wording",
     "search",
+    "social_cards",
+    "card_cache",
 ];
 
 impl SiteConfig {
@@ -151,6 +160,11 @@ impl SiteConfig {
             .iter()
             .find(|f| f.key == "wording")
             .map_or_else(WordingRules::default, |f| read_wording(path, text, &f.value, &mut r.errors));
+        let social_cards = fields
+            .iter()
+            .find(|f| f.key == "social_cards")
+            .map_or_else(Default::default, |f| read_social_cards(path, text, &f.value, &mut r.errors));
+        let card_cache = r.string("card_cache").map(|s| PathBuf::from(s.value));
         let errors = std::mem::take(&mut r.errors);
         match title {
             Some(title) if errors.is_empty() => Ok(SiteConfig {
@@ -165,8 +179,49 @@ impl SiteConfig {
                 compress,
                 wording,
                 search,
+                social_cards,
+                card_cache,
             }),
             _ => Err(errors),
+        }
+    }
+}
+
+/// `social_cards`: `true` or `false`, or a list of the kinds of pages
+/// that get a card.
+fn read_social_cards(
+    path: &Path,
+    text: &str,
+    value: &frontmatter::Value,
+    errors: &mut Vec<Diagnostic>,
+) -> crate::cards::CardKinds {
+    use crate::cards::{CardKinds, KIND_NAMES};
+    let help = "write `social_cards = false` for none, or list the kinds: `social_cards = [\"comparison\", \"statement\"]` \
+                (comparison, statement, actor, home)";
+    let mut error =
+        |pos, message: String| errors.push(Diagnostic::error(path, Some(text), pos, message).with_help(help));
+    match &value.kind {
+        ValueKind::Bool(on) => CardKinds::all(*on),
+        ValueKind::Array(items) => {
+            let mut names = Vec::new();
+            for item in items {
+                match &item.kind {
+                    ValueKind::String(s) if KIND_NAMES.contains(&s.as_str()) => names.push(s.as_str()),
+                    ValueKind::String(s) => {
+                        let hint = crate::diagnostic::closest(s, KIND_NAMES)
+                            .map_or_else(String::new, |k| format!(" (did you mean \"{k}\"?)"));
+                        error(item.pos, format!("`social_cards` has no kind of page `{s}`{hint}"));
+                    }
+                    other => {
+                        error(item.pos, format!("`social_cards` lists kinds of pages, not a {}", other.type_name()))
+                    }
+                }
+            }
+            CardKinds::named(names)
+        }
+        other => {
+            error(value.pos, format!("`social_cards` must be true, false or a list, not a {}", other.type_name()));
+            CardKinds::default()
         }
     }
 }

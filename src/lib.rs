@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analysis;
+pub mod cards;
 pub mod compress;
 pub mod config;
 pub mod diagnostic;
@@ -247,6 +248,8 @@ pub struct Rebuilt {
     pub counts: BTreeMap<Kind, usize>,
     pub warnings: Diagnostics,
     pub stages: Vec<(&'static str, Duration)>,
+    /// Where the site's social cards are kept (`serve` draws them when asked for).
+    pub card_cache: PathBuf,
 }
 
 impl Rebuilder {
@@ -269,7 +272,8 @@ impl Rebuilder {
         self.inputs = Some(inputs);
         p.clock.lap("render");
         p.clock.laps.extend(update.stages.iter().map(|&(step, t)| (step, t)));
-        Ok(Rebuilt { config, update, assets: p.assets, counts, warnings: p.warnings, stages: p.clock.laps })
+        let card_cache = cards::cache_dir(&options.root, &config);
+        Ok(Rebuilt { config, update, assets: p.assets, counts, warnings: p.warnings, stages: p.clock.laps, card_cache })
     }
 }
 
@@ -493,11 +497,30 @@ pub fn stage_times(stages: &[(&'static str, Duration)]) -> String {
     parts.join(", ")
 }
 
+/// A social card's page with its PNG: taken from the cache, or drawn
+/// (other pages as they are).
+pub fn draw_card(cache: &cards::CardCache, mut page: Page) -> std::io::Result<Page> {
+    if cards::is_card(&page.path) && page.drawn.is_none() {
+        let png = cache.png(&page.text()).map_err(|e| std::io::Error::other(format!("/{}: {e}", page.path)))?;
+        page.drawn = Some(png);
+    }
+    Ok(page)
+}
+
+/// How many social cards a build drew, and how many it took from the cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CardWork {
+    pub drawn: usize,
+    pub cached: usize,
+}
+
 /// What a finished build did.
 #[derive(Debug)]
 pub struct BuildReport {
     /// What was built; its `pages` are empty, since they went to disk as rendered.
     pub generated: Generated,
+    /// The social cards drawn and taken from the cache.
+    pub cards: CardWork,
     /// Pages the output holds.
     pub pages: usize,
     /// Files the output holds: its pages, the search index's files and static files (compressed copies left out).
@@ -530,8 +553,12 @@ impl BuildReport {
             Some((files, bytes)) => format!(", search index {files} files ({:.1} kB)", bytes as f64 / 1000.0),
             None => String::new(),
         };
+        let cards = match self.cards.drawn + self.cards.cached {
+            0 => String::new(),
+            _ => format!(", cards: {} drawn, {} from the cache", self.cards.drawn, self.cards.cached),
+        };
         format!(
-            "built {} pages ({}) — {} files, {} written, {} removed{search}, in {} ms{resized} → {}",
+            "built {} pages ({}) — {} files, {} written, {} removed{search}{cards}, in {} ms{resized} → {}",
             self.pages,
             self.generated.summary(),
             self.files,
@@ -560,10 +587,11 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     let mut render_error = None;
     let write_options = write::WriteOptions { compress: p.site.config.compress };
     let index = search::IndexSize::default();
+    let cards = cards::CardCache::new(cards::cache_dir(&options.root, &p.site.config));
     let written = write::write_with_options(&output, &p.assets, write_options, |sink| {
-        let sink = |page: render::Page| {
+        let sink = |page: Page| {
             index.count(&page);
-            sink(page)
+            sink(draw_card(&cards, page)?)
         };
         match render::render_each(&p.site, &p.templates, &p.render_options, &sink) {
             Ok(n) => Ok(n),
@@ -584,8 +612,10 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     // The index's route is one of the pages rendered, and writes its files.
     let pages = written.pages - usize::from(search.is_some());
     let generated = p.into_generated(Vec::new());
+    let (drawn, cached) = cards.counts();
     Ok(BuildReport {
         generated,
+        cards: CardWork { drawn, cached },
         pages,
         files: pages + search.map_or(0, |(files, _)| files) + written.assets,
         written: written.written,

@@ -40,6 +40,47 @@ pub fn note_of(url: &str) -> Option<(Kind, &str)> {
     (!slug.is_empty() && !slug.contains('/')).then_some((kind, slug))
 }
 
+/// A file some notes have besides their page: its social card, the page
+/// another site embeds, and that page's oEmbed answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteFile {
+    /// `compare/x/card.png`.
+    Card,
+    /// `embed/compare/x/`.
+    Embed,
+    /// `compare/x/oembed.json`.
+    OEmbed,
+}
+
+impl NoteFile {
+    const ALL: [NoteFile; 3] = [NoteFile::Card, NoteFile::Embed, NoteFile::OEmbed];
+}
+
+/// The first segment of every embed page's URL.
+const EMBED: &str = "embed/";
+
+/// The URL of a note's `file`, from the URL of the note's page.
+pub fn note_file_url(file: NoteFile, note_url: &str) -> String {
+    match file {
+        NoteFile::Card => format!("{note_url}{}", crate::cards::FILE),
+        NoteFile::Embed => format!("{EMBED}{note_url}"),
+        NoteFile::OEmbed => format!("{note_url}oembed.json"),
+    }
+}
+
+/// The note file a URL is, with its note's kind and slug: the inverse of
+/// [`note_file_url`] over [`note_url`].
+pub fn note_file_of(url: &str) -> Option<(NoteFile, Kind, &str)> {
+    NoteFile::ALL.into_iter().find_map(|file| {
+        let page = match file {
+            NoteFile::Card => url.strip_suffix(crate::cards::FILE)?,
+            NoteFile::Embed => url.strip_prefix(EMBED)?,
+            NoteFile::OEmbed => url.strip_suffix("oembed.json")?,
+        };
+        note_of(page).map(|(kind, slug)| (file, kind, slug))
+    })
+}
+
 /// The relative prefix from the page at `url` to the site's root:
 /// `../../` from `actors/marco-rubio/`, `""` from home.
 pub fn root_of(url: &str) -> String {
@@ -111,6 +152,16 @@ mod tests {
         for not_a_note in ["", "actors/", "actors/a/b/", "comparisons/a/", "atom.xml", "actors/a"] {
             assert_eq!(note_of(not_a_note), None, "{not_a_note}");
         }
+    }
+
+    #[test]
+    fn note_file_urls_round_trip() {
+        for file in NoteFile::ALL {
+            let url = note_file_url(file, &note_url(Kind::Comparison, "a-b"));
+            assert_eq!(note_file_of(&url), Some((file, Kind::Comparison, "a-b")), "{url}");
+        }
+        assert_eq!(note_file_url(NoteFile::Embed, "compare/a/"), "embed/compare/a/");
+        assert_eq!(note_file_of("compare/a/"), None);
     }
 
     #[test]

@@ -15,11 +15,17 @@ const MAX_CHARS: usize = 200;
 /// The statement's own words, one passage after the other, `…` between
 /// them (empty for a
 /// paraphrase: those words are the source's).
-pub(super) fn own_text(reads: &SiteReads, id: NoteId) -> String {
+pub(crate) fn own_text(reads: &SiteReads, id: NoteId) -> String {
     if is_paraphrase(reads.head(id).meta()) {
         return String::new();
     }
     own_passages(reads, id).join(" … ")
+}
+
+/// A paraphrase's (or a statement without own words') context: its
+/// body's first paragraph of prose, never in quotation marks.
+pub(crate) fn context_text(reads: &SiteReads, id: NoteId) -> String {
+    first_paragraph(reads, reads.note(id))
 }
 
 /// The own words, leaving out a passage that stands inside another (a

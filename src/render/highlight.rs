@@ -65,6 +65,28 @@ pub struct PassageHighlighter {
     passages: Vec<(Needle, String, String)>,
     /// The way from the source's page to the site's root.
     root: String,
+    /// The passages' anchors given so far (each once, at its first place).
+    anchored: HashSet<String>,
+}
+
+/// A quotation as its source page and its statement page both name it:
+/// normalised, its closing full stop or comma and straight quotes left out.
+fn passage_key(text: &str) -> String {
+    normalize(text.trim_end_matches(['.', ','])).trim_matches('"').to_string()
+}
+
+/// The stable anchor of quotation `text`, the same on its statement's
+/// page and at its place in the source: `q-` and the start of the
+/// SHA-256 of its words, so it lasts while the words do.
+pub fn quotation_id(text: &str) -> String {
+    id_of_key(&passage_key(text))
+}
+
+fn id_of_key(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = Sha256::digest(key.as_bytes());
+    let hex: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    format!("q-{hex}")
 }
 
 impl PassageHighlighter {
@@ -75,10 +97,10 @@ impl PassageHighlighter {
             .iter()
             .flat_map(|&id: &NoteId| {
                 let name = reads.name(id);
-                reads.words(id).iter().map(move |q| {
-                    let text = normalize(q.text.trim_end_matches(['.', ',']));
-                    (text.trim_matches('"').to_string(), name.url.to_string(), name.title.to_string())
-                })
+                reads
+                    .words(id)
+                    .iter()
+                    .map(move |q| (passage_key(&q.text), name.url.to_string(), name.title.to_string()))
             })
             .filter(|(p, _, _)| !p.is_empty())
             .collect();
@@ -86,7 +108,7 @@ impl PassageHighlighter {
         passages.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.1.cmp(&b.1)));
         passages.dedup_by(|a, b| a.0 == b.0);
         let passages = passages.into_iter().map(|(p, url, title)| (Needle::new(p), url, title)).collect();
-        PassageHighlighter { passages, root: crate::urls::root_of(reads.name(source).url) }
+        PassageHighlighter { passages, root: crate::urls::root_of(reads.name(source).url), anchored: HashSet::new() }
     }
 }
 
@@ -96,16 +118,23 @@ impl Highlighter for PassageHighlighter {
         let mut marks: Vec<Highlight> = Vec::new();
         for (passage, url, title) in &self.passages {
             for (start, end) in n.find_words_with(passage, text) {
-                if marks.iter().any(|m| start < m.end && m.start < end) {
+                if let Some(within) = marks.iter_mut().find(|m| start < m.end && m.start < end) {
+                    // Inside a longer passage's mark: its anchor goes just before that mark.
+                    let anchor = id_of_key(passage.as_str());
+                    if self.anchored.insert(anchor.clone()) {
+                        within.open.insert_str(0, &format!("<span id=\"{anchor}\"></span>"));
+                    }
                     continue;
                 }
                 let mut t = String::new();
                 escape_into(&mut t, title);
+                let anchor = id_of_key(passage.as_str());
+                let id = if self.anchored.insert(anchor.clone()) { format!(" id=\"{anchor}\"") } else { String::new() };
                 marks.push(Highlight {
                     start,
                     end,
                     open: format!(
-                        "<mark class=\"quoted\"><a href=\"{root}{url}\" title=\"Quoted in: {t}\">",
+                        "<mark class=\"quoted\"{id}><a href=\"{root}{url}#{anchor}\" title=\"Quoted in: {t}\">",
                         root = self.root
                     ),
                     close: "</a></mark>",

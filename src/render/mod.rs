@@ -8,7 +8,8 @@
 //! which pages a rebuild renders again (`memo.rs`).
 
 pub mod context;
-mod describe;
+pub(crate) mod describe;
+mod embed;
 mod excerpt;
 pub mod graph;
 pub mod highlight;
@@ -43,16 +44,31 @@ pub use templates::Templates;
 pub struct Page {
     /// Path in the output folder, `/`-separated, e.g. `actors/marco-rubio/index.html`.
     pub path: String,
-    /// Its bytes: text for every page, binary for some of the search index's files.
+    /// Its bytes: text for every page (for a social card, `cards::is_card`,
+    /// the SVG it is drawn from), binary for some of the search index's files.
     pub content: Vec<u8>,
+    /// A social card's PNG, once drawn (by the build as it writes it).
+    pub drawn: Option<Vec<u8>>,
 }
 
 impl Page {
+    pub fn new(path: String, content: impl Into<Vec<u8>>) -> Page {
+        Page { path, content: content.into(), drawn: None }
+    }
+
     /// Its content as text (lossy for the index's binary files).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.content)
     }
+
+    /// The bytes of the file: the text, or a card's PNG once drawn.
+    pub fn bytes(&self) -> &[u8] {
+        self.drawn.as_deref().unwrap_or(&self.content)
+    }
 }
+
+/// The template every social card is made from.
+pub const CARD_TEMPLATE: &str = "card.svg";
 
 /// What rendering needs besides the site.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -224,6 +240,11 @@ impl Shared {
         }
     }
 
+    /// The colour number of a country's group (`""`: none).
+    pub(crate) fn colour(&self, group: &str) -> Option<usize> {
+        self.groups.get(group).copied()
+    }
+
     /// The body of note `id` as HTML: made ahead, or made now.
     fn body(&self, site: &Site, id: NoteId) -> Value {
         match &self.bodies[id] {
@@ -251,10 +272,15 @@ fn render_page(
     let (template, context) = match (page.route().make, page.note) {
         (Make::Fixed(template, make), _) => (template, make(&reads, &url)),
         (Make::Note(template, make), Some(id)) => (template, make(&reads, id)),
-        (Make::Note(..), None) => unreachable!("a note's page names its note"),
+        (Make::Card(make), note) => (CARD_TEMPLATE, make(&reads, note)),
+        (Make::Note(..) | Make::NoteText(_), None) => unreachable!("a note's page names its note"),
         (Make::Text(make), _) => {
-            let content = make(&reads).into_bytes();
-            return Ok((vec![Page { path: urls::output_path(&url), content }], reads.into_inputs()));
+            let content = make(&reads);
+            return Ok((vec![Page::new(urls::output_path(&url), content)], reads.into_inputs()));
+        }
+        (Make::NoteText(make), Some(id)) => {
+            let content = make(&reads, id);
+            return Ok((vec![Page::new(urls::output_path(&url), content)], reads.into_inputs()));
         }
         (Make::Search(make), _) => {
             let records = make(&reads);
@@ -276,7 +302,7 @@ fn render_page(
     {
         inject_before_body_end(&mut content, script);
     }
-    Ok((vec![Page { path: urls::output_path(&url), content: content.into_bytes() }], reads.into_inputs()))
+    Ok((vec![Page::new(urls::output_path(&url), content)], reads.into_inputs()))
 }
 
 /// Renders `pages`, each to `sink` as it is done, and what each read to

@@ -22,14 +22,22 @@ fn base_context(reads: &PageReads, url: &str, title: &str) -> Context {
     let mut c = Context::new();
     c.insert_value("site", reads.shared().site.clone());
     c.insert_value("root", urls::root_of(url).into());
-    c.insert_value(
-        "page",
-        map([
-            ("url", url.into()),
-            ("title", title.into()),
-            ("canonical", urls::absolute(&reads.config().base_url, url).into()),
-        ]),
-    );
+    let base = &reads.config().base_url;
+    let mut page: std::collections::BTreeMap<&'static str, Value> = std::collections::BTreeMap::new();
+    page.insert("url", url.into());
+    page.insert("title", title.into());
+    page.insert("canonical", urls::absolute(base, url).into());
+    if let Some(card) = crate::cards::card_url(reads.config(), url) {
+        let kind = urls::note_of(url).map(|(kind, _)| kind);
+        let alt = crate::cards::alt(kind, if url.is_empty() { &reads.config().title } else { title });
+        page.insert("card", map([("url", urls::absolute(base, &card).into()), ("alt", alt.into())]));
+    }
+    if let Some((kind, _)) = urls::note_of(url)
+        && matches!(kind, Kind::Comparison | Kind::Statement)
+    {
+        page.insert("oembed", urls::absolute(base, &urls::note_file_url(urls::NoteFile::OEmbed, url)).into());
+    }
+    c.insert_value("page", Value::from(page));
     c
 }
 
@@ -133,9 +141,30 @@ pub(super) fn statement(reads: &PageReads, id: NoteId) -> Context {
         c.insert("external_url", &s.url);
     }
     c.insert_value("comparisons", reads.cards(reads.related(id).compared_in));
+    c.insert_value("quotations", quotations(reads, id));
+    c.insert("embed_code", &super::embed::code(reads, id));
     c.insert_value("jsonld", Value::safe_string(&quotation_jsonld(reads, id)));
     c.insert("summary", &super::describe::statement_description(reads, id));
     c
+}
+
+/// A statement's quotations (its own words, or a paraphrase's words of
+/// the source), each with its anchor and, when the statement names its
+/// source, the address of its place there.
+fn quotations(reads: &PageReads, id: NoteId) -> Value {
+    let source = match reads.head(id).meta() {
+        Meta::Statement(s) => s.source.as_ref().and_then(|r| reads.find(&r.value)).map(|s| reads.name(s).url),
+        _ => None,
+    };
+    let mut seen = std::collections::HashSet::new();
+    let list = reads.words(id).iter().filter(|q| q.in_body()).filter_map(|q| {
+        let anchor = super::highlight::quotation_id(&q.text);
+        seen.insert(anchor.clone()).then(|| {
+            let place = source.map_or_else(Value::none, |url| format!("{url}#{anchor}").into());
+            map([("text", q.text.as_str().into()), ("id", anchor.into()), ("source_url", place)])
+        })
+    });
+    Value::from(list.collect::<Vec<_>>())
 }
 
 /// An event's page: its actors and the statements that name it.
@@ -195,6 +224,7 @@ pub(super) fn comparison(reads: &PageReads, id: NoteId) -> Context {
     c.insert("labels", &super::describe::side_labels(reads, &cmp.left.value, &cmp.right.value));
     c.insert_value("shared", shared_list(&wording));
     c.insert_value("points", points(reads, id, &cmp.points));
+    c.insert("embed_code", &super::embed::code(reads, id));
     c
 }
 

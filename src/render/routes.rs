@@ -11,11 +11,12 @@
 
 use tera::Context;
 
-use super::pages;
 use super::reads::PageReads;
+use super::{embed, pages};
+use crate::cards;
 use crate::model::{NoteId, Site};
 use crate::note::Kind;
-use crate::urls;
+use crate::urls::{self, NoteFile};
 
 /// Which pages a route makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +27,9 @@ pub enum Pages {
     EachNote(Kind),
     /// Files under this folder, named as they are made (the search index).
     Folder(&'static str),
+    /// A file for each note of this kind besides its page (its card, its
+    /// embed), at the URL `urls::note_file_url` gives.
+    EachNoteFile(Kind, NoteFile),
 }
 
 /// How a route's pages are made.
@@ -40,6 +44,11 @@ pub enum Make {
     /// The search index: what it is made of, read through `PageReads`
     /// (its files are made from that by `search::files`).
     Search(fn(&PageReads) -> crate::search::Records),
+    /// A note's file made by code, without a template.
+    NoteText(fn(&PageReads, NoteId) -> String),
+    /// A social card: `card.svg` with this context (the note's, or home's
+    /// for `None`), drawn into a PNG when it is written or served.
+    Card(fn(&PageReads, Option<NoteId>) -> Context),
 }
 
 /// One kind of page.
@@ -61,7 +70,8 @@ impl Route {
     pub fn template(&self) -> Option<&'static str> {
         match self.make {
             Make::Fixed(template, _) | Make::Note(template, _) => Some(template),
-            Make::Text(_) | Make::Search(_) => None,
+            Make::Card(_) => Some(super::CARD_TEMPLATE),
+            Make::Text(_) | Make::NoteText(_) | Make::Search(_) => None,
         }
     }
 }
@@ -86,11 +96,15 @@ const fn each(
     Route { name, pages: Pages::EachNote(kind), make: Make::Note(template, make), sitemap: true, feed, search: false }
 }
 
+const fn note_file(name: &'static str, kind: Kind, file: NoteFile, make: Make) -> Route {
+    Route { name, pages: Pages::EachNoteFile(kind, file), make, sitemap: false, feed: false, search: false }
+}
+
 /// The URL of the page a host serves for an address the site does not have.
 pub const NOT_FOUND_URL: &str = "404.html";
 
 /// Every kind of page. The sitemap lists pages in this order.
-pub const ROUTES: [Route; 17] = [
+pub const ROUTES: [Route; 25] = [
     fixed("home", "", "home.html", pages::home, true),
     fixed("actors", "actors/", "actors.html", pages::actors, true),
     fixed("statements", "statements/", "statements.html", pages::statements, true),
@@ -122,7 +136,38 @@ pub const ROUTES: [Route; 17] = [
     each("event", Kind::Event, "event.html", pages::event, false),
     each("comparison", Kind::Comparison, "comparison.html", pages::comparison, false),
     each("source", Kind::Source, "source.html", pages::source, false),
+    Route {
+        name: "home card",
+        pages: Pages::One(HOME_CARD_URL),
+        make: Make::Card(cards::home),
+        sitemap: false,
+        feed: false,
+        search: false,
+    },
+    note_file("comparison card", Kind::Comparison, NoteFile::Card, Make::Card(cards::comparison)),
+    note_file("statement card", Kind::Statement, NoteFile::Card, Make::Card(cards::statement)),
+    note_file("actor card", Kind::Actor, NoteFile::Card, Make::Card(cards::actor)),
+    note_file("comparison embed", Kind::Comparison, NoteFile::Embed, Make::Note("embed.html", embed::comparison)),
+    note_file("statement embed", Kind::Statement, NoteFile::Embed, Make::Note("embed.html", embed::statement)),
+    note_file("comparison oembed", Kind::Comparison, NoteFile::OEmbed, Make::NoteText(embed::oembed)),
+    note_file("statement oembed", Kind::Statement, NoteFile::OEmbed, Make::NoteText(embed::oembed)),
 ];
+
+/// Home's card.
+const HOME_CARD_URL: &str = crate::cards::FILE;
+
+/// Whether route `r` makes pages for this site: search's only while
+/// `search` is on, a card only where `social_cards` asks for one.
+fn route_on(r: &Route, config: &crate::SiteConfig) -> bool {
+    (config.search || !r.search)
+        && match (r.make, r.pages) {
+            (Make::Card(_), Pages::One(_)) => config.social_cards.shows(None),
+            (Make::Card(_), Pages::EachNote(kind) | Pages::EachNoteFile(kind, _)) => {
+                config.social_cards.shows(Some(kind))
+            }
+            _ => true,
+        }
+}
 
 /// One page of a site: a route, and for a note's page the note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -142,7 +187,8 @@ impl PageRef {
         match (self.route().pages, self.note) {
             (Pages::One(url) | Pages::Folder(url), _) => url.to_string(),
             (Pages::EachNote(_), Some(id)) => site.urls[id].to_string(),
-            (Pages::EachNote(_), None) => unreachable!("a note's page names its note"),
+            (Pages::EachNoteFile(_, file), Some(id)) => urls::note_file_url(file, &site.urls[id]),
+            (Pages::EachNote(_) | Pages::EachNoteFile(..), None) => unreachable!("a note's page names its note"),
         }
     }
 }
@@ -151,9 +197,10 @@ impl PageRef {
 /// start first), then the notes' pages in the site's order.
 pub fn all_pages(site: &Site) -> Vec<PageRef> {
     let mut pages = Vec::with_capacity(ROUTES.len() + site.notes.len());
+    let on = |r: &Route| route_on(r, &site.config);
     for (route, r) in ROUTES.iter().enumerate() {
         if let Pages::One(_) | Pages::Folder(_) = r.pages
-            && (site.config.search || !r.search)
+            && on(r)
         {
             pages.push(PageRef { route, note: None });
         }
@@ -161,6 +208,14 @@ pub fn all_pages(site: &Site) -> Vec<PageRef> {
     for (id, note) in site.notes.iter().enumerate() {
         if let Some(route) = note_route(note.kind()) {
             pages.push(PageRef { route, note: Some(id) });
+        }
+    }
+    // Each note's other files (cards, embeds) after all the pages.
+    for (route, r) in ROUTES.iter().enumerate() {
+        if let Pages::EachNoteFile(kind, _) = r.pages
+            && on(r)
+        {
+            pages.extend(site.of_kind(kind).map(|id| PageRef { route, note: Some(id) }));
         }
     }
     pages
@@ -186,9 +241,14 @@ pub fn page_paths(site: &Site) -> Vec<String> {
 /// Whether a page is written at output path `path`.
 pub fn is_page_path(site: &Site, path: &str) -> bool {
     let url = urls::url_of_output(path);
-    ROUTES.iter().any(|r| match r.pages {
+    let note_is = |kind: Kind, slug: &str| site.note(slug).is_some_and(|n| n.kind() == kind);
+    ROUTES.iter().filter(|r| route_on(r, &site.config)).any(|r| match r.pages {
         Pages::One(fixed) => fixed == url && urls::output_path(fixed) == path,
-        Pages::Folder(folder) => site.config.search && path.starts_with(folder),
+        Pages::Folder(folder) => path.starts_with(folder),
+        Pages::EachNoteFile(kind, file) => {
+            urls::note_file_of(url).is_some_and(|(f, k, slug)| f == file && k == kind && note_is(kind, slug))
+                && urls::output_path(url) == path
+        }
         Pages::EachNote(kind) => {
             urls::note_of(url).is_some_and(|(k, slug)| k == kind && site.note(slug).is_some_and(|n| n.kind() == kind))
                 && urls::output_path(url) == path
@@ -200,7 +260,7 @@ pub fn is_page_path(site: &Site, path: &str) -> bool {
 pub fn feed_kinds() -> impl Iterator<Item = Kind> {
     ROUTES.iter().filter(|r| r.feed).filter_map(|r| match r.pages {
         Pages::EachNote(kind) => Some(kind),
-        Pages::One(_) | Pages::Folder(_) => None,
+        Pages::One(_) | Pages::Folder(_) | Pages::EachNoteFile(..) => None,
     })
 }
 
@@ -210,9 +270,8 @@ pub fn sitemap_urls(reads: &PageReads) -> Vec<String> {
     for r in ROUTES.iter().filter(|r| r.sitemap) {
         match r.pages {
             Pages::One(url) | Pages::Folder(url) => out.push(url.to_string()),
-            Pages::EachNote(kind) => {
-                out.extend(reads.of_kind(kind).into_iter().map(|id| reads.url(id).to_string()))
-            }
+            Pages::EachNote(kind) => out.extend(reads.of_kind(kind).into_iter().map(|id| reads.url(id).to_string())),
+            Pages::EachNoteFile(..) => {}
         }
     }
     out
@@ -231,7 +290,7 @@ mod tests {
             .iter()
             .filter_map(|r| match r.pages {
                 Pages::One(url) | Pages::Folder(url) => Some(url),
-                Pages::EachNote(_) => None,
+                Pages::EachNote(_) | Pages::EachNoteFile(..) => None,
             })
             .collect();
         let count = fixed.len();

@@ -26,6 +26,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("how-we-read-the-words.html", include_str!("../../templates/how-we-read-the-words.html")),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    ("card.svg", include_str!("../../templates/card.svg")),
+    ("embed.html", include_str!("../../templates/embed.html")),
 ];
 
 /// The built-in static files, by output path; a site's own file of the same
@@ -106,7 +108,7 @@ impl Templates {
             return Err(errors);
         }
         let mut tera = tera::Tera::new();
-        tera.autoescape_on([".html", ".xml"]);
+        tera.autoescape_on([".html", ".xml", ".svg"]);
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))
             .map_err(|e| vec![diagnostic_of(&e, &sources, None)])?;
         let uses = template_uses(&sources);

@@ -84,18 +84,31 @@ impl std::fmt::Display for IndexError {
     }
 }
 
+/// Held while an index is made: one at a time in a process.
+static INDEXING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The files of the index and the previews, sorted by path.
 pub fn files(records: &Records) -> Result<Vec<Page>, IndexError> {
-    // On a thread of its own: the caller may be a rayon worker, which,
-    // waiting inside Pagefind for its parallel work, could take up another
-    // page's job, and so another index's, inside this one's runtime.
+    // On a thread of its own, one index at a time, with Pagefind's parallel
+    // work on a pool of its own: the caller may be a worker of the pool the
+    // pages render on, and with every such worker waiting for an index, an
+    // index that needed them would never be made; and a worker waiting
+    // inside Pagefind could take up another index's job inside this one's
+    // runtime.
     let made = std::thread::scope(|scope| {
         scope
             .spawn(|| {
-                let runtime = tokio::runtime::Builder::new_current_thread()
+                let _one_at_a_time = INDEXING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .thread_name(|i| format!("readout-search-{i}"))
                     .build()
-                    .map_err(|e| IndexError(format!("starting Pagefind: {e}")))?;
-                runtime.block_on(index(records))
+                    .map_err(|e| IndexError(format!("starting Pagefind's workers: {e}")))?;
+                pool.install(|| {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .build()
+                        .map_err(|e| IndexError(format!("starting Pagefind: {e}")))?;
+                    runtime.block_on(index(records))
+                })
             })
             .join()
             .map_err(|_| IndexError("Pagefind crashed".into()))?
@@ -105,7 +118,7 @@ pub fn files(records: &Records) -> Result<Vec<Page>, IndexError> {
         .filter_map(|file| {
             let name = file.filename.to_string_lossy().replace('\\', "/");
             let unused = UNUSED.contains(&name.as_str()) || name.starts_with("playground/");
-            (!unused).then(|| Page { path: format!("{INDEX_DIR}{name}"), content: file.contents })
+            (!unused).then(|| Page::new(format!("{INDEX_DIR}{name}"), file.contents))
         })
         .collect();
     pages.extend(previews::files(&records.previews));

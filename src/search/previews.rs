@@ -115,10 +115,7 @@ pub(super) fn files(previews: &[(String, String)]) -> Vec<Page> {
         .map(|(bucket, mut entries)| {
             entries.sort();
             let body: Vec<String> = entries.iter().map(|(url, json)| format!("{}:{json}", Value::from(*url))).collect();
-            Page {
-                path: format!("{}{bucket}.json", super::PREVIEWS_DIR),
-                content: format!("{{{}}}", body.join(",")).into_bytes(),
-            }
+            Page::new(format!("{}{bucket}.json", super::PREVIEWS_DIR), format!("{{{}}}", body.join(",")))
         })
         .collect()
 }

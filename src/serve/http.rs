@@ -72,6 +72,15 @@ async fn file(State(app): State<App>, request: Request) -> Response {
     let version = app.status.borrow().version;
     let head = method == Method::HEAD;
     if let Some(f) = site.files.get(path.as_str()) {
+        if let Some(card) = f.card.clone() {
+            return match tokio::task::spawn_blocking(move || card.png()).await {
+                Ok(Ok(png)) => send(StatusCode::OK, f.content_type, png, head),
+                Ok(Err(e)) => {
+                    send(StatusCode::INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", Bytes::from(e), head)
+                }
+                Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "drawing the card failed\n"),
+            };
+        }
         if path.ends_with(".html") {
             app.served.lock().map(|mut s| s.insert(path.clone())).ok();
         }

@@ -19,6 +19,24 @@ pub const VERSION_MARK: &str = "__READOUT_VERSION__";
 pub struct File {
     pub bytes: Bytes,
     pub content_type: &'static str,
+    /// A social card, drawn the first time it is asked for (`bytes` is
+    /// then empty): a rebuild never waits for cards.
+    pub card: Option<Arc<LazyCard>>,
+}
+
+/// A card's SVG, and its PNG once drawn (from the cache when it is there).
+#[derive(Debug)]
+pub struct LazyCard {
+    svg: String,
+    cache: Arc<crate::cards::CardCache>,
+    png: std::sync::OnceLock<Result<Bytes, String>>,
+}
+
+impl LazyCard {
+    /// The card's PNG, drawn now if it was not yet.
+    pub fn png(&self) -> Result<Bytes, String> {
+        self.png.get_or_init(|| self.cache.png(&self.svg).map(Bytes::from).map_err(|e| e.to_string())).clone()
+    }
 }
 
 /// A complete site in memory.
@@ -70,7 +88,7 @@ impl Snapshot {
                     Asset::Builtin(text) => Bytes::from_static(text.as_bytes()),
                     Asset::Copy(from) => Bytes::from(std::fs::read(from)?),
                 };
-                files.insert(Arc::from(path.as_str()), File { bytes, content_type: content_type(path) });
+                files.insert(Arc::from(path.as_str()), File { bytes, content_type: content_type(path), card: None });
             }
         } else {
             for (path, _) in &rebuilt.assets {
@@ -82,9 +100,20 @@ impl Snapshot {
         for path in &rebuilt.update.removed {
             files.remove(path.as_str());
         }
+        let cache = Arc::new(crate::cards::CardCache::new(rebuilt.card_cache.clone()));
         for page in rebuilt.update.pages {
             let content_type = content_type(&page.path);
-            files.insert(Arc::from(page.path), File { bytes: Bytes::from(page.content), content_type });
+            let file = if crate::cards::is_card(&page.path) {
+                let card = LazyCard {
+                    svg: String::from_utf8_lossy(&page.content).into_owned(),
+                    cache: Arc::clone(&cache),
+                    png: Default::default(),
+                };
+                File { bytes: Bytes::new(), content_type, card: Some(Arc::new(card)) }
+            } else {
+                File { bytes: Bytes::from(page.content), content_type, card: None }
+            };
+            files.insert(Arc::from(page.path), file);
         }
         let statics = rebuilt.assets.into_iter().map(|(path, _)| path).collect();
         Ok(Snapshot { files, statics, index_number: self.index_number, index_waiting: self.index_waiting })
@@ -101,7 +130,7 @@ impl Snapshot {
             .collect();
         for page in index {
             let content_type = content_type(&page.path);
-            files.insert(Arc::from(page.path), File { bytes: Bytes::from(page.content), content_type });
+            files.insert(Arc::from(page.path), File { bytes: Bytes::from(page.content), content_type, card: None });
         }
         Snapshot { files, statics: self.statics.clone(), index_number: self.index_number, index_waiting: false }
     }

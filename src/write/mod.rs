@@ -210,7 +210,7 @@ pub fn write_with_options(
     let staging_path = sibling(&output, "new");
     let result = (|| {
         let staging = Staging::open(&staging_path)?;
-        let pages = fill(&|page: Page| put(&staging, &page.path, &page.content, options).map(|_| ()))?;
+        let pages = fill(&|page: Page| put(&staging, &page.path, page.bytes(), options).map(|_| ()))?;
         put_assets(&staging, assets, options)?;
         let changes = staging.prune()?;
         swap(&staging_path, &output)?;
@@ -325,7 +325,7 @@ mod tests {
     }
 
     fn page(path: &str, content: &str) -> Page {
-        Page { path: path.into(), content: content.as_bytes().to_vec() }
+        Page::new(path.into(), content)
     }
 
     /// Writes `pages` into `out` (with the lock held) and says what it wrote.
@@ -511,11 +511,8 @@ mod tests {
         fs::create_dir_all(elsewhere.join("inner")).unwrap();
         fs::write(elsewhere.join("inner/keep.txt"), "mine").unwrap();
         let _lock = lock(&out, || {}).unwrap();
-        let write = |content: &str| {
-            write_with(&out, &[], |sink| {
-                sink(Page { path: "index.html".into(), content: content.as_bytes().to_vec() }).map(|()| 1)
-            })
-        };
+        let write =
+            |content: &str| write_with(&out, &[], |sink| sink(Page::new("index.html".into(), content)).map(|()| 1));
         write("one").unwrap();
         std::os::unix::fs::symlink(&elsewhere, out.join("linked-folder")).unwrap();
         std::os::unix::fs::symlink(elsewhere.join("inner/keep.txt"), out.join("linked-file")).unwrap();

@@ -22,6 +22,7 @@ mod phone;
 mod reliability;
 mod search;
 mod serve;
+mod sharing;
 mod site;
 mod tools;
 mod wording;
