@@ -79,22 +79,28 @@ impl Snapshot {
                 files.insert(Arc::clone(path), file.clone());
             }
         }
+        let read = |path: &str, asset: &Asset| -> std::io::Result<File> {
+            let bytes = match asset {
+                Asset::Builtin(text) => Bytes::from_static(text.as_bytes()),
+                Asset::Copy(from) => Bytes::from(std::fs::read(from)?),
+            };
+            Ok(File { bytes, content_type: content_type(path), card: None })
+        };
         if statics_changed || rebuilt.update.full {
             for path in &self.statics {
                 files.remove(path.as_str());
             }
             for (path, asset) in &rebuilt.assets {
-                let bytes = match asset {
-                    Asset::Builtin(text) => Bytes::from_static(text.as_bytes()),
-                    Asset::Copy(from) => Bytes::from(std::fs::read(from)?),
-                };
-                files.insert(Arc::from(path.as_str()), File { bytes, content_type: content_type(path), card: None });
+                files.insert(Arc::from(path.as_str()), read(path, asset)?);
             }
         } else {
-            for (path, _) in &rebuilt.assets {
-                if let Some((key, file)) = self.files.get_key_value(path.as_str()) {
-                    files.insert(Arc::clone(key), file.clone());
-                }
+            // No static file changed, but a note may have just started to
+            // show one (an image saved a moment before the note): that one is read.
+            for (path, asset) in &rebuilt.assets {
+                match self.files.get_key_value(path.as_str()) {
+                    Some((key, file)) => files.insert(Arc::clone(key), file.clone()),
+                    None => files.insert(Arc::from(path.as_str()), read(path, asset)?),
+                };
             }
         }
         for path in &rebuilt.update.removed {

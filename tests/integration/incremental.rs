@@ -521,8 +521,11 @@ fn a_template_edit_renders_only_the_pages_of_its_kind() {
     let builtin = fs::read_to_string(crate::common::repo_root().join("templates/base.html")).unwrap();
     fs::write(templates.join("base.html"), builtin.replacen("</footer>", "<p>Edition 2</p></footer>", 1)).unwrap();
     let rebuilt = rebuilder.rebuild(&options, Some(&[PathBuf::from("templates/base.html")])).unwrap();
-    let html = first.update.pages.iter().filter(|p| p.path.ends_with(".html")).count();
-    assert_eq!(rebuilt.update.pages.iter().filter(|p| p.text().contains("Edition 2")).count(), html);
+    // Every page made through base.html (the embeds are not) shows the edit.
+    let through_base = |p: &&readout::render::Page| p.path.ends_with(".html") && !p.path.starts_with("embed/");
+    let extended = first.update.pages.iter().filter(through_base).count();
+    assert!(extended > 10);
+    assert_eq!(rebuilt.update.pages.iter().filter(|p| p.text().contains("Edition 2")).count(), extended);
 }
 
 /// Renaming an actor renders the pages that show the name, and keeps the rest.

@@ -357,7 +357,7 @@ fn build_into(site: &Path, out: &Path) -> std::process::Output {
 
 #[test]
 fn full_disk_fails_cleanly_and_keeps_the_previous_output() {
-    let Some(disk) = Tmpfs::mount("400k") else { return };
+    let Some(disk) = Tmpfs::mount("1200k") else { return };
     let site = fixture("basic");
     let out = disk.path().join("public");
     let first = build_into(site.path(), &out);
