@@ -94,21 +94,25 @@ pub struct Generated {
     pub images: ImageWork,
 }
 
-/// Times the stages of a build.
-struct StageClock {
+/// Times the stages of a build (and the steps of a render).
+pub(crate) struct StageClock {
     last: Instant,
     laps: Vec<(&'static str, Duration)>,
 }
 
 impl StageClock {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         StageClock { last: Instant::now(), laps: Vec::new() }
     }
 
-    fn lap(&mut self, stage: &'static str) {
+    pub(crate) fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.laps.push((stage, now - self.last));
         self.last = now;
+    }
+
+    pub(crate) fn laps(self) -> Vec<(&'static str, Duration)> {
+        self.laps
     }
 }
 

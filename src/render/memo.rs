@@ -17,7 +17,7 @@
 //! full build.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -27,6 +27,7 @@ use super::context::{all_cards, card};
 use super::reads::{Input, group_of, slug_hash};
 use super::routes::{self, PageRef, ROUTES};
 use super::{Page, RenderOptions, Shared, Templates, body_with_inputs, collect, render_pages};
+use crate::StageClock;
 use crate::diagnostic::Diagnostics;
 use crate::model::{Backlink, NoteId, Site};
 use crate::note::{Kind, Note};
@@ -150,7 +151,7 @@ impl Memo {
         options: &RenderOptions,
         change: &Change,
     ) -> Result<Update, Diagnostics> {
-        let mut clock = Laps::new();
+        let mut clock = StageClock::new();
         let keys = self.keys_of(&site);
         let last = match change {
             Change::Everything => None,
@@ -207,7 +208,7 @@ impl Memo {
         keys: Vec<NoteKey>,
         templates: &Templates,
         options: &RenderOptions,
-        mut clock: Laps,
+        mut clock: StageClock,
     ) -> Result<Update, Diagnostics> {
         crate::drop_later(self.last.take());
         let (cards, card_reads): (Vec<Value>, Vec<_>) = all_cards(&site).into_iter().unzip();
@@ -341,28 +342,6 @@ fn unindex(readers: &mut FxHashMap<Read, Vec<Reader>>, reader: Reader, reads: &[
                 readers.remove(read);
             }
         }
-    }
-}
-
-/// Times the steps of one render.
-struct Laps {
-    last: Instant,
-    laps: Vec<(&'static str, Duration)>,
-}
-
-impl Laps {
-    fn new() -> Self {
-        Laps { last: Instant::now(), laps: Vec::new() }
-    }
-
-    fn lap(&mut self, step: &'static str) {
-        let now = Instant::now();
-        self.laps.push((step, now - self.last));
-        self.last = now;
-    }
-
-    fn laps(self) -> Vec<(&'static str, Duration)> {
-        self.laps
     }
 }
 
