@@ -169,23 +169,26 @@ fn read_events(
 
     // Where each text of the block came from: (offset in block, offset in body).
     let mut texts: Vec<(usize, usize)> = Vec::new();
-    let flush = |block: &mut String, pending: &mut Vec<(usize, usize)>, links: &mut Vec<Link>| {
+    // A block ends: each link in it gets its sentence.
+    let flush = |block: &mut String,
+                 texts: &mut Vec<(usize, usize)>,
+                 pending: &mut Vec<(usize, usize)>,
+                 links: &mut Vec<Link>| {
         for (index, at) in pending.drain(..) {
             links[index].sentence = Arc::from(sentence_around(block, at));
         }
         block.clear();
+        texts.clear();
     };
 
     for (i, (event, range)) in events.iter().enumerate() {
         match event {
             Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell) => {
-                flush(&mut block, &mut pending, &mut scan.links);
-                texts.clear();
+                flush(&mut block, &mut texts, &mut pending, &mut scan.links);
                 block_start = range.start;
             }
             Event::Start(Tag::Heading { level, .. }) => {
-                flush(&mut block, &mut pending, &mut scan.links);
-                texts.clear();
+                flush(&mut block, &mut texts, &mut pending, &mut scan.links);
                 heading = Some((*level as u8, String::new()));
             }
             Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
@@ -194,34 +197,19 @@ fn read_events(
                 if let Some((level, text)) = heading.take() {
                     scan.headings.push(new_heading(&mut ids, level, &text));
                 }
-                flush(&mut block, &mut pending, &mut scan.links);
-                texts.clear();
+                flush(&mut block, &mut texts, &mut pending, &mut scan.links);
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
                 let at = |offset: usize| lines.position(body_offset + offset);
                 scan.quotations.extend(block_quotations(&block, &texts, block_start, quote_depth > 0, at));
-                flush(&mut block, &mut pending, &mut scan.links);
-                texts.clear();
+                flush(&mut block, &mut texts, &mut pending, &mut scan.links);
             }
             Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 if let Some(target) = link_target(*link_type, dest_url, note_path) {
                     link_starts.push(i);
-                    let pos = lines.position(body_offset + range.start);
                     pending.push((scan.links.len(), block.len()));
-                    if let LinkType::WikiLink { has_pothole: false } = *link_type {
-                        block.push(TITLE_MARK);
-                        block.push_str(&target.slug);
-                        block.push(TITLE_END);
-                        skip_text += 1;
-                    }
-                    scan.links.push(Link {
-                        style: target.style,
-                        target: target.slug,
-                        target_kind: target.kind,
-                        heading: target.heading,
-                        pos,
-                        sentence: Arc::from(""),
-                    });
+                    skip_text += usize::from(mark_title(*link_type, &target.slug, &mut block));
+                    scan.links.push(link_of(target, lines.position(body_offset + range.start)));
                 }
             }
             Event::End(TagEnd::Link) if skip_text > 0 => skip_text -= 1,
@@ -238,8 +226,33 @@ fn read_events(
             _ => {}
         }
     }
-    flush(&mut block, &mut pending, &mut scan.links);
+    flush(&mut block, &mut texts, &mut pending, &mut scan.links);
     (scan, link_starts)
+}
+
+/// For a wikilink whose text is its slug, puts a mark for the note's title
+/// into the block (filled in when the sentence is shown); true then, and
+/// the link's own text is skipped.
+fn mark_title(link_type: LinkType, slug: &str, block: &mut String) -> bool {
+    let marked = matches!(link_type, LinkType::WikiLink { has_pothole: false });
+    if marked {
+        block.push(TITLE_MARK);
+        block.push_str(slug);
+        block.push(TITLE_END);
+    }
+    marked
+}
+
+/// The link to `target` at `pos` (its sentence is filled in when its block ends).
+fn link_of(target: LinkTarget, pos: Position) -> Link {
+    Link {
+        style: target.style,
+        target: target.slug,
+        target_kind: target.kind,
+        heading: target.heading,
+        pos,
+        sentence: Arc::from(""),
+    }
 }
 
 /// The id of a body's `index`-th heading in HTML: the one the scan gave it

@@ -115,21 +115,9 @@ pub fn to_html_highlighted<'a>(
                 heading_index += 1;
                 events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(tag @ Tag::Link { .. }) => {
                 link_depth += 1;
-                let resolved = link_target(link_type, &dest_url, note_path)
-                    .and_then(|t| links.resolve(&t.slug, t.kind).map(|r| (t, r)));
-                let Some((target, (url, note_title))) = resolved else {
-                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
-                    continue;
-                };
-                let mut href = String::new();
-                push_href(url, root, target.heading.as_deref(), &mut href);
-                events.push(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url: href.into(), title, id }));
-                if let LinkType::WikiLink { has_pothole: false } = link_type {
-                    replacing += 1;
-                    events.push(Event::Text(CowStr::Borrowed(note_title)));
-                }
+                replacing += usize::from(link_start(tag, note_path, root, links, &mut events));
             }
             Event::Start(tag @ Tag::Image { .. }) => match image_start(tag, note_path, root, links) {
                 Ok(open) => image = Some(open),
@@ -148,6 +136,37 @@ pub fn to_html_highlighted<'a>(
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out
+}
+
+/// The events that start a link: to a note, with its address made
+/// relative to the page (and for a wikilink written without text, the
+/// note's title as its text: then true, its own text is dropped); to
+/// anything else, as written.
+fn link_start<'a>(
+    tag: Tag<'a>,
+    note_path: &Path,
+    root: &str,
+    links: &'a dyn LinkResolver,
+    events: &mut Vec<Event<'a>>,
+) -> bool {
+    let Tag::Link { link_type, dest_url, title, id } = tag else {
+        events.push(Event::Start(tag));
+        return false;
+    };
+    let resolved =
+        link_target(link_type, &dest_url, note_path).and_then(|t| links.resolve(&t.slug, t.kind).map(|r| (t, r)));
+    let Some((target, (url, note_title))) = resolved else {
+        events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+        return false;
+    };
+    let mut href = String::new();
+    push_href(url, root, target.heading.as_deref(), &mut href);
+    events.push(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url: href.into(), title, id }));
+    let replaced = matches!(link_type, LinkType::WikiLink { has_pothole: false });
+    if replaced {
+        events.push(Event::Text(CowStr::Borrowed(note_title)));
+    }
+    replaced
 }
 
 /// An image's start: a sized image, opened (its `<img>` is written at its

@@ -141,30 +141,44 @@ impl Templates {
 
 /// [`Templates::uses`] for every template.
 fn template_uses(sources: &BTreeMap<String, Source>) -> BTreeMap<String, BTreeSet<String>> {
-    let names_in = |text: &str| -> Vec<&String> {
-        let named = |n: &String| text.contains(&format!("\"{n}\"")) || text.contains(&format!("'{n}'"));
-        sources.keys().filter(|n| named(n)).collect()
-    };
-    let defines_components = |text: &str| text.contains("{% component") || text.contains("{%- component");
     let everywhere: Vec<&String> =
         sources.iter().filter(|(_, s)| defines_components(&s.text)).map(|(n, _)| n).collect();
     let direct: BTreeMap<&String, Vec<&String>> = sources
         .iter()
-        .map(|(name, source)| (name, names_in(&source.text).into_iter().chain(everywhere.iter().copied()).collect()))
+        .map(|(name, source)| {
+            let named = sources.keys().filter(|n| names(&source.text, n));
+            (name, named.chain(everywhere.iter().copied()).collect())
+        })
         .collect();
-    let closure = |start: &String| {
-        let mut seen = BTreeSet::from([start.clone()]);
-        let mut todo = vec![start];
-        while let Some(name) = todo.pop() {
-            for next in direct.get(name).into_iter().flatten() {
-                if seen.insert((*next).clone()) {
-                    todo.push(next);
-                }
+    sources.keys().map(|name| (name.clone(), reachable(&direct, name))).collect()
+}
+
+/// Whether `text` names the template `name` in quotes (as `extends`,
+/// `include` and `import` do).
+fn names(text: &str, name: &str) -> bool {
+    text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'"))
+}
+
+/// The tags that open a component's definition.
+const COMPONENT_TAGS: [&str; 2] = ["{% component", "{%- component"];
+
+/// Whether `text` defines a component (which any template can call).
+fn defines_components(text: &str) -> bool {
+    COMPONENT_TAGS.iter().any(|tag| text.contains(tag))
+}
+
+/// `start` and every template reachable from it through `direct`.
+fn reachable(direct: &BTreeMap<&String, Vec<&String>>, start: &String) -> BTreeSet<String> {
+    let mut seen = BTreeSet::from([start.clone()]);
+    let mut todo = vec![start];
+    while let Some(name) = todo.pop() {
+        for next in direct.get(name).into_iter().flatten() {
+            if seen.insert((*next).clone()) {
+                todo.push(next);
             }
         }
-        seen
-    };
-    sources.keys().map(|name| (name.clone(), closure(name))).collect()
+    }
+    seen
 }
 
 fn diagnostic_of(e: &tera::Error, sources: &BTreeMap<String, Source>, page: Option<&str>) -> Diagnostic {
