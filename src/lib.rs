@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod analysis;
+pub mod cache;
 pub mod cards;
 pub mod compress;
 pub mod config;
@@ -275,7 +276,7 @@ impl Rebuilder {
             self.pages.render(p.site, &p.templates, &p.render_options, &change).map_err(BuildError::Content)?;
         self.inputs = Some(inputs);
         p.clock.lap("render");
-        p.clock.laps.extend(update.stages.iter().map(|&(step, t)| (step, t)));
+        p.clock.laps.extend(update.stages.iter().copied());
         let card_cache = cards::cache_dir(&options.root, &config);
         Ok(Rebuilt { config, update, assets: p.assets, counts, warnings: p.warnings, stages: p.clock.laps, card_cache })
     }
@@ -501,16 +502,6 @@ pub fn stage_times(stages: &[(&'static str, Duration)]) -> String {
     parts.join(", ")
 }
 
-/// A social card's page with its PNG: taken from the cache, or drawn
-/// (other pages as they are).
-pub fn draw_card(cache: &cards::CardCache, mut page: Page) -> std::io::Result<Page> {
-    if cards::is_card(&page.path) && page.drawn.is_none() {
-        let png = cache.png(&page.text()).map_err(|e| std::io::Error::other(format!("/{}: {e}", page.path)))?;
-        page.drawn = Some(png);
-    }
-    Ok(page)
-}
-
 /// How many social cards a build drew, and how many it took from the cache.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CardWork {
@@ -595,7 +586,7 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     let written = write::write_with_options(&output, &p.assets, write_options, |sink| {
         let sink = |page: Page| {
             index.count(&page);
-            sink(draw_card(&cards, page)?)
+            sink(cards.draw(page)?)
         };
         match render::render_each(&p.site, &p.templates, &p.render_options, &sink) {
             Ok(n) => Ok(n),

@@ -7,7 +7,6 @@
 //! encoder's settings are fixed and no time goes into the file: the same
 //! SVG gives the same bytes on every machine.
 
-use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock};
@@ -101,8 +100,18 @@ impl CardCache {
         }
         let png = draw(svg)?;
         self.drawn.fetch_add(1, Ordering::Relaxed);
-        let _ = keep(&path, &png);
+        let _ = crate::cache::write_whole(&path, &png);
         Ok(png)
+    }
+
+    /// A social card's page with its PNG in place of its SVG: taken from
+    /// the cache, or drawn (other pages as they are).
+    pub fn draw(&self, mut page: crate::render::Page) -> std::io::Result<crate::render::Page> {
+        if crate::cards::is_card(&page.path) {
+            let png = self.png(&page.text()).map_err(|e| std::io::Error::other(format!("/{}: {e}", page.path)))?;
+            page.content = png;
+        }
+        Ok(page)
     }
 
     /// How many cards it drew, and how many it found drawn.
@@ -118,19 +127,6 @@ fn key(svg: &str) -> String {
     hash.update([0]);
     hash.update(svg.as_bytes());
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Writes a card into the cache whole or not at all (another build may
-/// read it at the same time).
-fn keep(path: &Path, png: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let unique = format!(".{}.{:?}.tmp", std::process::id(), std::thread::current().id());
-    let tmp = path.with_extension(unique.replace(['(', ')'], ""));
-    std::fs::write(&tmp, png)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }
 
 #[cfg(test)]

@@ -43,13 +43,8 @@ impl Cache {
 
     /// Writes the cache to `path` (through a file beside it, renamed over it).
     pub(super) fn write(&self, path: &Path) -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        let partial = path.with_extension("json.partial");
-        std::fs::write(&partial, text)?;
-        std::fs::rename(partial, path)
+        crate::cache::write_whole(path, text.as_bytes())
     }
 
     /// Whether `url`'s answer is younger than `max_age` and not a dead link's.

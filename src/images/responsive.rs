@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -151,7 +151,8 @@ pub fn make(root: &Path, file: &ImageFile, count: &ImageCount) -> Result<Option<
             let resized =
                 decoded.as_ref().expect("decoded above").resize_exact(w, h, image::imageops::FilterType::Lanczos3);
             let encoded = encode(&resized, format).map_err(|e| format!("cannot be resized: {e}"))?;
-            store(&cached, &encoded).map_err(|e| format!("cannot be cached in {CACHE_DIR}: {e}"))?;
+            crate::cache::write_whole(&cached, &encoded)
+                .map_err(|e| format!("cannot be cached in {CACHE_DIR}: {e}"))?;
             count.encoded.fetch_add(1, Ordering::Relaxed);
         }
         let out = crate::urls::image_variant(&file.output, &hash, w, ext);
@@ -187,16 +188,6 @@ fn encode(image: &DynamicImage, format: ImageFormat) -> image::ImageResult<Vec<u
         ))?,
     }
     Ok(out)
-}
-
-/// Writes `bytes` to `path` whole: to a temporary file, then renamed.
-fn store(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp: PathBuf = path.to_path_buf();
-    tmp.set_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }
 
 /// The width and height an SVG's root element gives (in pixels, or unitless).

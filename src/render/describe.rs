@@ -16,10 +16,15 @@ const MAX_CHARS: usize = 200;
 /// them (empty for a
 /// paraphrase: those words are the source's).
 pub(crate) fn own_text(reads: &SiteReads, id: NoteId) -> String {
+    shown_passages(reads, id).join(" … ")
+}
+
+/// The passages [`own_text`] joins: none for a paraphrase.
+pub(crate) fn shown_passages<'a>(reads: &SiteReads<'a>, id: NoteId) -> Vec<&'a str> {
     if is_paraphrase(reads.head(id).meta()) {
-        return String::new();
+        return Vec::new();
     }
-    own_passages(reads, id).join(" … ")
+    own_passages(reads, id)
 }
 
 /// A paraphrase's (or a statement without own words') context: its
@@ -30,7 +35,7 @@ pub(crate) fn context_text(reads: &SiteReads, id: NoteId) -> String {
 
 /// The own words, leaving out a passage that stands inside another (a
 /// phrase the body quotes from its own blockquote).
-fn own_passages<'a>(reads: &SiteReads<'a>, id: NoteId) -> Vec<&'a str> {
+pub(crate) fn own_passages<'a>(reads: &SiteReads<'a>, id: NoteId) -> Vec<&'a str> {
     let all: Vec<&str> = reads.own_words(id);
     let inside = |i: usize, p: &str| all.iter().enumerate().any(|(j, q)| j != i && q.len() > p.len() && q.contains(p));
     all.iter().enumerate().filter(|&(i, p)| !inside(i, p)).map(|(_, p)| *p).collect()

@@ -39,7 +39,7 @@ pub(super) fn code(reads: &PageReads, id: NoteId) -> String {
 /// Text for an HTML attribute in double quotes.
 fn attr(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String");
+    super::markdown::escape_into(&mut out, text);
     out
 }
 
@@ -67,11 +67,11 @@ fn side(reads: &PageReads, id: NoteId) -> Value {
     let Meta::Statement(s) = head.meta() else { return Value::none() };
     let speaker = reads.find(&s.speaker.value).map_or(s.speaker.value.as_str(), |a| reads.name(a).title);
     let when = [head.date_display(), Some(s.medium.label().to_string())].into_iter().flatten();
-    let words = super::describe::own_text(reads, id);
+    let words = super::describe::shown_passages(reads, id);
     let (words, quoted): (Vec<String>, bool) = if words.is_empty() {
         (vec![super::describe::context_text(reads, id)], false)
     } else {
-        (words.split(" … ").map(str::to_string).collect(), true)
+        (words.into_iter().map(str::to_string).collect(), true)
     };
     let colour = reads.shared().colour(reads.name(id).group).map_or_else(Value::none, Value::from);
     map([

@@ -45,25 +45,19 @@ pub struct Page {
     /// Path in the output folder, `/`-separated, e.g. `actors/marco-rubio/index.html`.
     pub path: String,
     /// Its bytes: text for every page (for a social card, `cards::is_card`,
-    /// the SVG it is drawn from), binary for some of the search index's files.
+    /// the SVG it is drawn from until `cards::CardCache::draw` puts its PNG
+    /// in place), binary for some of the search index's files.
     pub content: Vec<u8>,
-    /// A social card's PNG, once drawn (by the build as it writes it).
-    pub drawn: Option<Vec<u8>>,
 }
 
 impl Page {
     pub fn new(path: String, content: impl Into<Vec<u8>>) -> Page {
-        Page { path, content: content.into(), drawn: None }
+        Page { path, content: content.into() }
     }
 
     /// Its content as text (lossy for the index's binary files).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.content)
-    }
-
-    /// The bytes of the file: the text, or a card's PNG once drawn.
-    pub fn bytes(&self) -> &[u8] {
-        self.drawn.as_deref().unwrap_or(&self.content)
     }
 }
 

@@ -27,14 +27,12 @@ fn base_context(reads: &PageReads, url: &str, title: &str) -> Context {
     page.insert("url", url.into());
     page.insert("title", title.into());
     page.insert("canonical", urls::absolute(base, url).into());
+    let kind = urls::note_of(url).map(|(kind, _)| kind);
     if let Some(card) = crate::cards::card_url(reads.config(), url) {
-        let kind = urls::note_of(url).map(|(kind, _)| kind);
         let alt = crate::cards::alt(kind, if url.is_empty() { &reads.config().title } else { title });
         page.insert("card", map([("url", urls::absolute(base, &card).into()), ("alt", alt.into())]));
     }
-    if let Some((kind, _)) = urls::note_of(url)
-        && matches!(kind, Kind::Comparison | Kind::Statement)
-    {
+    if matches!(kind, Some(Kind::Comparison | Kind::Statement)) {
         page.insert("oembed", urls::absolute(base, &urls::note_file_url(urls::NoteFile::OEmbed, url)).into());
     }
     c.insert_value("page", Value::from(page));

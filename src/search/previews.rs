@@ -48,7 +48,7 @@ pub(super) fn preview(reads: &SiteReads, id: NoteId) -> String {
         Meta::Statement(s) => {
             let by: Vec<String> = name_of(&s.speaker.value).into_iter().chain(date).collect();
             lines.push(format!("{} · {}", by.join(", "), s.medium.label()));
-            let own = reads.own_words(id).join(" … ");
+            let own = crate::render::describe::own_passages(reads, id).join(" … ");
             words = (!own.is_empty()).then(|| cut(&own));
             paraphrase = s.paraphrase;
         }

@@ -59,12 +59,7 @@ pub(super) fn record(reads: &SiteReads, id: NoteId) -> Record {
                 r.text(role);
                 r.meta("role", role);
             }
-            r.filter("actor", &a.name);
-            match (&a.country, a.kind) {
-                (_, crate::note::ActorKind::Country) => r.filter("country", &a.name),
-                (Some(country), _) => r.country(reads, country),
-                (None, _) => {}
-            }
+            r.actor_filters(reads, a);
         }
         Meta::Event(e) => {
             if let Some(place) = &e.place {
@@ -93,7 +88,7 @@ pub(super) fn record(reads: &SiteReads, id: NoteId) -> Record {
 
 /// A statement's own words, speaker, the actors it names and its medium.
 fn statement(reads: &SiteReads, id: NoteId, s: &crate::note::StatementMeta, r: &mut Recording) {
-    let words = reads.own_words(id).join(" … ");
+    let words = crate::render::describe::own_passages(reads, id).join(" … ");
     if !words.is_empty() {
         r.text(&words);
         r.meta("words", &words);
@@ -161,9 +156,14 @@ impl Recording {
         let Some(id) = reads.find(&slug.value) else { return };
         let head = reads.head(id);
         let Meta::Actor(a) = head.meta() else { return };
-        self.filter("actor", &a.name);
         self.names.push(a.name.clone());
         self.names.extend(a.aliases.iter().cloned());
+        self.actor_filters(reads, a);
+    }
+
+    /// An actor's filters: its name, and its country's (a country is its own).
+    fn actor_filters(&mut self, reads: &SiteReads, a: &crate::note::ActorMeta) {
+        self.filter("actor", &a.name);
         match (&a.country, a.kind) {
             (_, crate::note::ActorKind::Country) => self.filter("country", &a.name),
             (Some(country), _) => self.country(reads, country),
@@ -193,7 +193,6 @@ impl Recording {
 
     fn finish(mut self, url: &str) -> Record {
         let mut names = std::mem::take(&mut self.names);
-        names.dedup();
         let mut seen = std::collections::HashSet::new();
         names.retain(|n| seen.insert(n.clone()));
         if !names.is_empty() {

@@ -111,7 +111,8 @@ impl Snapshot {
             let content_type = content_type(&page.path);
             let file = if crate::cards::is_card(&page.path) {
                 let card = LazyCard {
-                    svg: String::from_utf8_lossy(&page.content).into_owned(),
+                    svg: String::from_utf8(page.content)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
                     cache: Arc::clone(&cache),
                     png: Default::default(),
                 };

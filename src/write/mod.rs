@@ -210,7 +210,7 @@ pub fn write_with_options(
     let staging_path = sibling(&output, "new");
     let result = (|| {
         let staging = Staging::open(&staging_path)?;
-        let pages = fill(&|page: Page| put(&staging, &page.path, page.bytes(), options).map(|_| ()))?;
+        let pages = fill(&|page: Page| put(&staging, &page.path, &page.content, options).map(|_| ()))?;
         put_assets(&staging, assets, options)?;
         let changes = staging.prune()?;
         swap(&staging_path, &output)?;
