@@ -129,31 +129,24 @@ impl Snapshot {
     /// This site with `index` (the search index's files) in place of the
     /// index it had.
     pub fn with_index(&self, index: Vec<crate::render::Page>) -> Snapshot {
-        let mut files: HashMap<Arc<str>, File> = self
-            .files
-            .iter()
-            .filter(|(path, _)| !crate::search::is_index_path(path))
-            .map(|(p, f)| (Arc::clone(p), f.clone()))
-            .collect();
-        for page in index {
+        let index = index.into_iter().map(|page| {
             let content_type = content_type(&page.path);
-            files.insert(Arc::from(page.path), File { bytes: Bytes::from(page.content), content_type, card: None });
-        }
-        Snapshot { files, statics: self.statics.clone(), index_number: self.index_number, index_waiting: false }
+            (Arc::from(page.path), File { bytes: Bytes::from(page.content), content_type, card: None })
+        });
+        self.index_replaced(index, self.index_number)
     }
 
     /// This site with the search index's files of `other` in place of its own.
     pub fn index_of(&self, other: &Snapshot) -> Snapshot {
         let index = other.files.iter().filter(|(path, _)| crate::search::is_index_path(path));
-        let mut files: HashMap<Arc<str>, File> = self
-            .files
-            .iter()
-            .filter(|(path, _)| !crate::search::is_index_path(path))
-            .chain(index)
-            .map(|(p, f)| (Arc::clone(p), f.clone()))
-            .collect();
-        files.shrink_to_fit();
-        Snapshot { files, statics: self.statics.clone(), index_number: other.index_number, index_waiting: false }
+        self.index_replaced(index.map(|(p, f)| (Arc::clone(p), f.clone())), other.index_number)
+    }
+
+    /// This site's files but its index's, and `index`, for the index `number`.
+    fn index_replaced(&self, index: impl Iterator<Item = (Arc<str>, File)>, number: u64) -> Snapshot {
+        let others = self.files.iter().filter(|(path, _)| !crate::search::is_index_path(path));
+        let files = others.map(|(p, f)| (Arc::clone(p), f.clone())).chain(index).collect();
+        Snapshot { files, statics: self.statics.clone(), index_number: number, index_waiting: false }
     }
 
     /// This site, no longer waiting for an index that could not be made.
