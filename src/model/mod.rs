@@ -22,8 +22,63 @@ use references::RefChecker;
 mod quotations;
 mod references;
 
-/// Index of a note in [`Site::notes`].
-pub type NoteId = usize;
+/// A note of the site: its place in [`Site::notes`] (and in every list
+/// kept beside it, which it indexes directly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NoteId(u32);
+
+impl NoteId {
+    /// The note at `index` in [`Site::notes`].
+    ///
+    /// # Panics
+    /// If `index` does not fit in 32 bits (four billion notes).
+    #[must_use]
+    pub fn new(index: usize) -> NoteId {
+        NoteId(u32::try_from(index).expect("a site has fewer than four billion notes"))
+    }
+
+    /// Its place in [`Site::notes`].
+    #[must_use]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// Every note id of a site of `count` notes, in order.
+    pub fn all(count: usize) -> impl DoubleEndedIterator<Item = NoteId> + ExactSizeIterator + Clone {
+        (0..count).map(NoteId::new)
+    }
+
+    /// [`NoteId::all`], for rayon.
+    pub fn par_all(count: usize) -> impl IndexedParallelIterator<Item = NoteId> {
+        (0..count).into_par_iter().map(NoteId::new)
+    }
+}
+
+impl<T> std::ops::Index<NoteId> for [T] {
+    type Output = T;
+    fn index(&self, id: NoteId) -> &T {
+        &self[id.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<NoteId> for [T] {
+    fn index_mut(&mut self, id: NoteId) -> &mut T {
+        &mut self[id.index()]
+    }
+}
+
+impl<T> std::ops::Index<NoteId> for Vec<T> {
+    type Output = T;
+    fn index(&self, id: NoteId) -> &T {
+        &self[id.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<NoteId> for Vec<T> {
+    fn index_mut(&mut self, id: NoteId) -> &mut T {
+        &mut self[id.index()]
+    }
+}
 
 /// The notes a body's links go to, in the order of its links (`None` when
 /// a link names no note).
@@ -107,23 +162,27 @@ impl Site {
         self.by_slug.get(slug).map(|&id| &*self.notes[id])
     }
 
+    /// Every note's id, in order.
+    pub fn ids(&self) -> impl DoubleEndedIterator<Item = NoteId> + ExactSizeIterator + Clone + use<> {
+        NoteId::all(self.notes.len())
+    }
+
     pub fn id(&self, slug: &str) -> Option<NoteId> {
         self.by_slug.get(slug).copied()
     }
 
     /// Ids of the notes of one kind, in slug order.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = NoteId> + '_ {
-        self.notes.iter().enumerate().filter(move |(_, n)| n.kind() == kind).map(|(i, _)| i)
+        self.ids().filter(move |&id| self.notes[id].kind() == kind)
     }
 
     /// Statements and events, by date then title.
     pub fn timeline(&self) -> Vec<NoteId> {
         let mut ids: Vec<NoteId> = self
-            .notes
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| matches!(n.kind(), Kind::Statement | Kind::Event) && n.date.is_some())
-            .map(|(i, _)| i)
+            .ids()
+            .filter(|&id| {
+                matches!(self.notes[id].kind(), Kind::Statement | Kind::Event) && self.notes[id].date.is_some()
+            })
             .collect();
         // Each note's key found once, not twice per comparison.
         ids.sort_by_cached_key(|&id| {
@@ -227,7 +286,7 @@ impl Site {
     /// The notes (sorted) in a site with no relations yet.
     fn unlinked(config: SiteConfig, home: Option<HomeNote>, notes: Vec<Arc<Note>>) -> Site {
         let by_slug: rustc_hash::FxHashMap<String, NoteId> =
-            notes.iter().enumerate().map(|(i, n)| (n.slug.clone(), i)).collect();
+            notes.iter().enumerate().map(|(i, n)| (n.slug.clone(), NoteId::new(i))).collect();
         let urls: Vec<Box<str>> =
             notes.iter().map(|n| crate::urls::note_url(n.kind(), &n.slug).into_boxed_str()).collect();
         let n = notes.len();
@@ -269,7 +328,8 @@ fn check_references(checker: &RefChecker, diags: &mut Diagnostics) -> (Relations
         .notes
         .par_iter()
         .enumerate()
-        .map(|(id, note)| {
+        .map(|(i, note)| {
+            let id = NoteId::new(i);
             let (mut diags, mut relations) = (Diagnostics::default(), Relations::default());
             checker.front_matter(id, note, &mut diags, &mut relations);
             let targets = note
@@ -318,7 +378,8 @@ pub fn relink(
         return None;
     }
     let notes = placed_as_before(last, notes, drafts)?;
-    let edited: Vec<NoteId> = (0..notes.len()).filter(|&id| !Arc::ptr_eq(&notes[id], &last.notes[id])).collect();
+    let edited: Vec<NoteId> =
+        NoteId::all(notes.len()).filter(|&id| !Arc::ptr_eq(&notes[id], &last.notes[id])).collect();
     let rewire = to_rewire(last, home, &notes, &edited)?;
     let mut site = Site { notes, ..last.clone_relations() };
     let no_drafts = HashSet::new();
@@ -791,7 +852,7 @@ mod tests {
             let mut sorted = links.clone();
             sorted.sort_by_key(|&(from, _, _)| from);
             let items: Vec<(NoteId, usize, &str)> =
-                sorted.iter().map(|&(from, target, s)| (target, from, SENTENCES[s])).collect();
+                sorted.iter().map(|&(from, target, s)| (NoteId::new(target), from, SENTENCES[s])).collect();
             let mut expected = Vec::new();
             let mut seen = HashSet::new();
             let mut note = None;

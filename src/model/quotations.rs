@@ -88,7 +88,8 @@ pub(super) fn check_quotations(site: &Site, memo: &mut QuotationMemo, diags: &mu
     };
     let n = site.notes.len();
     if memo.by_id.len() == n {
-        let stale: Vec<NoteId> = (0..n).filter(|&id| !Arc::ptr_eq(&memo.by_id[id].0, &site.notes[id])).collect();
+        let stale: Vec<NoteId> =
+            NoteId::all(n).filter(|&id| !Arc::ptr_eq(&memo.by_id[id].0, &site.notes[id])).collect();
         let fresh: Vec<Checked> = stale.par_iter().map(|&id| check(&site.notes[id])).collect();
         for (id, checked) in stale.into_iter().zip(fresh) {
             memo.by_id[id] = (Arc::clone(&site.notes[id]), checked);

@@ -40,9 +40,8 @@ pub fn card(site: &Site, id: NoteId) -> (Value, Vec<Input<NoteId>>) {
 pub fn all_cards(site: &Site) -> Vec<(Value, Vec<Input<NoteId>>)> {
     use rayon::prelude::*;
     let links: Vec<Value> =
-        (0..site.notes.len()).into_par_iter().map(|id| link_map(SiteReads::new(site).name(id))).collect();
-    (0..site.notes.len())
-        .into_par_iter()
+        NoteId::par_all(site.notes.len()).map(|id| link_map(SiteReads::new(site).name(id))).collect();
+    NoteId::par_all(site.notes.len())
         .map(|id| {
             let reads = SiteReads::new(site);
             let card = card_linking(&reads, id, &|other| {

@@ -212,8 +212,7 @@ impl Memo {
     ) -> Result<Update, Diagnostics> {
         crate::drop_later(self.last.take());
         let (cards, card_reads): (Vec<Value>, Vec<_>) = all_cards(&site).into_iter().unzip();
-        let (bodies, body_reads): (Vec<Option<Value>>, Vec<_>) = (0..site.notes.len())
-            .into_par_iter()
+        let (bodies, body_reads): (Vec<Option<Value>>, Vec<_>) = NoteId::par_all(site.notes.len())
             .map(|id| {
                 let (value, reads) = body_with_inputs(&site, id);
                 (Some(value), reads)
@@ -433,7 +432,7 @@ fn wanted_pages(
     let stale = record.readers_of(changed);
     let all = routes::all_pages(site);
     if same_notes && routes.is_empty() {
-        let id_of: FxHashMap<NoteKey, NoteId> = keys.iter().enumerate().map(|(id, &k)| (k, id)).collect();
+        let id_of: FxHashMap<NoteKey, NoteId> = keys.iter().enumerate().map(|(id, &k)| (k, NoteId::new(id))).collect();
         let mut wanted: Vec<PageRef> = stale
             .iter()
             .filter_map(|reader| match *reader {
@@ -471,7 +470,7 @@ fn remake(
 ) -> (Cards, Bodies, Vec<Made>) {
     let stale = last.record.readers_of(changed);
     let redo = |reader: fn(NoteKey) -> Reader| -> Vec<NoteId> {
-        (0..site.notes.len()).filter(|&id| old_id[id].is_none() || stale.contains(&reader(keys[id]))).collect()
+        site.ids().filter(|&id| old_id[id].is_none() || stale.contains(&reader(keys[id]))).collect()
     };
     let (card_ids, body_ids) = (redo(Reader::Card), redo(Reader::Body));
     let new_cards: Vec<(Value, Vec<Input<NoteId>>)> = card_ids.par_iter().map(|&id| card(site, id)).collect();
@@ -518,7 +517,7 @@ fn index_files(last: &[String], pages: &[Page], wanted: &[PageRef], removed: &mu
 
 /// The last render's values, placed by the new ids (`empty` where a note is new).
 fn carried<T: Clone>(mut values: Arc<Vec<T>>, old_id: &[Option<NoteId>], empty: T) -> Arc<Vec<T>> {
-    if old_id.len() == values.len() && old_id.iter().enumerate().all(|(id, o)| *o == Some(id)) {
+    if old_id.len() == values.len() && old_id.iter().enumerate().all(|(id, o)| *o == Some(NoteId::new(id))) {
         return values;
     }
     let old = Arc::make_mut(&mut values);
@@ -530,9 +529,10 @@ fn carried<T: Clone>(mut values: Arc<Vec<T>>, old_id: &[Option<NoteId>], empty: 
 /// Per note of the new site, its id in the last one (by key).
 fn old_ids(last: &Last, keys: &[NoteKey]) -> Vec<Option<NoteId>> {
     if last.keys == keys {
-        return (0..keys.len()).map(Some).collect();
+        return NoteId::all(keys.len()).map(Some).collect();
     }
-    let by_key: FxHashMap<NoteKey, NoteId> = last.keys.iter().enumerate().map(|(id, &k)| (k, id)).collect();
+    let by_key: FxHashMap<NoteKey, NoteId> =
+        last.keys.iter().enumerate().map(|(id, &k)| (k, NoteId::new(id))).collect();
     keys.iter().map(|k| by_key.get(k).copied()).collect()
 }
 
@@ -552,22 +552,20 @@ fn changed_inputs(last: &Last, site: &Site, keys: &[NoteKey], old_id: &[Option<N
         for (o, note) in old.notes.iter().enumerate().filter(|(o, _)| !now.contains(&last.keys[*o])) {
             everything_of(last.keys[o], note, &mut changed);
         }
-        for (id, note) in site.notes.iter().enumerate().filter(|(id, _)| old_id[*id].is_none()) {
-            everything_of(keys[id], note, &mut changed);
+        for id in site.ids().filter(|&id| old_id[id].is_none()) {
+            everything_of(keys[id], &site.notes[id], &mut changed);
         }
     }
-    let edited: Vec<(NoteId, NoteId)> = (0..site.notes.len())
+    let edited: Vec<(NoteId, NoteId)> = site
+        .ids()
         .filter_map(|id| old_id[id].filter(|&o| !Arc::ptr_eq(&old.notes[o], &site.notes[id])).map(|o| (id, o)))
         .collect();
     for &(id, o) in &edited {
         note_changes(&old.notes[o], &site.notes[id], keys[id], &mut changed);
     }
     let fronts_changed = !same_notes || changed.iter().any(|r| matches!(r, Input::Meta(_)));
-    let to_compare: Vec<(NoteId, NoteId)> = if fronts_changed {
-        (0..site.notes.len()).filter_map(|id| old_id[id].map(|o| (id, o))).collect()
-    } else {
-        edited
-    };
+    let to_compare: Vec<(NoteId, NoteId)> =
+        if fronts_changed { site.ids().filter_map(|id| old_id[id].map(|o| (id, o))).collect() } else { edited };
     changed.extend(names_and_relations(last, site, keys, &to_compare));
     changed.extend(changed_backlinks(last, site, keys, old_id, same_notes));
     if old.home != site.home {

@@ -194,8 +194,7 @@ pub fn render_each(
     sink: &(dyn Fn(Page) -> std::io::Result<()> + Sync),
 ) -> Result<usize, RenderError> {
     let twice = shown_twice(site);
-    let bodies = (0..site.notes.len())
-        .into_par_iter()
+    let bodies = NoteId::par_all(site.notes.len())
         .map(|id| twice[id].then(|| Value::safe_string(&body_html(&SiteReads::new(site), id))))
         .collect();
     let cards = all_cards(site).into_iter().map(|(card, _)| card).collect();
@@ -212,7 +211,7 @@ impl Shared {
         let legend: Vec<Value> = groups
             .iter()
             .filter_map(|(slug, colour)| {
-                let card = cards.get(site.id(slug)?)?;
+                let card = cards.get(site.id(slug)?.index())?;
                 Some(map([("card", card.clone()), ("colour", (*colour).into())]))
             })
             .collect();

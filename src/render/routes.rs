@@ -205,8 +205,8 @@ pub fn all_pages(site: &Site) -> Vec<PageRef> {
             pages.push(PageRef { route, note: None });
         }
     }
-    for (id, note) in site.notes.iter().enumerate() {
-        if let Some(route) = note_route(note.kind()) {
+    for id in site.ids() {
+        if let Some(route) = note_route(site.notes[id].kind()) {
             pages.push(PageRef { route, note: Some(id) });
         }
     }
