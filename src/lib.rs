@@ -255,9 +255,29 @@ pub struct Rebuilt {
     pub stages: Vec<(&'static str, Duration)>,
     /// Where the site's social cards are kept (`serve` draws them when asked for).
     pub card_cache: PathBuf,
+    /// What renders any page of this site when it is asked for (the pages
+    /// of `update.pending`, or any other).
+    pub pages: Option<render::PageMaker>,
 }
 
 impl Rebuilder {
+    /// A rebuilder whose first build renders no page but leaves each to
+    /// be rendered when asked for ([`Rebuilt::pages`]), while every page
+    /// is rendered on a thread of its own to check it ([`Rebuilder::settle`]).
+    pub fn on_request() -> Rebuilder {
+        Rebuilder { pages: render::Memo::on_request(), ..Rebuilder::default() }
+    }
+
+    /// Waits for the first build's check of every page: the search
+    /// index's records it made, or the errors of its pages (the next
+    /// build then renders every page again).
+    pub fn settle(&mut self) -> Result<Option<search::Records>, BuildError> {
+        self.pages.settle().map_err(|errors| {
+            self.inputs = None;
+            BuildError::Content(errors)
+        })
+    }
+
     /// Brings the site up to date. `changed` lists the paths (relative to
     /// the site's root) that changed since the last call; `None` reads
     /// everything again.
@@ -278,7 +298,9 @@ impl Rebuilder {
         p.clock.lap("render");
         p.clock.laps.extend(update.stages.iter().copied());
         let card_cache = cards::cache_dir(&options.root, &config);
-        Ok(Rebuilt { config, update, assets: p.assets, counts, warnings: p.warnings, stages: p.clock.laps, card_cache })
+        let pages = self.pages.pages(&p.templates, &p.render_options);
+        let (assets, warnings, stages) = (p.assets, p.warnings, p.clock.laps);
+        Ok(Rebuilt { config, update, assets, counts, warnings, stages, card_cache, pages })
     }
 }
 

@@ -80,10 +80,20 @@ pub struct Memo {
     last: Option<Last>,
     /// Slug → key, for the memo's life.
     keys: FxHashMap<Box<str>, NoteKey>,
+    /// Its first render leaves every page to be rendered when asked for
+    /// ([`Memo::page`]), checking them all on a thread of its own
+    /// ([`Memo::on_request`]).
+    on_request: bool,
+    /// A render has succeeded (the first one is behind it).
+    rendered: bool,
 }
 
+/// What the first render's check of every page found: the record, and
+/// the search index's records; or the pages' errors.
+type Checked = Result<(Record, Option<crate::search::Records>), Diagnostics>;
+
 struct Last {
-    site: Site,
+    site: Arc<Site>,
     /// Per note (by id): its key, its card and its body.
     keys: Vec<NoteKey>,
     cards: Cards,
@@ -93,6 +103,11 @@ struct Last {
     record: Record,
     /// The output paths of the search index's files it made, sorted.
     index_files: Vec<String>,
+    /// The first render's check of every page, while it runs (`record`
+    /// is empty until it is joined).
+    checking: Option<std::thread::JoinHandle<Checked>>,
+    /// Each page by output path, made when a page is first asked for.
+    paths: Arc<std::sync::OnceLock<FxHashMap<String, PageRef>>>,
 }
 
 /// What every card, body and page read, and who read each input.
@@ -127,6 +142,9 @@ pub struct Update {
     pub total: usize,
     /// True when every page was rendered (nothing was kept).
     pub full: bool,
+    /// The output paths of the pages left to be rendered when asked for
+    /// ([`Memo::page`]): every page of a first render on request.
+    pub pending: Vec<String>,
     /// How long each step of the render took (shown by `serve -v`).
     pub stages: Vec<(&'static str, Duration)>,
     /// The search index's records, when the index changed and its files
@@ -137,7 +155,7 @@ pub struct Update {
 impl Memo {
     /// The site of the last render, if any.
     pub fn site(&self) -> Option<&Site> {
-        self.last.as_ref().map(|last| &last.site)
+        self.last.as_ref().map(|last| &*last.site)
     }
 
     /// Renders `site`: only the pages whose inputs differ from the last
@@ -147,17 +165,23 @@ impl Memo {
     pub fn render(
         &mut self,
         site: Site,
-        templates: &Templates,
+        templates: &Arc<Templates>,
         options: &RenderOptions,
         change: &Change,
     ) -> Result<Update, Diagnostics> {
         let mut clock = StageClock::new();
+        // A first render's check still running is waited for; if it found
+        // errors, nothing of that render is kept and every page is rendered.
+        let _ = self.settle();
         let keys = self.keys_of(&site);
         let last = match change {
             Change::Everything => None,
             Change::Notes | Change::Templates(_) => self.last.take(),
         };
         let Some(mut last) = last else {
+            if self.on_request && !self.rendered {
+                return Ok(self.render_on_request(site, keys, templates, options, clock));
+            }
             return self.render_all(site, keys, templates, options, clock);
         };
         let old_id = old_ids(&last, &keys);
@@ -168,10 +192,20 @@ impl Memo {
         if changed.is_empty() && routes.is_empty() {
             // Nothing any page, card or body read differs: the last render stands.
             let total = routes::all_pages(&site).len();
-            crate::drop_later(std::mem::replace(&mut last.site, site));
+            crate::drop_later(std::mem::replace(&mut last.site, Arc::new(site)));
+            last.paths = Arc::default();
             self.last = Some(last);
             let stages = clock.laps();
-            return Ok(Update { pages: Vec::new(), removed: Vec::new(), total, full: false, stages, search: None });
+            let pending = Vec::new();
+            return Ok(Update {
+                pages: Vec::new(),
+                removed: Vec::new(),
+                total,
+                full: false,
+                pending,
+                stages,
+                search: None,
+            });
         }
         let (cards, bodies, mut made) = remake(&mut last, &site, &keys, &old_id, &mut changed);
         clock.lap("cards and bodies");
@@ -194,10 +228,11 @@ impl Memo {
         let site_value = shared.site.clone();
         let search = shared.deferred.lock().ok().and_then(|mut slot| slot.take());
         drop(shared);
-        crate::drop_later(std::mem::replace(&mut last.site, site));
-        self.last = Some(Last { site: last.site, keys, cards, bodies, site_value, record, index_files });
+        crate::drop_later(std::mem::replace(&mut last.site, Arc::new(site)));
+        self.last = Some(Last::new(last.site, keys, (cards, bodies), site_value, record, index_files));
+        self.rendered = true;
         clock.lap("record");
-        Ok(Update { pages, removed, total, full: false, stages: clock.laps(), search })
+        Ok(Update { pages, removed, total, full: false, pending: Vec::new(), stages: clock.laps(), search })
     }
 
     /// Renders every page of `site`, and records what every card, body
@@ -211,32 +246,113 @@ impl Memo {
         mut clock: StageClock,
     ) -> Result<Update, Diagnostics> {
         crate::drop_later(self.last.take());
-        let (cards, card_reads): (Vec<Value>, Vec<_>) = all_cards(&site).into_iter().unzip();
-        let (bodies, body_reads): (Vec<Option<Value>>, Vec<_>) = NoteId::par_all(site.notes.len())
-            .map(|id| {
-                let (value, reads) = body_with_inputs(&site, id);
-                (Some(value), reads)
-            })
-            .unzip();
+        let (cards, bodies, mut made) = cards_and_bodies(&site, &keys);
         clock.lap("cards and bodies");
-        let shared = Shared::new(&site, Arc::new(cards), Arc::new(bodies));
+        let shared = Shared::new(&site, cards, bodies);
         let all = routes::all_pages(&site);
         let (pages, read) = render_recorded(&site, templates, options, &shared, &all, &keys)?;
         clock.lap("pages");
-        let made = card_reads
-            .iter()
-            .enumerate()
-            .map(|(id, reads)| (Reader::Card(keys[id]), keyed(reads, &keys)))
-            .chain(body_reads.iter().enumerate().map(|(id, reads)| (Reader::Body(keys[id]), keyed(reads, &keys))))
-            .chain(read);
-        let record = Record::of(made.collect());
+        made.extend(read);
+        let record = Record::of(made);
         let index_files = index_files(&[], &pages, &all, &mut Vec::new());
         let Shared { cards, bodies, site: site_value, deferred, .. } = shared;
         let search = deferred.into_inner().ok().flatten();
         let total = all.len();
-        self.last = Some(Last { site, keys, cards, bodies, site_value, record, index_files });
+        self.last = Some(Last::new(Arc::new(site), keys, (cards, bodies), site_value, record, index_files));
+        self.rendered = true;
         clock.lap("record");
-        Ok(Update { pages, removed: Vec::new(), total, full: true, stages: clock.laps(), search })
+        Ok(Update { pages, removed: Vec::new(), total, full: true, pending: Vec::new(), stages: clock.laps(), search })
+    }
+
+    /// A memo whose first render renders no page: each is rendered when
+    /// asked for ([`Memo::pages`]), while every page is rendered on a
+    /// thread of its own to check it and record what it read
+    /// ([`Memo::settle`] waits for that). `serve` starts so, and its first
+    /// page does not wait for every page of the site.
+    pub fn on_request() -> Memo {
+        Memo { on_request: true, ..Memo::default() }
+    }
+
+    /// What renders any page of the last render, when asked for.
+    pub fn pages(&self, templates: &Arc<Templates>, options: &RenderOptions) -> Option<PageMaker> {
+        let last = self.last.as_ref()?;
+        Some(PageMaker {
+            site: Arc::clone(&last.site),
+            templates: Arc::clone(templates),
+            options: options.clone(),
+            cards: Arc::clone(&last.cards),
+            bodies: Arc::clone(&last.bodies),
+            paths: Arc::clone(&last.paths),
+        })
+    }
+
+    /// Waits for the first render's check of every page, if it runs, and
+    /// keeps its record: the search index's records it made, or the
+    /// errors it found (and then nothing of that render is kept).
+    pub fn settle(&mut self) -> Result<Option<crate::search::Records>, Diagnostics> {
+        let Some(handle) = self.last.as_mut().and_then(|last| last.checking.take()) else { return Ok(None) };
+        let checked = handle.join().unwrap_or_else(|_| Err(Diagnostics::default()));
+        match checked {
+            Ok((record, search)) => {
+                if let Some(last) = self.last.as_mut() {
+                    last.record = record;
+                }
+                Ok(search)
+            }
+            Err(errors) => {
+                self.last = None;
+                self.rendered = false;
+                self.on_request = false;
+                Err(errors)
+            }
+        }
+    }
+
+    /// The first render on request: every note's card and body, and no
+    /// page; every page is rendered on a thread of its own, only to check
+    /// it and record what it read.
+    fn render_on_request(
+        &mut self,
+        site: Site,
+        keys: Vec<NoteKey>,
+        templates: &Arc<Templates>,
+        options: &RenderOptions,
+        mut clock: StageClock,
+    ) -> Update {
+        crate::drop_later(self.last.take());
+        let (cards, bodies, made) = cards_and_bodies(&site, &keys);
+        clock.lap("cards and bodies");
+        let site = Arc::new(site);
+        let site_value = Shared::new(&site, Arc::clone(&cards), Arc::clone(&bodies)).site;
+        let all = routes::all_pages(&site);
+        let total = all.len();
+        let pending = all
+            .iter()
+            .filter(|p| !matches!(p.route().pages, routes::Pages::Folder(_)))
+            .map(|p| urls::output_path(&p.url(&site)))
+            .collect();
+        let job = Check {
+            site: Arc::clone(&site),
+            templates: Arc::clone(templates),
+            options: options.clone(),
+            values: (Arc::clone(&cards), Arc::clone(&bodies)),
+            keys: keys.clone(),
+            made,
+        };
+        let mut last = Last::new(site, keys, (cards, bodies), site_value, Record::default(), Vec::new());
+        last.checking = Some(job.start(all));
+        self.last = Some(last);
+        self.rendered = true;
+        clock.lap("pages left for when asked for");
+        Update {
+            pages: Vec::new(),
+            removed: Vec::new(),
+            total,
+            full: true,
+            pending,
+            stages: clock.laps(),
+            search: None,
+        }
     }
 
     /// Each note's key: the last render's when the notes have the same
@@ -251,6 +367,109 @@ impl Memo {
             }
             _ => site.notes.iter().map(|n| key_of(&mut self.keys, &n.slug)).collect(),
         }
+    }
+}
+
+/// Every note's card and body, and what each read.
+fn cards_and_bodies(site: &Site, keys: &[NoteKey]) -> (Cards, Bodies, Vec<Made>) {
+    let (cards, card_reads): (Vec<Value>, Vec<_>) = all_cards(site).into_iter().unzip();
+    let (bodies, body_reads): (Vec<Option<Value>>, Vec<_>) =
+        NoteId::par_all(site.notes.len()).map(|id| body_with_inputs(site, id)).map(|(v, r)| (Some(v), r)).unzip();
+    let keyed_by = |reader: fn(NoteKey) -> Reader, reads: Vec<Vec<Input<NoteId>>>| {
+        reads.into_iter().enumerate().map(move |(id, reads)| (reader(keys[id]), keyed(&reads, keys)))
+    };
+    let made = keyed_by(Reader::Card, card_reads).chain(keyed_by(Reader::Body, body_reads)).collect();
+    (Arc::new(cards), Arc::new(bodies), made)
+}
+
+impl Last {
+    fn new(
+        site: Arc<Site>,
+        keys: Vec<NoteKey>,
+        (cards, bodies): (Cards, Bodies),
+        site_value: Value,
+        record: Record,
+        index_files: Vec<String>,
+    ) -> Last {
+        Last { site, keys, cards, bodies, site_value, record, index_files, checking: None, paths: Arc::default() }
+    }
+}
+
+/// The first render's check of every page, on a thread of its own: what
+/// it needs, and what the cards and bodies read.
+struct Check {
+    site: Arc<Site>,
+    templates: Arc<Templates>,
+    options: RenderOptions,
+    values: (Cards, Bodies),
+    keys: Vec<NoteKey>,
+    made: Vec<Made>,
+}
+
+impl Check {
+    /// Renders `pages` on another thread, keeping of each only what it read
+    /// (the search index's records too, which are left to `serve`).
+    fn start(self, pages: Vec<PageRef>) -> std::thread::JoinHandle<Checked> {
+        let check = move || {
+            let Check { site, templates, mut options, values: (cards, bodies), keys, mut made } = self;
+            options.defer_search = true;
+            let shared = Shared::new(&site, cards, bodies);
+            let read = Mutex::new(Vec::with_capacity(pages.len()));
+            let inputs = |page: PageRef, inputs: Vec<Input<NoteId>>| {
+                if let Ok(mut read) = read.lock() {
+                    read.push((Reader::Page(page_key(page, &keys)), keyed(&inputs, &keys)));
+                }
+            };
+            match render_pages(&site, &templates, &options, &shared, &pages, &inputs, &|_| Ok(())) {
+                Ok(()) => {}
+                Err(super::RenderError::Content(errors)) => return Err(errors),
+                Err(super::RenderError::Sink(e)) => unreachable!("a sink that keeps nothing cannot fail: {e}"),
+            }
+            made.extend(read.into_inner().unwrap_or_default());
+            let reads: Arc<FxHashMap<Reader, Arc<[Read]>>> = Arc::new(made.into_iter().collect());
+            let readers = Readers::Ready(index(&reads));
+            let search = shared.deferred.lock().ok().and_then(|mut slot| slot.take());
+            Ok((Record { reads, readers }, search))
+        };
+        std::thread::Builder::new()
+            .name("readout-check".into())
+            .spawn(check)
+            .expect("the system lets readout start a thread")
+    }
+}
+
+/// What renders any page of one render when it is asked for (`serve`'s
+/// pages on request): the site, its templates, cards and bodies as that
+/// render left them. A page it makes is the page that render would have made.
+#[derive(Clone)]
+pub struct PageMaker {
+    site: Arc<Site>,
+    templates: Arc<Templates>,
+    options: RenderOptions,
+    cards: Cards,
+    bodies: Bodies,
+    paths: Arc<std::sync::OnceLock<FxHashMap<String, PageRef>>>,
+}
+
+impl std::fmt::Debug for PageMaker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageMaker").field("notes", &self.site.notes.len()).finish_non_exhaustive()
+    }
+}
+
+impl PageMaker {
+    /// The page at output path `path` (with the search index's, several
+    /// files; none for a path that is no page of the site), or the errors
+    /// of its template.
+    pub fn page(&self, path: &str) -> Option<Result<Vec<Page>, Diagnostics>> {
+        let site = &*self.site;
+        let paths = self.paths.get_or_init(|| {
+            routes::all_pages(site).into_iter().map(|p| (urls::output_path(&p.url(site)), p)).collect()
+        });
+        let page = *paths.get(path)?;
+        let shared = Shared::new(site, Arc::clone(&self.cards), Arc::clone(&self.bodies));
+        let made = super::render_page(site, &self.templates, &self.options, &shared, page);
+        Some(made.map(|(pages, _)| pages).map_err(|e| Diagnostics(vec![e])))
     }
 }
 

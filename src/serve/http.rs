@@ -71,23 +71,30 @@ async fn file(State(app): State<App>, request: Request) -> Response {
     let site = index_ready(&app, &path).await;
     let version = app.status.borrow().version;
     let head = method == Method::HEAD;
-    if let Some(f) = site.files.get(path.as_str()) {
-        if let Some(card) = f.card.clone() {
-            return match tokio::task::spawn_blocking(move || card.png()).await {
-                Ok(Ok(png)) => send(StatusCode::OK, f.content_type, png, head),
-                Ok(Err(e)) => {
-                    send(StatusCode::INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", Bytes::from(e), head)
-                }
-                Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "drawing the card failed\n"),
-            };
+    match find(&site, &path).await {
+        Some(Ok(f)) => {
+            if let Some(card) = f.card.clone() {
+                return match tokio::task::spawn_blocking(move || card.png()).await {
+                    Ok(Ok(png)) => send(StatusCode::OK, f.content_type, png, head),
+                    Ok(Err(e)) => {
+                        send(StatusCode::INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", Bytes::from(e), head)
+                    }
+                    Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "drawing the card failed\n"),
+                };
+            }
+            if path.ends_with(".html") {
+                app.served.lock().map(|mut s| s.insert(path.clone())).ok();
+            }
+            return send(StatusCode::OK, f.content_type, versioned(&f.bytes, f.content_type, version), head);
         }
-        if path.ends_with(".html") {
-            app.served.lock().map(|mut s| s.insert(path.clone())).ok();
+        Some(Err(error)) => {
+            let body = Bytes::from(format!("this page could not be rendered:\n\n{error}"));
+            return send(StatusCode::INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", body, head);
         }
-        return send(StatusCode::OK, f.content_type, versioned(&f.bytes, f.content_type, version), head);
+        None => {}
     }
     // `/actors/x` → `/actors/x/`, so that relative links resolve.
-    if !path.ends_with(".html") && site.files.contains_key(crate::urls::output_path(&format!("{path}/")).as_str()) {
+    if !path.ends_with(".html") && site.has(crate::urls::output_path(&format!("{path}/")).as_str()) {
         let mut r = plain(StatusCode::PERMANENT_REDIRECT, "");
         let location = format!("/{path}/");
         if let Ok(v) = HeaderValue::from_str(&location) {
@@ -96,14 +103,32 @@ async fn file(State(app): State<App>, request: Request) -> Response {
         return r;
     }
     let was_served = app.served.lock().map(|s| s.contains(&path)).unwrap_or(false);
-    let body = if was_served || site.files.is_empty() {
-        Bytes::from(gone_page(&path, site.files.is_empty()))
-    } else if let Some(f) = site.files.get(crate::urls::output_path(crate::render::routes::NOT_FOUND_URL).as_str()) {
-        f.bytes.clone()
+    let not_found = crate::urls::output_path(crate::render::routes::NOT_FOUND_URL);
+    let no_site = site.files.is_empty() && !site.has(&not_found);
+    let body = if was_served || no_site {
+        Bytes::from(gone_page(&path, no_site))
     } else {
-        Bytes::from(gone_page(&path, false))
+        match find(&site, &not_found).await {
+            Some(Ok(f)) => f.bytes,
+            _ => Bytes::from(gone_page(&path, false)),
+        }
     };
     send(StatusCode::NOT_FOUND, "text/html; charset=utf-8", versioned(&body, "text/html", version), head)
+}
+
+/// The file at `path` of `site`, rendered off the async threads if it is
+/// a page not rendered yet.
+async fn find(site: &Arc<Snapshot>, path: &str) -> Option<Result<super::state::File, String>> {
+    if let Some(file) = site.files.get(path) {
+        return Some(Ok(file.clone()));
+    }
+    if !site.has(path) {
+        return None;
+    }
+    let (site, path) = (Arc::clone(site), path.to_string());
+    tokio::task::spawn_blocking(move || site.file(&path)).await.unwrap_or_else(|panic| {
+        Some(Err(format!("rendering it crashed: {panic} (this is a bug in readout; please report it)")))
+    })
 }
 
 /// The site to answer from: for a file of the search index, once the

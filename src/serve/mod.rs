@@ -51,7 +51,10 @@ pub struct ServeOptions {
 /// Builds, serves, watches and rebuilds until Ctrl-C.
 pub fn run(options: ServeOptions) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the server")?;
-    runtime.block_on(serve(options))
+    let served = runtime.block_on(serve(options));
+    // A first build's check still running is not waited for.
+    runtime.shutdown_background();
+    served
 }
 
 fn say(verbosity: u8, line: impl AsRef<str>) {
@@ -73,9 +76,11 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
 
     let (site_tx, site_rx) = channel::channel(Arc::new(Snapshot::default()));
     let (status_tx, status_rx) = channel::channel(Status::default());
-    let keep = Arc::new(Mutex::new(crate::Rebuilder::default()));
-    let indexer = index::Indexer::start(site_tx.clone(), options.verbosity);
+    // The first build renders no page: each is rendered when first asked for.
+    let keep = Arc::new(Mutex::new(crate::Rebuilder::on_request()));
+    let indexer = Arc::new(index::Indexer::start(site_tx.clone(), options.verbosity));
     first_build(&options, &keep, &site_tx, &status_tx, &indexer).await;
+    tokio::spawn(check_first(Arc::clone(&keep), site_tx.clone(), status_tx.clone(), Arc::clone(&indexer)));
 
     let url = format!("http://{address}/");
     println!("serving {} at {url} (Ctrl-C to stop)", root.display());
@@ -155,7 +160,13 @@ async fn first_build(
     match rebuild(&options.build, keep, Arc::default(), None).await {
         Ok(done) => {
             publish(done.snapshot, done.search, site, indexer);
-            say(options.verbosity, format!("built {} pages in {} ms", done.total, started.elapsed().as_millis()));
+            let ms = started.elapsed().as_millis();
+            let line = if done.rendered == 0 && done.total > 0 {
+                format!("ready in {ms} ms: {} pages, each rendered when first asked for", done.total)
+            } else {
+                format!("built {} pages in {ms} ms", done.total)
+            };
+            say(options.verbosity, line);
             if options.verbosity > 1 {
                 println!("stages: {}", done.stages);
             }
@@ -165,6 +176,34 @@ async fn first_build(
             eprintln!("{}", errors.text);
         }
     }
+}
+
+/// Waits, off the async threads, for the first build's check of every
+/// page (`Rebuilder::settle`); then makes the search index it gave, or
+/// shows the errors it found. A rebuild meanwhile waits for it.
+async fn check_first(
+    keep: Arc<Mutex<crate::Rebuilder>>,
+    site: channel::Sender<Arc<Snapshot>>,
+    status: channel::Sender<Status>,
+    indexer: Arc<index::Indexer>,
+) {
+    let _ = tokio::task::spawn_blocking(move || {
+        let Ok(mut keep) = keep.lock() else { return };
+        match keep.settle() {
+            Ok(Some(records)) => {
+                // (Cloned out first: the borrow would block the send.)
+                let served = Snapshot::clone(&site.borrow());
+                publish(served, Some(records), &site, &indexer);
+            }
+            Ok(None) => {}
+            Err(error) => {
+                site.send_modify(|s| *s = Arc::new(s.index_given_up()));
+                status.send_modify(|s| s.errors = Some(Arc::new(error_views(&error))));
+                eprintln!("{error}");
+            }
+        }
+    })
+    .await;
 }
 
 /// Watches the site's files, sending the changes of each event that matters
@@ -351,12 +390,16 @@ async fn rebuild(
         let search = rebuilt.update.search.take();
         let (rendered, total) = (rebuilt.update.pages.len(), rebuilt.update.total);
         let stages = crate::stage_times(&rebuilt.stages);
+        // Pages left to be rendered on request are being checked: the
+        // index comes with the check (`check_first`).
+        let checking = rebuilt.config.search && !rebuilt.update.pending.is_empty();
         let statics_changed = changed.as_ref().is_none_or(|paths| paths.iter().any(|p| crate::load::is_asset_path(p)));
-        let snapshot = last.updated(rebuilt, statics_changed, search.is_some()).map_err(|error| {
+        let mut snapshot = last.updated(rebuilt, statics_changed, search.is_some()).map_err(|error| {
             // The rebuilder is ahead of the site served: the next rebuild renders everything.
             *keep = crate::Rebuilder::default();
             crate::BuildError::Io { path: options.root.join("static"), error }
         })?;
+        snapshot.index_waiting |= checking;
         Ok::<_, crate::BuildError>(Rebuild { snapshot, rendered, total, stages, search })
     })
     .await;

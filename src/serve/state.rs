@@ -2,8 +2,8 @@
 //! status that open pages are told about (new version, stylesheet only,
 //! or errors).
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 
@@ -39,11 +39,21 @@ impl LazyCard {
     }
 }
 
-/// A complete site in memory.
+/// A complete site in memory: the files made, and the pages left to be
+/// rendered the first time they are asked for.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     /// By path; the keys are shared, so that copying the map for a rebuild is cheap.
     pub files: HashMap<Arc<str>, File>,
+    /// The pages not rendered yet (or rendered for no one): [`Snapshot::file`]
+    /// renders one when it is first asked for.
+    pending: HashSet<Arc<str>>,
+    /// What renders this site's pending pages.
+    pages: Option<crate::render::PageMaker>,
+    /// The pending pages rendered since this site was made (its copies share them).
+    made: Arc<Mutex<HashMap<Arc<str>, File>>>,
+    /// Where its cards are drawn and kept.
+    cards: Option<Arc<crate::cards::CardCache>>,
     /// The paths of the static files among them.
     statics: Vec<String>,
     /// Which index this site's pages go with (`index.rs`).
@@ -65,20 +75,89 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// A page as served: a card's SVG waits to be drawn.
+fn served(page: crate::render::Page, cards: &Arc<crate::cards::CardCache>) -> (Arc<str>, File) {
+    let content_type = content_type(&page.path);
+    let file = if crate::cards::is_card(&page.path) {
+        let svg =
+            String::from_utf8(page.content).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let card = LazyCard { svg, cache: Arc::clone(cards), png: Default::default() };
+        File { bytes: Bytes::new(), content_type, card: Some(Arc::new(card)) }
+    } else {
+        File { bytes: Bytes::from(page.content), content_type, card: None }
+    };
+    (Arc::from(page.path), file)
+}
+
 impl Snapshot {
     /// This site with a rebuild's changes: its pages put in, the pages it
     /// no longer has taken out, and the static files read again if
-    /// `statics_changed` (serving never touches the disk). The search
-    /// index's files stay until a new index replaces them (`new_index`:
-    /// one is on its way), or go with a full rebuild that has none.
+    /// `statics_changed` (serving never touches the disk). A page made
+    /// again is kept only if it was asked for; the others are rendered
+    /// when they are. The search index's files stay until a new index
+    /// replaces them (`new_index`: one is on its way), or go with a full
+    /// rebuild that has none.
     pub fn updated(&self, rebuilt: Rebuilt, statics_changed: bool, new_index: bool) -> std::io::Result<Snapshot> {
-        let mut files = if rebuilt.update.full { HashMap::new() } else { self.files.clone() };
-        if rebuilt.update.full && new_index {
-            // The last index stays served until the new one is made.
-            for (path, file) in self.files.iter().filter(|(path, _)| crate::search::is_index_path(path)) {
-                files.insert(Arc::clone(path), file.clone());
+        let full = rebuilt.update.full;
+        let (mut files, mut pending) = if full {
+            (self.index_files(new_index), HashSet::new())
+        } else {
+            let mut files = self.files.clone();
+            if let Ok(made) = self.made.lock() {
+                files.extend(made.iter().map(|(p, f)| (Arc::clone(p), f.clone())));
+            }
+            (files, self.pending.clone())
+        };
+        self.update_statics(&mut files, &rebuilt, statics_changed || full)?;
+        let cards = Arc::new(crate::cards::CardCache::new(rebuilt.card_cache.clone()));
+        let update = rebuilt.update;
+        for path in update.removed.iter().chain(&update.pending) {
+            files.remove(path.as_str());
+            pending.remove(path.as_str());
+        }
+        pending.extend(update.pending.into_iter().map(Arc::from));
+        for page in update.pages {
+            let asked_for = files.contains_key(page.path.as_str()) || crate::search::is_index_path(&page.path);
+            if asked_for || rebuilt.pages.is_none() {
+                let (path, file) = served(page, &cards);
+                pending.remove(&path);
+                files.insert(path, file);
+            } else {
+                pending.insert(Arc::from(page.path));
             }
         }
+        let statics = rebuilt.assets.into_iter().map(|(path, _)| path).collect();
+        Ok(Snapshot {
+            files,
+            pending,
+            pages: rebuilt.pages,
+            made: Arc::default(),
+            cards: Some(cards),
+            statics,
+            index_number: self.index_number,
+            index_waiting: self.index_waiting,
+        })
+    }
+
+    /// Its search index's files, if a new index is on its way (the last
+    /// index stays served until the new one is made).
+    fn index_files(&self, new_index: bool) -> HashMap<Arc<str>, File> {
+        if !new_index {
+            return HashMap::new();
+        }
+        let index = self.files.iter().filter(|(path, _)| crate::search::is_index_path(path));
+        index.map(|(p, f)| (Arc::clone(p), f.clone())).collect()
+    }
+
+    /// Puts `rebuilt`'s static files into `files`: read again if `changed`,
+    /// else those newly shown (an image saved a moment before the note
+    /// that shows it).
+    fn update_statics(
+        &self,
+        files: &mut HashMap<Arc<str>, File>,
+        rebuilt: &Rebuilt,
+        changed: bool,
+    ) -> std::io::Result<()> {
         let read = |path: &str, asset: &Asset| -> std::io::Result<File> {
             let bytes = match asset {
                 Asset::Builtin(text) => Bytes::from_static(text.as_bytes()),
@@ -86,44 +165,59 @@ impl Snapshot {
             };
             Ok(File { bytes, content_type: content_type(path), card: None })
         };
-        if statics_changed || rebuilt.update.full {
+        if changed {
             for path in &self.statics {
                 files.remove(path.as_str());
             }
             for (path, asset) in &rebuilt.assets {
                 files.insert(Arc::from(path.as_str()), read(path, asset)?);
             }
-        } else {
-            // No static file changed, but a note may have just started to
-            // show one (an image saved a moment before the note): that one is read.
-            for (path, asset) in &rebuilt.assets {
-                match self.files.get_key_value(path.as_str()) {
-                    Some((key, file)) => files.insert(Arc::clone(key), file.clone()),
-                    None => files.insert(Arc::from(path.as_str()), read(path, asset)?),
-                };
+            return Ok(());
+        }
+        for (path, asset) in &rebuilt.assets {
+            if !self.files.contains_key(path.as_str()) {
+                files.insert(Arc::from(path.as_str()), read(path, asset)?);
             }
         }
-        for path in &rebuilt.update.removed {
-            files.remove(path.as_str());
+        Ok(())
+    }
+
+    /// Whether the site has a file at `path` (made, or to be rendered).
+    pub fn has(&self, path: &str) -> bool {
+        self.files.contains_key(path) || self.pending.contains(path)
+    }
+
+    /// The file at `path`: made, or rendered now if it is a pending page
+    /// (then kept for the next request); the error of its template if it
+    /// cannot be rendered. Rendering can take a while: call it off the
+    /// async threads.
+    pub fn file(&self, path: &str) -> Option<Result<File, String>> {
+        if let Some(file) = self.files.get(path) {
+            return Some(Ok(file.clone()));
         }
-        let cache = Arc::new(crate::cards::CardCache::new(rebuilt.card_cache.clone()));
-        for page in rebuilt.update.pages {
-            let content_type = content_type(&page.path);
-            let file = if crate::cards::is_card(&page.path) {
-                let card = LazyCard {
-                    svg: String::from_utf8(page.content)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-                    cache: Arc::clone(&cache),
-                    png: Default::default(),
-                };
-                File { bytes: Bytes::new(), content_type, card: Some(Arc::new(card)) }
-            } else {
-                File { bytes: Bytes::from(page.content), content_type, card: None }
-            };
-            files.insert(Arc::from(page.path), file);
+        if !self.pending.contains(path) {
+            return None;
         }
-        let statics = rebuilt.assets.into_iter().map(|(path, _)| path).collect();
-        Ok(Snapshot { files, statics, index_number: self.index_number, index_waiting: self.index_waiting })
+        if let Some(file) = self.made.lock().ok().and_then(|made| made.get(path).cloned()) {
+            return Some(Ok(file));
+        }
+        let (pages, cards) = (self.pages.as_ref()?, self.cards.as_ref()?);
+        let made = match pages.page(path)? {
+            Ok(made) => made,
+            Err(errors) => return Some(Err(errors.to_string())),
+        };
+        let mut found = None;
+        let mut kept = self.made.lock().ok();
+        for page in made {
+            let (at, file) = served(page, cards);
+            if &*at == path {
+                found = Some(file.clone());
+            }
+            if let Some(kept) = kept.as_mut() {
+                kept.insert(at, file);
+            }
+        }
+        found.map(Ok)
     }
 
     /// This site with `index` (the search index's files) in place of the
@@ -146,7 +240,16 @@ impl Snapshot {
     fn index_replaced(&self, index: impl Iterator<Item = (Arc<str>, File)>, number: u64) -> Snapshot {
         let others = self.files.iter().filter(|(path, _)| !crate::search::is_index_path(path));
         let files = others.map(|(p, f)| (Arc::clone(p), f.clone())).chain(index).collect();
-        Snapshot { files, statics: self.statics.clone(), index_number: number, index_waiting: false }
+        Snapshot {
+            files,
+            pending: self.pending.clone(),
+            pages: self.pages.clone(),
+            made: Arc::clone(&self.made),
+            cards: self.cards.clone(),
+            statics: self.statics.clone(),
+            index_number: number,
+            index_waiting: false,
+        }
     }
 
     /// This site, no longer waiting for an index that could not be made.

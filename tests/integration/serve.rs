@@ -623,3 +623,29 @@ fn starting_with_errors_serves_an_error_page_until_fixed() {
     assert_eq!(status, 200);
     assert!(body.contains("Alice Example"));
 }
+
+/// `serve` starts without rendering its pages (each is rendered when first
+/// asked for, while every page is checked behind it): a template that fails
+/// on one kind of page still shows its error, on that page and in the
+/// overlay, and the other pages are served.
+#[test]
+fn a_template_that_fails_on_some_pages_at_start_shows_its_error() {
+    let site = fixture("basic");
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    let broken = site.path().join("templates/event.html");
+    fs::write(&broken, "<p>{{ no_such_value.deeper }}</p>\n").unwrap();
+    let server = Server::start(site);
+    let (status, body) = server.get("/events/the-call/");
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("event.html"), "the error names the template: {body}");
+    let (status, body) = server.get("/actors/alice/");
+    assert_eq!(status, 200, "{body}");
+    eventually("the check's errors in the overlay", || {
+        let (_ws, first) = server.socket();
+        first["kind"] == "errors" && first["errors"][0]["location"].as_str().is_some_and(|l| l.contains("event.html"))
+    });
+    fs::remove_file(&broken).unwrap();
+    eventually("the fixed page", || server.get("/events/the-call/").0 == 200);
+    let (_ws, first) = server.socket();
+    assert_eq!(first["kind"], "hello", "{first}");
+}
