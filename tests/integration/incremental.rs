@@ -396,11 +396,15 @@ fn by_path(pages: Vec<readout::render::Page>) -> BTreeMap<String, Vec<u8>> {
 /// Runs `steps` on a copy of the fixture; after each, the incremental
 /// result must equal a full build (or both must fail).
 fn check_steps(steps: &[Step], live_reload: bool) -> Result<(), TestCaseError> {
-    check_steps_with(steps, live_reload, false)
+    check_steps_with(steps, live_reload, false, false)
 }
 
-/// [`check_steps`], with drafts built or not.
-fn check_steps_with(steps: &[Step], live_reload: bool, drafts: bool) -> Result<(), TestCaseError> {
+/// [`check_steps`], with drafts built or not, and with the first build's
+/// pages left to be rendered on request (as `serve` starts) or not: then
+/// every page not kept is rendered through `Rebuilt::pages`, as `serve`
+/// renders a page first asked for, and compared too (the search index,
+/// which `serve` makes on its own, is left out).
+fn check_steps_with(steps: &[Step], live_reload: bool, drafts: bool, on_request: bool) -> Result<(), TestCaseError> {
     let site = fixture("basic");
     let root = site.path();
     let options = BuildOptions {
@@ -408,9 +412,10 @@ fn check_steps_with(steps: &[Step], live_reload: bool, drafts: bool) -> Result<(
         drafts,
         ..BuildOptions::new(root)
     };
-    let mut rebuilder = Rebuilder::default();
+    let mut rebuilder = if on_request { Rebuilder::on_request() } else { Rebuilder::default() };
     let first = rebuilder.rebuild(&options, None).expect("the fixture builds");
     let mut pages = by_path(first.update.pages);
+    let is_index = |path: &String| on_request && readout::search::is_index_path(path);
     for (i, step) in steps.iter().enumerate() {
         let changed = apply(root, step);
         let incremental = rebuilder.rebuild(&options, Some(&changed));
@@ -420,11 +425,23 @@ fn check_steps_with(steps: &[Step], live_reload: bool, drafts: bool) -> Result<(
                 if rebuilt.update.full {
                     pages.clear();
                 }
-                for path in &rebuilt.update.removed {
+                for path in rebuilt.update.removed.iter().chain(&rebuilt.update.pending) {
                     pages.remove(path);
                 }
                 pages.extend(by_path(rebuilt.update.pages));
-                let full = by_path(full.pages);
+                let mut full = by_path(full.pages);
+                full.retain(|path, _| !is_index(path));
+                pages.retain(|path, _| !is_index(path));
+                if on_request {
+                    let maker = rebuilt.pages.as_ref().expect("a good rebuild renders pages on request");
+                    for path in full.keys().filter(|path| !pages.contains_key(*path)).cloned().collect::<Vec<_>>() {
+                        match maker.page(&path) {
+                            Some(Ok(made)) => pages.extend(by_path(made)),
+                            Some(Err(e)) => prop_assert!(false, "step {i}: /{path} could not be rendered: {e}"),
+                            None => prop_assert!(false, "step {i}: /{path} is no page of the rebuilt site"),
+                        }
+                    }
+                }
                 let differing: std::collections::BTreeSet<&String> =
                     full.keys().chain(pages.keys()).filter(|path| full.get(*path) != pages.get(*path)).collect();
                 prop_assert!(
@@ -456,8 +473,9 @@ proptest! {
         steps in prop::collection::vec(step(), 1..24),
         live_reload: bool,
         drafts: bool,
+        on_request: bool,
     ) {
-        check_steps_with(&steps, live_reload, drafts)?;
+        check_steps_with(&steps, live_reload, drafts, on_request)?;
     }
 }
 
