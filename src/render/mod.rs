@@ -285,7 +285,7 @@ fn render_page(
                 }
                 return Ok((Vec::new(), inputs));
             }
-            let files = crate::search::files(&records)
+            let files = crate::search::files(records)
                 .map_err(|e| Diagnostic::file_error(std::path::Path::new(&url), e.to_string()))?;
             return Ok((files, inputs));
         }
