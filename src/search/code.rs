@@ -36,18 +36,18 @@ impl Gaps {
 /// Reads numbers back as the script does (`numbers` in `static/search.js`).
 #[cfg(test)]
 pub(super) fn read(text: &str) -> Vec<u32> {
-        let mut out = Vec::new();
-        let (mut n, mut shift) = (0u32, 0);
-        for c in text.bytes() {
-            let digit = ALPHABET.iter().position(|&a| a == c).unwrap() as u32;
-            n |= (digit & 31) << shift;
-            shift += 5;
-            if digit < 32 {
-                out.push(n);
-                (n, shift) = (0, 0);
-            }
+    let mut out = Vec::new();
+    let (mut n, mut shift) = (0u32, 0);
+    for c in text.bytes() {
+        let digit = ALPHABET.iter().position(|&a| a == c).unwrap() as u32;
+        n |= (digit & 31) << shift;
+        shift += 5;
+        if digit < 32 {
+            out.push(n);
+            (n, shift) = (0, 0);
         }
-        out
+    }
+    out
 }
 
 #[cfg(test)]

@@ -45,30 +45,63 @@ const TITLE_WEIGHT: f32 = 3.0;
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
-/// The index's files for `records` in a site written in `language`, by path under the index's folder.
-/// Each record is dropped once it is indexed and its fragment written.
+/// The index's files for `records` in a site written in `language`, by
+/// path under the index's folder. Each record is dropped once it is indexed.
 pub(super) fn files(records: Vec<Record>, language: &str) -> Vec<Page> {
-    let order = documents(&records);
-    let mut pages = filters(&records, &order);
     let mut records: Vec<Option<Record>> = records.into_iter().map(Some).collect();
-    let mut index = Indexing::new(language);
-    for (doc, &r) in order.iter().enumerate() {
-        let Some(record) = records[r].take() else { continue };
-        index.add(doc as u32, &record);
-        pages.push(fragment(doc, record));
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_by_cached_key(|&r| {
+        records[r].as_ref().map(|r| document_key(r.sort.get("date").map(String::as_str), &r.url))
+    });
+    let mut index = Building::new(language);
+    let mut pages = Vec::with_capacity(records.len() * 2);
+    for r in order {
+        if let Some(record) = records[r].take() {
+            pages.push(index.add(record));
+        }
     }
-    pages.extend(index.finish(language));
+    pages.extend(index.finish());
     pages
 }
 
-/// The records' indices in document order: undated notes by URL, then dated ones by date and URL.
-fn documents(records: &[Record]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..records.len()).collect();
-    order.sort_by(|&a, &b| {
-        let key = |r: &Record| (r.sort.get("date").cloned(), r.url.clone());
-        key(&records[a]).cmp(&key(&records[b]))
-    });
-    order
+/// Where a note goes in document order: undated notes by URL, then dated
+/// ones by date (`YYYY-MM-DD`) and URL.
+pub(super) fn document_key(date: Option<&str>, url: &str) -> (Option<String>, String) {
+    (date.map(str::to_string), url.to_string())
+}
+
+/// The index as it is made, one record at a time in document order.
+pub(super) struct Building {
+    language: String,
+    index: Indexing,
+    /// Each filter's values and their documents.
+    filters: BTreeMap<String, BTreeMap<String, Vec<u32>>>,
+}
+
+impl Building {
+    pub(super) fn new(language: &str) -> Building {
+        Building { language: language.to_string(), index: Indexing::new(language), filters: BTreeMap::new() }
+    }
+
+    /// Adds `record` as the next document; returns its fragment.
+    pub(super) fn add(&mut self, record: Record) -> Page {
+        let doc = self.index.lengths.len() as u32;
+        self.index.add(doc, &record);
+        for (key, values) in &record.filters {
+            let of_key = self.filters.entry(key.clone()).or_default();
+            for value in values {
+                of_key.entry(value.clone()).or_default().push(doc);
+            }
+        }
+        fragment(doc as usize, record)
+    }
+
+    /// The index's files but the fragments.
+    pub(super) fn finish(self) -> Vec<Page> {
+        let mut pages = filters(&self.filters);
+        pages.extend(self.index.finish(&self.language));
+        pages
+    }
 }
 
 /// The words seen so far: each form as written (lower-cased) and its stem.
@@ -131,38 +164,35 @@ impl Indexing {
 
     /// Adds document `doc`, the one after the last added.
     fn add(&mut self, doc: u32, record: &Record) {
-        let mut counts: FxHashMap<u32, f32> = FxHashMap::default();
-        let mut at: Vec<(u32, u32)> = Vec::new();
+        // Each form's positions, as form << 32 | position, sorted below.
+        let mut at: Vec<u64> = Vec::with_capacity(record.content.len() / 5);
         let (stems, words) = (&self.stems, &mut self.words);
-        if let Some(title) = record.meta.get("title") {
-            each_word(title, |_, w| {
-                let form = words.form(w, stems);
-                *counts.entry(words.form_stem[form as usize]).or_default() += TITLE_WEIGHT - 1.0;
-            });
+        let mut title = Vec::new();
+        if let Some(shown) = record.meta.get("title") {
+            each_word(shown, |_, w| title.push(words.form(w, stems)));
         }
-        let length = each_word(&record.content, |p, w| {
-            let form = words.form(w, stems);
-            *counts.entry(words.form_stem[form as usize]).or_default() += 1.0;
-            at.push((form, p));
-        });
+        let length = each_word(&record.content, |p, w| at.push(u64::from(words.form(w, stems)) << 32 | u64::from(p)));
         self.lengths.push(length);
         self.postings.resize_with(self.words.stem_names.len(), Vec::new);
-        let mut counts: Vec<(u32, f32)> = counts.into_iter().collect();
-        counts.sort_by_key(|&(stem, _)| stem);
-        for (stem, count) in counts {
-            self.postings[stem as usize].push((doc, count));
-        }
         self.positions.resize_with(self.words.form_names.len(), Default::default);
         at.sort_unstable();
         at.dedup();
-        for group in at.chunk_by(|a, b| a.0 == b.0) {
-            let (gaps, text) = &mut self.positions[group[0].0 as usize];
+        let mut counts: Vec<(u32, f32)> = Vec::new();
+        for group in at.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let form = (group[0] >> 32) as u32;
+            let extra = title.iter().filter(|&&t| t == form).count() as f32 * (TITLE_WEIGHT - 1.0);
+            counts.push((self.words.form_stem[form as usize], group.len() as f32 + extra));
+            let (gaps, text) = &mut self.positions[form as usize];
             gaps.push(text, doc);
             push(text, group.len() as u32 - 1);
             let mut in_doc = Gaps::default();
-            for &(_, p) in group {
-                in_doc.push(text, p);
+            for &packed in group {
+                in_doc.push(text, packed as u32);
             }
+        }
+        counts.sort_unstable_by_key(|&(stem, _)| stem);
+        for group in counts.chunk_by(|a, b| a.0 == b.0) {
+            self.postings[group[0].0 as usize].push((doc, group.iter().map(|&(_, c)| c).sum()));
         }
     }
 
@@ -248,28 +278,20 @@ fn page(path: &str, content: String) -> Page {
 }
 
 /// `filters.json` (each filter's values and counts) and a file per filter of each value's documents.
-fn filters(records: &[Record], order: &[usize]) -> Vec<Page> {
-    let mut all: BTreeMap<&str, BTreeMap<&str, Vec<u32>>> = BTreeMap::new();
-    for (doc, &r) in order.iter().enumerate() {
-        for (key, values) in &records[r].filters {
-            for value in values {
-                all.entry(key).or_default().entry(value).or_default().push(doc as u32);
-            }
-        }
-    }
+fn filters(all: &BTreeMap<String, BTreeMap<String, Vec<u32>>>) -> Vec<Page> {
     let mut counts = serde_json::Map::new();
     let mut pages = Vec::new();
-    for (key, values) in &all {
+    for (key, values) in all {
         let mut entries = Vec::new();
         let mut count = serde_json::Map::new();
         for (value, docs) in values {
             let mut text = String::with_capacity(docs.len() * 2);
             let mut gaps = Gaps::default();
             docs.iter().for_each(|&d| gaps.push(&mut text, d));
-            entries.push(format!("{}:\"{text}\"", Value::from(*value)));
-            count.insert((*value).to_string(), Value::from(docs.len()));
+            entries.push(format!("{}:\"{text}\"", Value::from(value.as_str())));
+            count.insert(value.clone(), Value::from(docs.len()));
         }
-        counts.insert((*key).to_string(), Value::Object(count));
+        counts.insert(key.clone(), Value::Object(count));
         pages.push(page(&format!("filter/{key}.json"), format!("{{{}}}", entries.join(","))));
     }
     pages.push(page("filters.json", sorted_json(&Value::Object(counts))));

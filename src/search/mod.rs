@@ -48,16 +48,39 @@ pub struct Records {
 pub fn records(reads: &PageReads) -> Records {
     let mut records = Vec::new();
     let mut shown = Vec::new();
-    for kind in Kind::ALL {
-        if crate::render::routes::note_route(kind).is_none() {
-            continue;
-        }
-        for id in reads.of_kind(kind) {
-            records.push(record::record(reads, id));
-            shown.push((reads.name(id).url.to_string(), previews::preview(reads, id)));
-        }
+    for id in indexed(reads) {
+        records.push(record::record(reads, id));
+        shown.push((reads.name(id).url.to_string(), previews::preview(reads, id)));
     }
     Records { language: reads.config().language.to_lowercase(), records, previews: shown }
+}
+
+/// Every note that has a page, in the site's order.
+fn indexed(reads: &PageReads) -> Vec<crate::model::NoteId> {
+    let kinds = Kind::ALL.into_iter().filter(|&kind| crate::render::routes::note_route(kind).is_some());
+    kinds.flat_map(|kind| reads.of_kind(kind)).collect()
+}
+
+/// The files of the index and the previews made note by note, as a build
+/// makes them, each handed to `out` once made (a fragment as soon as its
+/// note is indexed): the records and fragments of the whole site are never
+/// held at once. The same files as [`files`] of [`records`].
+pub fn files_of(reads: &PageReads, out: &mut dyn FnMut(Page)) {
+    let mut ids = indexed(reads);
+    ids.sort_by_cached_key(|&id| {
+        let date = reads.head(id).date_key().0.map(|d| d.to_string());
+        index::document_key(date.as_deref(), reads.name(id).url)
+    });
+    let language = reads.config().language.to_lowercase();
+    let mut index = index::Building::new(&language);
+    let mut shown = Vec::with_capacity(ids.len());
+    for id in ids {
+        out(index.add(record::record(reads, id)));
+        shown.push((reads.name(id).url.to_string(), previews::preview(reads, id)));
+    }
+    previews::files(&shown).into_iter().for_each(&mut *out);
+    drop(shown);
+    index.finish().into_iter().for_each(out);
 }
 
 /// Why the index could not be made.
