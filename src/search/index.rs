@@ -138,6 +138,9 @@ impl Vocabulary {
     }
 }
 
+/// A key of the dictionary: the stem it names (with documents) and the form it names (with positions).
+type Key = (Option<u32>, Option<u32>);
+
 /// The index as it is made, document by document.
 struct Indexing {
     stems: Stems,
@@ -221,14 +224,14 @@ impl Indexing {
         let weighed = self.weighed();
         let words = &self.words;
         // Every key: a stem (with documents), a form (with its stem and positions), or both.
-        let mut keys: BTreeMap<&str, (Option<u32>, Option<u32>)> = BTreeMap::new();
+        let mut keys: BTreeMap<&str, Key> = BTreeMap::new();
         for (stem, name) in words.stem_names.iter().enumerate() {
             keys.entry(name).or_default().0 = Some(stem as u32);
         }
         for (form, name) in words.form_names.iter().enumerate() {
             keys.entry(name).or_default().1 = Some(form as u32);
         }
-        let mut chunks: Vec<Vec<(&str, (Option<u32>, Option<u32>))>> = vec![Vec::new()];
+        let mut chunks: Vec<Vec<(&str, Key)>> = vec![Vec::new()];
         let mut size = 0;
         for (key, entry) in keys {
             let grows = entry.0.map_or(0, |s| weighed[s as usize].len()) + key.len() + 8;
