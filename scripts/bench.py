@@ -443,7 +443,7 @@ def search_budgets(n=10000, runs=3, place="/dev/shm/readout-search-bench"):
                     peaks.append(peak)
         with_index, without = statistics.median(times[True]), statistics.median(times[False])
         share = (with_index - without) / without * 100
-        index_dir = os.path.join(out[True], "pagefind")
+        index_dir = os.path.join(out[True], "search-index")
         files = sum(len(f) for _, _, f in os.walk(index_dir))
         size = sum(os.path.getsize(os.path.join(d, x)) for d, _, fs in os.walk(index_dir) for x in fs)
         print("search, %d statements in memory (load average %s): build %.2f s with the index, %.2f s without "

@@ -1,7 +1,8 @@
 // readout's search box and previews of linked notes. Without this script
 // the box submits to the search page, which links to the lists, and links
-// work as links. Pagefind's script and index are fetched only when a
-// reader starts a search; a preview only when a reader asks for one.
+// work as links. The search runs in the page on readout's own index
+// (src/search/index.rs), whose files are fetched only as a query needs
+// them; a preview only when a reader asks for one.
 (function () {
   "use strict";
   var root = new URL(".", document.currentScript.src);
@@ -47,18 +48,228 @@
   form.append(panel);
   input.setAttribute("aria-controls", panel.id);
 
-  function load() {
-    if (!engine) {
-      engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
-        return pf.createInstance({
-          basePath: new URL("pagefind/", root).pathname,
-          baseUrl: root.pathname,
-          noWorker: true,
-          excerptLength: 24
-        });
+  // readout's index (src/search/index.rs): index.json first, then only
+  // the chunks, filters and fragments a query needs, each fetched once.
+  var files = {};
+  function getJSON(path) {
+    if (!files[path]) {
+      files[path] = fetch(new URL("search-index/" + path, root)).then(function (r) {
+        if (!r.ok) throw new Error("search-index/" + path + ": " + r.status);
+        return r.json();
       });
     }
+    return files[path];
+  }
+  function load() {
+    if (!engine) engine = getJSON("index.json");
     return engine;
+  }
+
+  // Words as src/search/words.rs splits them: letters, digits and other
+  // characters outside ASCII that are neither space nor punctuation, and
+  // compounds joined by a hyphen or an apostrophe.
+  var NOT_WORDS = [[0xA0, 0xBF], [0xD7, 0xD7], [0xF7, 0xF7], [0x60C, 0x60C], [0x61F, 0x61F], [0x6D4, 0x6D4],
+    [0x964, 0x965], [0x2000, 0x2BFF], [0x3000, 0x303F], [0xFE30, 0xFE4F], [0xFF00, 0xFF0F], [0xFF1A, 0xFF20],
+    [0x1F000, 0x1FAFF]];
+  function wordChar(ch) {
+    var c = ch.codePointAt(0);
+    if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (/[\p{Alphabetic}\p{N}]/u.test(ch)) return true;
+    if (/\s/u.test(ch)) return false;
+    return !NOT_WORDS.some(function (r) { return c >= r[0] && c <= r[1]; });
+  }
+  function joiner(ch) { return ch === "-" || ch === "'" || ch === "’"; }
+  // Each word of text: its form (lower-cased), its parts, where it starts and ends.
+  function words(text) {
+    var chars = Array.from(text);
+    var out = [];
+    var at = 0, offset = 0, i = 0;
+    var offsets = chars.map(function (ch) { var o = offset; offset += ch.length; return o; });
+    offsets.push(offset);
+    while (i < chars.length) {
+      if (!wordChar(chars[i])) { i++; continue; }
+      var start = i;
+      while (i < chars.length && (wordChar(chars[i]) || (joiner(chars[i]) && i + 1 < chars.length && wordChar(chars[i + 1]) && wordChar(chars[i - 1])))) i++;
+      var form = chars.slice(start, i).join("").replace(/’/g, "'").toLowerCase();
+      out.push({ form: form, parts: form.split(/['\-]/), at: at++, start: offsets[start], end: offsets[i] });
+    }
+    return out;
+  }
+
+  // The numbers of src/search/code.rs: five bits a character, the first 32 characters end a number.
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var DIGIT = {};
+  for (var d = 0; d < 64; d++) DIGIT[DIGITS.charCodeAt(d)] = d;
+  function numbers(text) {
+    var out = [], n = 0, shift = 0;
+    for (var i = 0; i < text.length; i++) {
+      var digit = DIGIT[text.charCodeAt(i)];
+      n += (digit & 31) * Math.pow(2, shift);
+      shift += 5;
+      if (digit < 32) { out.push(n); n = 0; shift = 0; }
+    }
+    return out;
+  }
+  // Ascending numbers written as gaps.
+  function ascending(list) {
+    var last = -1;
+    return list.map(function (gap) { last += gap + 1; return last; });
+  }
+
+  // The chunks of the dictionary that may hold word (and the words it begins, if prefix).
+  function chunksFor(entry, word, prefix) {
+    var first = entry.chunks;
+    var lo = 0, hi = first.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (first[mid] <= word) lo = mid; else hi = mid - 1;
+    }
+    var out = [lo];
+    while (prefix && word.length >= 3 && out.length < 3 && lo + out.length < first.length &&
+           first[lo + out.length].indexOf(word) === 0) out.push(lo + out.length);
+    return out;
+  }
+  function chunks(entry, list, kind) {
+    return Promise.all(list.map(function (n) { return getJSON(kind + "/" + n + ".json"); }));
+  }
+
+  // What one word of a query finds: each document's score (the best of
+  // its stems', weight times rarity), and the forms to mark in excerpts.
+  function lookup(entry, word, prefix) {
+    var list = chunksFor(entry, word, prefix);
+    return chunks(entry, list, "index").then(function (loaded) {
+      var stems = {};
+      loaded.forEach(function (chunk) {
+        Object.keys(chunk).forEach(function (key) {
+          if (key === word || (prefix && key.indexOf(word) === 0)) {
+            if (chunk[key].d) stems[key] = true;
+            if (chunk[key].s) stems[chunk[key].s] = true;
+          }
+        });
+      });
+      return Promise.all(Object.keys(stems).map(function (stem) {
+        return chunks(entry, chunksFor(entry, stem, false), "index").then(function (c) { return [stem, c[0][stem]]; });
+      })).then(function (found) {
+        var scores = new Float32Array(entry.docs);
+        var marks = {};
+        found.forEach(function (pair) {
+          marks[pair[0]] = true;
+          var postings = numbers((pair[1] && pair[1].d) || "");
+          var df = postings.length / 2;
+          var rarity = Math.log(1 + (entry.docs - df + 0.5) / (df + 0.5));
+          var doc = -1;
+          for (var i = 0; i < postings.length; i += 2) {
+            doc += postings[i] + 1;
+            scores[doc] = Math.max(scores[doc], rarity * postings[i + 1]);
+          }
+        });
+        loaded.forEach(function (chunk) {
+          Object.keys(chunk).forEach(function (key) { if (chunk[key].s && marks[chunk[key].s]) marks[key] = true; });
+        });
+        return { scores: scores, marks: marks };
+      });
+    });
+  }
+
+  // The documents where the phrase's words follow each other.
+  function phraseDocs(entry, forms) {
+    return Promise.all(forms.map(function (form) {
+      return chunks(entry, chunksFor(entry, form, false), "phrase").then(function (c) {
+        var list = numbers(c[0][form] || "");
+        var at = {};
+        var doc = -1;
+        for (var i = 0; i < list.length;) {
+          doc += list[i] + 1;
+          var count = list[i + 1] + 1;
+          at[doc] = ascending(list.slice(i + 2, i + 2 + count));
+          i += 2 + count;
+        }
+        return at;
+      });
+    })).then(function (each) {
+      var docs = {};
+      Object.keys(each[0]).forEach(function (doc) {
+        var hit = each[0][doc].some(function (p) {
+          return each.every(function (at, k) { return at[doc] && at[doc].indexOf(p + k) >= 0; });
+        });
+        if (hit) docs[doc] = true;
+      });
+      return docs;
+    });
+  }
+
+  // The documents the chosen filters allow (all of them when none is chosen).
+  function allowed(entry, filters) {
+    var keys = Object.keys(filters);
+    return Promise.all(keys.map(function (key) { return getJSON("filter/" + key + ".json"); })).then(function (all) {
+      if (!keys.length) return null;
+      var count = new Uint8Array(entry.docs);
+      all.forEach(function (values, k) {
+        ascending(numbers(values[filters[keys[k]]] || "")).forEach(function (doc) { count[doc]++; });
+      });
+      return count.map(function (c) { return c === keys.length ? 1 : 0; });
+    });
+  }
+
+  // The search: every document that has each word (the last one as a
+  // prefix while it is typed), in the phrase if quoted, that the filters
+  // allow; by score, then newest first.
+  function searchIndex(query, filters) {
+    return load().then(function (entry) {
+      var phrase = phraseOf(query);
+      var typed = words(query);
+      var finished = phrase || /[\s"”]$/.test(query);
+      if (query && !typed.length) return { results: [], marks: {} };
+      return Promise.all([
+        Promise.all(typed.map(function (w, i) { return lookup(entry, w.form, !finished && i === typed.length - 1); })),
+        phrase && typed.length > 1 ? phraseDocs(entry, typed.map(function (w) { return w.form; })) : null,
+        allowed(entry, filters)
+      ]).then(function (got) {
+        var each = got[0], inPhrase = got[1], allow = got[2];
+        var found = [];
+        for (var doc = entry.docs - 1; doc >= 0; doc--) {
+          if (allow && !allow[doc]) continue;
+          if (inPhrase && !inPhrase[doc]) continue;
+          var score = 0, all = true;
+          for (var k = 0; k < each.length && all; k++) {
+            all = each[k].scores[doc] > 0;
+            score += each[k].scores[doc];
+          }
+          if (all) found.push({ doc: doc, score: score });
+        }
+        found.sort(function (a, b) { return b.score - a.score || b.doc - a.doc; });
+        var marks = {};
+        each.forEach(function (w) { Object.assign(marks, w.marks); });
+        return { results: found, marks: marks };
+      });
+    });
+  }
+
+  // The words of text around its best run of marked words, as nodes with the marks in <mark>.
+  var EXCERPT_WORDS = 24;
+  function excerptOf(text, marks) {
+    var all = words(text);
+    var hit = all.map(function (w) { return marks[w.form] || w.parts.some(function (p) { return marks[p]; }) ? 1 : 0; });
+    var best = 0, bestCount = -1, count = 0;
+    for (var i = 0; i < all.length; i++) {
+      count += hit[i] - (i >= EXCERPT_WORDS ? hit[i - EXCERPT_WORDS] : 0);
+      var start = Math.max(0, i - EXCERPT_WORDS + 1);
+      if (count > bestCount) { bestCount = count; best = start; }
+    }
+    var shown = all.slice(best, best + EXCERPT_WORDS);
+    var nodes = [];
+    if (!shown.length) return nodes;
+    var at = shown[0].start;
+    if (best > 0) nodes.push(document.createTextNode("… "));
+    shown.forEach(function (w, k) {
+      if (!hit[best + k]) return;
+      nodes.push(document.createTextNode(text.slice(at, w.start)));
+      nodes.push(el("mark", null, text.slice(w.start, w.end)));
+      at = w.end;
+    });
+    var end = shown[shown.length - 1].end;
+    nodes.push(document.createTextNode(text.slice(at, end) + (best + EXCERPT_WORDS < all.length ? " …" : "")));
+    return nodes;
   }
 
   function open(show) {
@@ -78,7 +289,8 @@
   // statements whose own words hold it come first.
   function order(found, phrase) {
     found.forEach(function (f, i) {
-      f.own = phrase && f.data.meta.kind === "statement" && fold(f.data.meta.words || "").indexOf(phrase) >= 0 ? 1 : 0;
+      var own = f.data.own ? f.data.text.slice(f.data.own[0], f.data.own[1]) : "";
+      f.own = phrase && fold(own).indexOf(phrase) >= 0 ? 1 : 0;
       f.at = i;
     });
     return found.sort(function (a, b) {
@@ -97,19 +309,17 @@
       open(false);
       return;
     }
-    load().then(function (pf) {
-      var filters = {};
-      Object.keys(chosen).forEach(function (k) { if (chosen[k]) filters[k] = chosen[k]; });
-      var phrase = phraseOf(query);
-      return pf.search(query || null, { filters: filters, sort: query ? {} : { date: "desc" } }).then(function (search) {
-        if (ask !== asked || !search) return null;
-        var wanted = search.results.slice(0, phrase ? 30 : SHOWN);
-        return Promise.all(wanted.map(function (r) { return r.data(); })).then(function (data) {
-          if (ask !== asked) return;
-          var found = wanted.map(function (r, i) { return { score: r.score, data: data[i] }; });
-          show(order(found, phrase).slice(0, SHOWN), search.results.length, query);
-          form.setAttribute("data-search-ms", String(Math.round(performance.now() - started)));
-        });
+    var filters = {};
+    Object.keys(chosen).forEach(function (k) { if (chosen[k]) filters[k] = chosen[k]; });
+    var phrase = phraseOf(query);
+    searchIndex(query, filters).then(function (search) {
+      if (ask !== asked) return null;
+      var wanted = search.results.slice(0, phrase ? 30 : SHOWN);
+      return Promise.all(wanted.map(function (r) { return getJSON("fragment/" + r.doc + ".json"); })).then(function (data) {
+        if (ask !== asked) return;
+        var found = wanted.map(function (r, i) { return { score: r.score, data: data[i], marks: search.marks }; });
+        show(order(found, phrase).slice(0, SHOWN), search.results.length, query);
+        form.setAttribute("data-search-ms", String(Math.round(performance.now() - started)));
       });
     }).catch(function (e) {
       status.textContent = "Search could not load (" + e.message + ").";
@@ -125,19 +335,14 @@
     open(true);
   }
 
-  // Only Pagefind's marks are kept of an excerpt; the text is already escaped.
-  function marked(excerpt) {
-    return excerpt.replace(/<(?!\/?mark>)[^>]*>/g, "");
-  }
-
   function item(f) {
     var li = el("li", "search-result");
     var a = el("a", "search-result-title", f.data.meta.title || f.data.url);
-    a.href = f.data.url;
+    a.href = root.pathname + f.data.url;
     var about = [f.data.meta.speaker, f.data.meta.date, kindName(f.data.meta.kind)].filter(Boolean).join(" · ");
     var line = el("p", "search-result-meta", about);
     var excerpt = el("p", "search-result-excerpt");
-    excerpt.innerHTML = marked(f.data.excerpt || "");
+    excerpt.append.apply(excerpt, excerptOf(f.data.text || "", f.marks));
     li.append(a, line, excerpt);
     return li;
   }
@@ -155,7 +360,7 @@
     filterBox.hidden = !show;
     filterButton.setAttribute("aria-expanded", show ? "true" : "false");
     if (!show || filterBox.childElementCount) return;
-    load().then(function (pf) { return pf.filters(); }).then(function (all) {
+    getJSON("filters.json").then(function (all) {
       FILTERS.forEach(function (pair) {
         var values = Object.keys(all[pair[0]] || {}).sort();
         if (!values.length) return;
@@ -265,7 +470,7 @@
     function fetchPreview(path) {
       var n = bucket(path);
       if (!buckets[n]) {
-        buckets[n] = fetch(new URL("pagefind/previews/" + n + ".json", root)).then(function (r) {
+        buckets[n] = fetch(new URL("search-index/previews/" + n + ".json", root)).then(function (r) {
           return r.ok ? r.json() : {};
         }).catch(function () { return {}; });
       }

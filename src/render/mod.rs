@@ -252,13 +252,14 @@ type InputsSink<'a> = dyn Fn(PageRef, Vec<Input<NoteId>>) + Sync + 'a;
 
 /// One page made: rendered through its template (or made by code), the
 /// live-reload script put in, with what it read. The search index is
-/// several files (or none yet, when deferred).
+/// several files, handed to `sink` as each is made (or none yet, when deferred).
 fn render_page(
     site: &Site,
     templates: &Templates,
     options: &RenderOptions,
     shared: &Shared,
     page: PageRef,
+    sink: &(dyn Fn(Page) -> std::io::Result<()> + Sync),
 ) -> Result<(Vec<Page>, Vec<Input<NoteId>>), Diagnostic> {
     let reads = PageReads::new(site, shared);
     let url = page.url(site);
@@ -276,17 +277,24 @@ fn render_page(
             return Ok((vec![Page::new(urls::output_path(&url), content)], reads.into_inputs()));
         }
         (Make::Search(make), _) => {
-            let records = make(&reads);
-            let inputs = reads.into_inputs();
             if options.defer_search {
+                let records = make(&reads);
                 if let Ok(mut slot) = shared.deferred.lock() {
                     *slot = Some(records);
                 }
-                return Ok((Vec::new(), inputs));
+                return Ok((Vec::new(), reads.into_inputs()));
             }
-            let files = crate::search::files(&records)
-                .map_err(|e| Diagnostic::file_error(std::path::Path::new(&url), e.to_string()))?;
-            return Ok((files, inputs));
+            // Made note by note and handed on as made: a build never holds every record or fragment.
+            let mut failed = None;
+            crate::search::files_of(&reads, &mut |file| {
+                if failed.is_none() {
+                    failed = sink(file).err();
+                }
+            });
+            if let Some(e) = failed {
+                return Err(Diagnostic::file_error(std::path::Path::new(&url), e.to_string()));
+            }
+            return Ok((Vec::new(), reads.into_inputs()));
         }
     };
     let mut content = templates.tera.render(template, &context).map_err(|e| templates.render_error(&e, &url))?;
@@ -313,7 +321,7 @@ fn render_pages(
     // Each page is made and rendered on its own: contexts are never all held at once.
     let errors: Vec<Diagnostic> = pages
         .par_iter()
-        .filter_map(|&page| match render_page(site, templates, options, shared, page) {
+        .filter_map(|&page| match render_page(site, templates, options, shared, page, sink) {
             Ok((made, read)) => {
                 inputs(page, read);
                 for made in made {

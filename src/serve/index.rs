@@ -33,7 +33,7 @@ impl Indexer {
         tokio::spawn(async move {
             while rx.changed().await.is_ok() {
                 let Some((number, records)) = rx.borrow_and_update().clone() else { continue };
-                let made = tokio::task::spawn_blocking(move || crate::search::files(&records)).await;
+                let made = tokio::task::spawn_blocking(move || crate::search::files(Records::clone(&records))).await;
                 match made {
                     Ok(Ok(files)) => {
                         site.send_if_modified(|snapshot| {

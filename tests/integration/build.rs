@@ -348,8 +348,7 @@ fn a_rebuild_with_no_change_writes_no_page() {
     fs::write(&event, text.replacen("title = \"", "title = \"Renamed: ", 1)).unwrap();
     let (_, written, removed) = run();
     assert!(written > 0 && written < files / 2, "{written} of {files} files written after one title changed");
-    // What goes is the search index's files named by their old contents (each replaced by one
-    // written); every page stays.
+    // Nothing goes (the search index's files are named by note number, not by content); every page stays.
     assert!(removed < written, "{removed} removed, {written} written");
     assert_eq!(html_files(&out), before);
     assert!(page(&out, "events/the-call/").html().contains("Renamed: "));

@@ -39,21 +39,28 @@ fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 #[test]
 fn the_index_files_are_there_and_the_same_from_build_to_build() {
     let site = default_site();
-    let first = files_under(&build(site.path()).join("pagefind"));
+    let first = files_under(&build(site.path()).join("search-index"));
     let again = default_site();
-    let second = files_under(&build(again.path()).join("pagefind"));
+    let second = files_under(&build(again.path()).join("search-index"));
     assert!(first == second, "two builds wrote different index files");
-    for name in ["pagefind.js", "pagefind-entry.json", "wasm.en.pagefind"] {
-        assert!(first.contains_key(name), "no pagefind/{name} in {:?}", first.keys().collect::<Vec<_>>());
+    for name in ["index.json", "filters.json", "index/0.json", "phrase/0.json", "filter/speaker.json"] {
+        assert!(first.contains_key(name), "no search-index/{name} in {:?}", first.keys().collect::<Vec<_>>());
     }
-    for (folder, ext) in [("index/", ".pf_index"), ("fragment/", ".pf_fragment"), ("filter/", ".pf_filter")] {
-        assert!(first.keys().any(|p| p.starts_with(folder) && p.ends_with(ext)), "no {folder}*{ext}");
+    // Every file of the index is JSON, which a host compresses as it does the pages.
+    for (path, bytes) in &first {
+        assert!(path.ends_with(".json"), "search-index/{path} is not JSON");
+        serde_json::from_slice::<Value>(bytes).unwrap_or_else(|e| panic!("search-index/{path}: {e}"));
     }
-    assert!(first.keys().any(|p| p.ends_with(".pf_meta")), "no .pf_meta");
-    // Pagefind's own interfaces and worker are not shipped: readout has its own script.
-    for unused in ["pagefind-ui.js", "pagefind-ui.css", "pagefind-worker.js", "pagefind-component-ui.js"] {
-        assert!(!first.contains_key(unused), "pagefind/{unused} was written");
-    }
+    // One fragment per note with a page: a result's URL, title and the text its excerpt is cut from.
+    let fragments: Vec<Value> = first
+        .iter()
+        .filter(|(p, _)| p.starts_with("fragment/"))
+        .map(|(_, bytes)| serde_json::from_slice(bytes).unwrap())
+        .collect();
+    assert_eq!(fragments.len(), 42, "one fragment per note");
+    let readout = fragments.iter().find(|f| f["url"] == "statements/rubio-jaishankar-readout/").expect("its fragment");
+    assert_eq!(readout["meta"]["speaker"], "Marco Rubio", "{readout}");
+    assert!(readout["text"].as_str().unwrap().contains("de-escalate tensions"), "{readout}");
     // Every note with a page has a preview, with a statement's own words.
     let previews: Vec<Value> = first
         .iter()
@@ -84,7 +91,7 @@ fn search_false_writes_no_index_no_box_and_no_search_page() {
     let text = fs::read_to_string(&toml).unwrap();
     fs::write(&toml, text.replacen("[themes]", "search = false\n\n[themes]", 1)).unwrap();
     let out = build(site.path());
-    assert!(!out.join("pagefind").exists(), "pagefind/ written with search = false");
+    assert!(!out.join("search-index").exists(), "search-index/ written with search = false");
     assert!(!out.join("search").exists(), "search/ written with search = false");
     let home = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(!home.contains("site-search") && !home.contains("search.js"), "the box is on the page");
@@ -354,8 +361,7 @@ async fn search_in_serve_finds_a_word_just_saved() {
 }
 
 /// What a reader's browser downloads of the index, as a host that
-/// compresses text sends it: gzip for the script and the previews'
-/// JSON, as they are for Pagefind's files (compressed already).
+/// compresses text sends it: gzip for the script and the index's JSON.
 fn sent_bytes(out: &Path, url_path: &str) -> usize {
     let path = url_path.trim_start_matches('/');
     let bytes = fs::read(out.join(path)).unwrap_or_default();
@@ -389,7 +395,7 @@ async fn search_budget_in_chromium() {
     b.client.goto(&format!("http://{addr}/")).await.unwrap();
     let first = search(&b, &queries[0]).await;
     let fetched = b
-        .eval("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.startsWith('/pagefind/'));")
+        .eval("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.startsWith('/search-index/') || p.endsWith('/search.js'));")
         .await;
     let fetched: Vec<String> = serde_json::from_value(fetched).unwrap();
     let total: usize = fetched.iter().map(|p| sent_bytes(&out, p)).sum();

@@ -1,0 +1,467 @@
+//! readout's search index: the records made into the files a reader's
+//! browser searches, all JSON, few of which any one query needs.
+//!
+//! Each note is a numbered document: notes without a date first, then the
+//! dated ones from oldest to newest (so a higher number is a newer note,
+//! and a note added today takes the next number, leaving the others'
+//! files as they were). The files, under [`super::INDEX_DIR`]:
+//! - `index.json`, read first: how many documents, and the first key of
+//!   each chunk of the dictionary;
+//! - `index/N.json`, chunk N of the dictionary, keys in order: a stem with
+//!   its documents, each with a weight (BM25's share of the term, on a
+//!   scale of 1 to 31, so that a title word or a word said often weighs
+//!   more), and a word as written with the stem it belongs to;
+//! - `phrase/N.json`, the positions of chunk N's words in each document,
+//!   read only for a phrase in quotation marks;
+//! - `filters.json`, each filter's values and how many notes have each,
+//!   and `filter/KEY.json`, the documents of each value, read when a
+//!   reader filters;
+//! - `fragment/N.json`, what document N's result shows (its URL, title,
+//!   speaker, date, a statement's own words and the text the excerpt is
+//!   cut from), read for the few results on screen.
+//!
+//! The index is made in one pass over the records, with each word's forms
+//! and positions written as text as they come (`code.rs`), so it holds
+//! little more than the records themselves.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+
+use super::Record;
+use super::code::{Gaps, push};
+use super::words::{Stems, each_word};
+use crate::render::Page;
+
+/// How many characters of documents and weights a chunk of the
+/// dictionary holds before the next begins (a stem with more has one to itself).
+const CHUNK_CHARS: usize = 12_000;
+
+/// How much more a word of the title counts than a word of the text.
+const TITLE_WEIGHT: f32 = 3.0;
+
+/// BM25's saturation (k1) and length normalisation (b).
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// The index's files for `records` in a site written in `language`, by
+/// path under the index's folder. Each record is dropped once it is indexed.
+pub(super) fn files(records: Vec<Record>, language: &str) -> Vec<Page> {
+    let mut records: Vec<Option<Record>> = records.into_iter().map(Some).collect();
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_by_cached_key(|&r| {
+        records[r].as_ref().map(|r| document_key(r.sort.get("date").map(String::as_str), &r.url))
+    });
+    let mut index = Building::new(language);
+    let mut pages = Vec::with_capacity(records.len() * 2);
+    for r in order {
+        if let Some(record) = records[r].take() {
+            pages.push(index.add(record));
+        }
+    }
+    pages.extend(index.finish());
+    pages
+}
+
+/// Where a note goes in document order: undated notes by URL, then dated
+/// ones by date (`YYYY-MM-DD`) and URL.
+pub(super) fn document_key(date: Option<&str>, url: &str) -> (Option<String>, String) {
+    (date.map(str::to_string), url.to_string())
+}
+
+/// The index as it is made, one record at a time in document order.
+pub(super) struct Building {
+    language: String,
+    index: Indexing,
+    /// Each filter's values and their documents.
+    filters: BTreeMap<String, BTreeMap<String, Vec<u32>>>,
+}
+
+impl Building {
+    pub(super) fn new(language: &str) -> Building {
+        Building { language: language.to_string(), index: Indexing::new(language), filters: BTreeMap::new() }
+    }
+
+    /// Adds `record` as the next document; returns its fragment.
+    pub(super) fn add(&mut self, record: Record) -> Page {
+        let doc = self.index.lengths.len() as u32;
+        self.index.add(doc, &record);
+        for (key, values) in &record.filters {
+            let of_key = self.filters.entry(key.clone()).or_default();
+            for value in values {
+                of_key.entry(value.clone()).or_default().push(doc);
+            }
+        }
+        fragment(doc as usize, record)
+    }
+
+    /// The index's files but the fragments.
+    pub(super) fn finish(self) -> Vec<Page> {
+        let mut pages = filters(&self.filters);
+        pages.extend(self.index.finish(&self.language));
+        pages
+    }
+}
+
+/// The words seen so far: each form as written (lower-cased) and its stem.
+#[derive(Default)]
+struct Vocabulary {
+    forms: FxHashMap<String, u32>,
+    form_names: Vec<String>,
+    form_stem: Vec<u32>,
+    stems: FxHashMap<String, u32>,
+    stem_names: Vec<String>,
+}
+
+impl Vocabulary {
+    /// The number of form `word` (and its stem's), numbering it if it is new.
+    fn form(&mut self, word: &str, stems: &Stems) -> u32 {
+        if let Some(&id) = self.forms.get(word) {
+            return id;
+        }
+        let stem = stems.of(word);
+        let stem_id = match self.stems.get(stem.as_ref()) {
+            Some(&id) => id,
+            None => {
+                let id = self.stem_names.len() as u32;
+                self.stems.insert(stem.to_string(), id);
+                self.stem_names.push(stem.into_owned());
+                id
+            }
+        };
+        let id = self.form_names.len() as u32;
+        self.forms.insert(word.to_string(), id);
+        self.form_names.push(word.to_string());
+        self.form_stem.push(stem_id);
+        id
+    }
+}
+
+/// A key of the dictionary: the stem it names (with documents) and the form it names (with positions).
+type Key = (Option<u32>, Option<u32>);
+
+/// The index as it is made, document by document.
+struct Indexing {
+    stems: Stems,
+    words: Vocabulary,
+    /// Each stem's documents, with the term's count in each.
+    postings: Vec<Vec<(u32, f32)>>,
+    /// Each form's positions, written as they come: per document its gap
+    /// from the last, how many positions less one, and their gaps.
+    positions: Vec<(Gaps, String)>,
+    /// Each document's length in positions.
+    lengths: Vec<u32>,
+}
+
+impl Indexing {
+    fn new(language: &str) -> Indexing {
+        Indexing {
+            stems: Stems::new(language),
+            words: Vocabulary::default(),
+            postings: Vec::new(),
+            positions: Vec::new(),
+            lengths: Vec::new(),
+        }
+    }
+
+    /// Adds document `doc`, the one after the last added.
+    fn add(&mut self, doc: u32, record: &Record) {
+        // Each form's positions, as form << 32 | position, sorted below.
+        let mut at: Vec<u64> = Vec::with_capacity(record.content.len() / 5);
+        let (stems, words) = (&self.stems, &mut self.words);
+        let mut title = Vec::new();
+        if let Some(shown) = record.meta.get("title") {
+            each_word(shown, |_, w| title.push(words.form(w, stems)));
+        }
+        let length = each_word(&record.content, |p, w| at.push(u64::from(words.form(w, stems)) << 32 | u64::from(p)));
+        self.lengths.push(length);
+        self.postings.resize_with(self.words.stem_names.len(), Vec::new);
+        self.positions.resize_with(self.words.form_names.len(), Default::default);
+        at.sort_unstable();
+        at.dedup();
+        let mut counts: Vec<(u32, f32)> = Vec::new();
+        for group in at.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let form = (group[0] >> 32) as u32;
+            let extra = title.iter().filter(|&&t| t == form).count() as f32 * (TITLE_WEIGHT - 1.0);
+            counts.push((self.words.form_stem[form as usize], group.len() as f32 + extra));
+            let (gaps, text) = &mut self.positions[form as usize];
+            gaps.push(text, doc);
+            push(text, group.len() as u32 - 1);
+            let mut in_doc = Gaps::default();
+            for &packed in group {
+                in_doc.push(text, packed as u32);
+            }
+        }
+        counts.sort_unstable_by_key(|&(stem, _)| stem);
+        for group in counts.chunk_by(|a, b| a.0 == b.0) {
+            self.postings[group[0].0 as usize].push((doc, group.iter().map(|&(_, c)| c).sum()));
+        }
+    }
+
+    /// Each stem's documents and weights, written as text.
+    fn weighed(&self) -> Vec<String> {
+        let docs = self.lengths.len().max(1) as f32;
+        let average = (self.lengths.iter().map(|&l| l as f32).sum::<f32>() / docs).max(1.0);
+        self.postings
+            .iter()
+            .map(|list| {
+                let mut text = String::with_capacity(list.len() * 2);
+                let mut gaps = Gaps::default();
+                for &(doc, count) in list {
+                    let norm = K1 * (1.0 - B + B * self.lengths[doc as usize] as f32 / average);
+                    let share = count * (K1 + 1.0) / (count + norm) / (K1 + 1.0);
+                    gaps.push(&mut text, doc);
+                    push(&mut text, (share * 31.0).round().clamp(1.0, 31.0) as u32);
+                }
+                text
+            })
+            .collect()
+    }
+
+    /// The dictionary in chunks, its phrase files and `index.json`.
+    fn finish(self, language: &str) -> Vec<Page> {
+        let weighed = self.weighed();
+        let words = &self.words;
+        // Every key: a stem (with documents), a form (with its stem and positions), or both.
+        let mut keys: BTreeMap<&str, Key> = BTreeMap::new();
+        for (stem, name) in words.stem_names.iter().enumerate() {
+            keys.entry(name).or_default().0 = Some(stem as u32);
+        }
+        for (form, name) in words.form_names.iter().enumerate() {
+            keys.entry(name).or_default().1 = Some(form as u32);
+        }
+        let mut chunks: Vec<Vec<(&str, Key)>> = vec![Vec::new()];
+        let mut size = 0;
+        for (key, entry) in keys {
+            let grows = entry.0.map_or(0, |s| weighed[s as usize].len()) + key.len() + 8;
+            if size + grows > CHUNK_CHARS && !chunks.last().is_some_and(Vec::is_empty) {
+                chunks.push(Vec::new());
+                size = 0;
+            }
+            size += grows;
+            if let Some(chunk) = chunks.last_mut() {
+                chunk.push((key, entry));
+            }
+        }
+        let mut pages = Vec::new();
+        let mut firsts = Vec::new();
+        for (n, chunk) in chunks.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+            firsts.push(Value::from(chunk[0].0));
+            let mut entries = Vec::new();
+            let mut phrase = Vec::new();
+            for &(key, (stem, form)) in chunk {
+                let mut fields = Vec::new();
+                if let Some(s) = stem {
+                    fields.push(format!("\"d\":\"{}\"", weighed[s as usize]));
+                }
+                if let Some(f) = form {
+                    let of = words.form_stem[f as usize];
+                    if stem != Some(of) {
+                        fields.push(format!("\"s\":{}", Value::from(words.stem_names[of as usize].as_str())));
+                    }
+                    phrase.push(format!("{}:\"{}\"", Value::from(key), self.positions[f as usize].1));
+                }
+                entries.push(format!("{}:{{{}}}", Value::from(key), fields.join(",")));
+            }
+            pages.push(page(&format!("index/{n}.json"), format!("{{{}}}", entries.join(","))));
+            pages.push(page(&format!("phrase/{n}.json"), format!("{{{}}}", phrase.join(","))));
+        }
+        let entry = serde_json::json!({
+            "version": 1, "language": language, "docs": self.lengths.len(), "chunks": firsts,
+        });
+        pages.push(page("index.json", entry.to_string()));
+        pages
+    }
+}
+
+/// A file of the index at `path` under its folder.
+fn page(path: &str, content: String) -> Page {
+    Page::new(format!("{}{path}", super::INDEX_DIR), content)
+}
+
+/// `filters.json` (each filter's values and counts) and a file per filter of each value's documents.
+fn filters(all: &BTreeMap<String, BTreeMap<String, Vec<u32>>>) -> Vec<Page> {
+    let mut counts = serde_json::Map::new();
+    let mut pages = Vec::new();
+    for (key, values) in all {
+        let mut entries = Vec::new();
+        let mut count = serde_json::Map::new();
+        for (value, docs) in values {
+            let mut text = String::with_capacity(docs.len() * 2);
+            let mut gaps = Gaps::default();
+            docs.iter().for_each(|&d| gaps.push(&mut text, d));
+            entries.push(format!("{}:\"{text}\"", Value::from(value.as_str())));
+            count.insert(value.clone(), Value::from(docs.len()));
+        }
+        counts.insert(key.clone(), Value::Object(count));
+        pages.push(page(&format!("filter/{key}.json"), format!("{{{}}}", entries.join(","))));
+    }
+    pages.push(page("filters.json", sorted_json(&Value::Object(counts))));
+    pages
+}
+
+/// `value` as JSON with every object's keys in order, whatever order the map keeps them in.
+fn sorted_json(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let sorted: BTreeMap<&String, &Value> = map.iter().collect();
+            let fields: Vec<String> =
+                sorted.into_iter().map(|(k, v)| format!("{}:{}", Value::from(k.as_str()), sorted_json(v))).collect();
+            format!("{{{}}}", fields.join(","))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// What document `doc`'s result shows: its URL, its meta (title, kind,
+/// speaker, dates), the text its excerpt is cut from, and for a statement
+/// where in that text its own words are (`own`, from and to in UTF-16
+/// units, as the script counts), rather than the words a second time.
+fn fragment(doc: usize, mut record: Record) -> Page {
+    let own = record.meta.remove("words").and_then(|words| {
+        let start = record.content.find(&words)?;
+        let from = record.content[..start].encode_utf16().count();
+        Some((from, from + words.encode_utf16().count()))
+    });
+    let mut out = String::with_capacity(record.content.len() + 256);
+    out.push_str("{\"meta\":{");
+    let meta: Vec<String> =
+        record.meta.iter().map(|(k, v)| format!("{}:{}", Value::from(k.as_str()), Value::from(v.as_str()))).collect();
+    out.push_str(&meta.join(","));
+    out.push('}');
+    if let Some((from, to)) = own {
+        out.push_str(&format!(",\"own\":[{from},{to}]"));
+    }
+    out.push_str(",\"text\":");
+    out.push_str(&Value::from(record.content).to_string());
+    out.push_str(&format!(",\"url\":{}}}", Value::from(record.url)));
+    page(&format!("fragment/{doc}.json"), out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::code::read;
+
+    fn record(url: &str, title: &str, content: &str, date: Option<&str>) -> Record {
+        let mut r = Record {
+            url: url.into(),
+            content: content.into(),
+            meta: BTreeMap::from([("title".to_string(), title.to_string())]),
+            filters: BTreeMap::from([("kind".to_string(), vec!["Statement".to_string()])]),
+            sort: BTreeMap::new(),
+        };
+        if let Some(date) = date {
+            r.sort.insert("date".into(), date.into());
+            r.filters.insert("year".into(), vec![date[..4].to_string()]);
+        }
+        r
+    }
+
+    fn site() -> Vec<Page> {
+        files(
+            vec![
+                record("s/new/", "New", "New. Calls to de-escalate tensions.", Some("2025-05-02")),
+                record("a/actor/", "Actor", "Actor. A minister.", None),
+                record("s/old/", "Old", "Old. Tension rose; talks on tensions.", Some("2024-01-09")),
+            ],
+            "en",
+        )
+    }
+
+    fn json(pages: &[Page], path: &str) -> Value {
+        let page = pages.iter().find(|p| p.path == format!("{}{path}", crate::search::INDEX_DIR)).expect(path);
+        serde_json::from_slice(&page.content).unwrap()
+    }
+
+    /// Every key of the dictionary, from all its chunks.
+    fn dictionary(pages: &[Page]) -> serde_json::Map<String, Value> {
+        let chunks = json(pages, "index.json")["chunks"].as_array().unwrap().len();
+        (0..chunks).flat_map(|n| json(pages, &format!("index/{n}.json")).as_object().unwrap().clone()).collect()
+    }
+
+    #[test]
+    fn undated_notes_come_first_then_the_dated_from_oldest_to_newest() {
+        let pages = site();
+        let urls: Vec<Value> = (0..3).map(|n| json(&pages, &format!("fragment/{n}.json"))["url"].clone()).collect();
+        assert_eq!(urls, ["a/actor/", "s/old/", "s/new/"]);
+        assert_eq!(json(&pages, "index.json")["docs"], 3);
+    }
+
+    #[test]
+    fn a_words_forms_point_to_its_stem_which_holds_the_documents() {
+        let words = dictionary(&site());
+        assert_eq!(words["tensions"]["s"], "tension", "{words:?}");
+        // "tension" in document 1 (twice), in document 2 once: gaps 1 and 0, each with a weight.
+        let docs = read(words["tension"]["d"].as_str().unwrap());
+        assert_eq!((docs[0], docs[2]), (1, 0), "{docs:?}");
+        assert!(docs[1] > docs[3], "said twice weighs more than once: {docs:?}");
+        assert!(words.contains_key("de-escalate") && words.contains_key("escal"), "{words:?}");
+    }
+
+    #[test]
+    fn a_title_word_weighs_more_than_the_same_word_in_the_text() {
+        let pages = files(
+            vec![record("a/", "Peace", "Peace. Talks.", None), record("b/", "Talks", "Talks. Peace.", None)],
+            "en",
+        );
+        let docs = read(dictionary(&pages)["peac"]["d"].as_str().unwrap());
+        assert!(docs[1] > docs[3], "{docs:?}");
+    }
+
+    #[test]
+    fn positions_say_where_each_form_is_in_each_document() {
+        let pages = site();
+        let chunks = json(&pages, "index.json")["chunks"].as_array().unwrap().len();
+        let phrase: serde_json::Map<String, Value> =
+            (0..chunks).flat_map(|n| json(&pages, &format!("phrase/{n}.json")).as_object().unwrap().clone()).collect();
+        // "tensions": document 1 at position 5, document 2 at position 4 (gap 0).
+        assert_eq!(read(phrase["tensions"].as_str().unwrap()), [1, 0, 5, 0, 0, 4]);
+        // The compound and its parts share a position.
+        assert_eq!(read(phrase["de-escalate"].as_str().unwrap()), read(phrase["escalate"].as_str().unwrap()));
+    }
+
+    #[test]
+    fn each_filter_value_lists_its_documents_and_counts_them() {
+        let pages = site();
+        assert_eq!(json(&pages, "filters.json")["year"], serde_json::json!({ "2024": 1, "2025": 1 }));
+        assert_eq!(read(json(&pages, "filter/year.json")["2025"].as_str().unwrap()), [2]);
+        assert_eq!(read(json(&pages, "filter/kind.json")["Statement"].as_str().unwrap()), [0, 0, 0]);
+    }
+
+    #[test]
+    fn the_chunks_first_keys_ascend_and_each_key_is_in_the_chunk_they_name() {
+        let words: String = (0..3000).map(|i| format!("w{i:05} ")).collect();
+        let pages = files(vec![record("a/", "A", &words, None), record("b/", "B", &words, None)], "xx");
+        let firsts: Vec<String> = serde_json::from_value(json(&pages, "index.json")["chunks"].clone()).unwrap();
+        assert!(firsts.len() > 1 && firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+        for (n, chunk) in firsts.iter().enumerate() {
+            for key in json(&pages, &format!("index/{n}.json")).as_object().unwrap().keys() {
+                let at = firsts.iter().rposition(|f| f.as_str() <= key.as_str()).unwrap();
+                assert_eq!(at, n, "{key} in chunk {n}, which begins {chunk}");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod fragment_tests {
+    use super::*;
+
+    #[test]
+    fn a_fragment_says_where_a_statements_own_words_are_instead_of_repeating_them() {
+        let record = Record {
+            url: "statements/x/".into(),
+            content: "Über “x”. We urge calm. Context.".into(),
+            meta: BTreeMap::from([("title".into(), "Über “x”".into()), ("words".into(), "We urge calm.".into())]),
+            filters: BTreeMap::new(),
+            sort: BTreeMap::new(),
+        };
+        let value: Value = serde_json::from_slice(&fragment(0, record).content).unwrap();
+        assert_eq!(value["own"], serde_json::json!([10, 23]), "{value}");
+        let text: Vec<u16> = value["text"].as_str().unwrap().encode_utf16().collect();
+        assert_eq!(String::from_utf16(&text[10..23]).unwrap(), "We urge calm.");
+        assert!(value["meta"].get("words").is_none() && value["meta"]["title"] == "Über “x”", "{value}");
+    }
+}
