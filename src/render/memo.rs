@@ -468,7 +468,7 @@ impl PageMaker {
         });
         let page = *paths.get(path)?;
         let shared = Shared::new(site, Arc::clone(&self.cards), Arc::clone(&self.bodies));
-        let made = super::render_page(site, &self.templates, &self.options, &shared, page);
+        let made = super::render_page(site, &self.templates, &self.options, &shared, page, &|_| Ok(()));
         Some(made.map(|(pages, _)| pages).map_err(|e| Diagnostics(vec![e])))
     }
 }
