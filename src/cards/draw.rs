@@ -1,7 +1,7 @@
 //! Drawing a card: its SVG (from `card.svg`) through usvg and resvg into a
-//! 1200×630 PNG, and the cache that keeps each PNG by the SHA-256 of the
-//! SVG it was drawn from, so that a card is drawn again only when what it
-//! shows changed.
+//! 1200×630 PNG, and the cache that keeps each PNG by the SHA-256 of what
+//! its SVG is made from (`key`), so that a card is drawn again, and its
+//! SVG even rendered, only when what it shows changed.
 //!
 //! Only the bundled fonts are loaded (never the system's), the PNG
 //! encoder's settings are fixed and no time goes into the file: the same
@@ -20,8 +20,9 @@ use super::fonts;
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
 
-/// Part of every cached card's key: changed with the renderer, the fonts
-/// or the encoder's settings, so that cards drawn otherwise are not taken.
+/// Part of every cached card's key: changed with the renderer, the fonts,
+/// the encoder's settings or the kinds of the values readout gives the
+/// card template, so that cards drawn otherwise are not taken.
 const DRAWING: &str = "resvg 0.49, noto subsets 1, png palette fast or rgb balanced";
 
 /// The parse options every card is drawn with: the bundled fonts only.
@@ -150,9 +151,9 @@ impl Palette {
     }
 }
 
-/// Cards drawn before, by the hash of their SVG, in a folder of the site
-/// (`.readout-cache/cards/` unless `card_cache` says otherwise). Safe to
-/// delete: a card not found there is drawn again.
+/// Cards drawn before, by the hash of what their SVG is made from ([`key`]),
+/// in a folder of the site (`.readout-cache/cards/` unless `card_cache`
+/// says otherwise). Safe to delete: a card not found there is drawn again.
 #[derive(Debug)]
 pub struct CardCache {
     dir: PathBuf,
@@ -170,27 +171,43 @@ impl CardCache {
         &self.dir
     }
 
-    /// The PNG of the card `svg`: from the cache, or drawn and kept there
-    /// (a cache that cannot be written to only means drawing again).
-    pub fn png(&self, svg: &str) -> Result<Vec<u8>, DrawError> {
-        let path = self.dir.join(format!("{}.png", key(svg)));
-        if let Ok(bytes) = std::fs::read(&path) {
+    /// The PNG of the card `key` drawn from `svg`: from the cache, or
+    /// drawn and kept there (a cache that cannot be written to only
+    /// means drawing again).
+    pub fn png(&self, key: &str, svg: &str) -> Result<Vec<u8>, DrawError> {
+        if let Ok(bytes) = std::fs::read(file(&self.dir, key)) {
             self.cached.fetch_add(1, Ordering::Relaxed);
             return Ok(bytes);
         }
         let png = draw(svg)?;
         self.drawn.fetch_add(1, Ordering::Relaxed);
-        let _ = crate::cache::write_whole(&path, &png);
+        let _ = crate::cache::write_whole(&file(&self.dir, key), &png);
         Ok(png)
     }
 
-    /// A social card's page with its PNG in place of its SVG: taken from
-    /// the cache, or drawn (other pages as they are).
+    /// A social card's page as the output takes it: the cache's file,
+    /// drawn into it now if the render found none there (its SVG in
+    /// place of the file), or the PNG itself when the cache cannot be
+    /// written to. Other pages as they are.
     pub fn draw(&self, mut page: crate::render::Page) -> std::io::Result<crate::render::Page> {
-        if crate::cards::is_card(&page.path) {
-            let png = self.png(&page.text()).map_err(|e| std::io::Error::other(format!("/{}: {e}", page.path)))?;
-            page.content = png;
+        let Some(key) = &page.card else { return Ok(page) };
+        if page.linked.is_some() {
+            self.cached.fetch_add(1, Ordering::Relaxed);
+            return Ok(page);
         }
+        let path = file(&self.dir, key);
+        if path.is_file() {
+            self.cached.fetch_add(1, Ordering::Relaxed);
+        } else {
+            let png = draw(&page.text()).map_err(|e| std::io::Error::other(format!("/{}: {e}", page.path)))?;
+            self.drawn.fetch_add(1, Ordering::Relaxed);
+            if crate::cache::write_whole(&path, &png).is_err() {
+                page.content = png;
+                return Ok(page);
+            }
+        }
+        page.content = Vec::new();
+        page.linked = Some(path);
         Ok(page)
     }
 
@@ -200,13 +217,46 @@ impl CardCache {
     }
 }
 
-/// The cache's name for the card drawn from `svg`.
-fn key(svg: &str) -> String {
-    let mut hash = Sha256::new();
-    hash.update(DRAWING.as_bytes());
-    hash.update([0]);
-    hash.update(svg.as_bytes());
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+/// The cache's name for a card: the SHA-256 of everything its PNG is
+/// drawn from, the drawing's settings ([`DRAWING`]), the card template's
+/// text and what it uses (`digest`) and the values it gets (`context`,
+/// whole: its `Debug` text shows every value and its kind). The same
+/// name means the same SVG, so a build can take the card without
+/// rendering it; any change to what the card shows changes the name.
+/// (`Debug` does not show whether a string is marked safe from escaping;
+/// that is readout's code's doing, never a site's, and no card's value
+/// is: change [`DRAWING`] if one ever is.)
+pub fn key(digest: &crate::render::templates::Digest, context: &tera::Context) -> String {
+    use std::fmt::Write as _;
+    let mut hash = Hashing(Sha256::new());
+    hash.0.update(DRAWING.as_bytes());
+    hash.0.update([0]);
+    hash.0.update(digest);
+    let _ = write!(hash, "{context:?}");
+    hash.0.finalize().iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// A hash that text can be written into, as it is formatted.
+struct Hashing(Sha256);
+
+impl std::fmt::Write for Hashing {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// The card `key`'s file in the cache folder `dir`, if it is there.
+pub fn cached(dir: &Path, key: &str) -> Option<PathBuf> {
+    let path = file(dir, key);
+    path.is_file().then_some(path)
+}
+
+fn file(dir: &Path, key: &str) -> PathBuf {
+    dir.join(format!("{key}.png"))
 }
 
 #[cfg(test)]
@@ -267,15 +317,38 @@ mod tests {
         assert!(back == rgb(&pixels), "other pixels came back");
     }
 
+    fn context(words: &str) -> tera::Context {
+        let mut c = tera::Context::new();
+        c.insert_value("words", words.into());
+        c
+    }
+
+    #[test]
+    fn a_cards_key_changes_with_its_values_and_its_templates_only() {
+        let (digest, other) = ([1; 32], [2; 32]);
+        let one = key(&digest, &context("Words"));
+        assert_eq!(one, key(&digest, &context("Words")));
+        assert_eq!(one.len(), 64);
+        assert_ne!(one, key(&digest, &context("Other words")), "other values");
+        assert_ne!(one, key(&other, &context("Words")), "another template");
+        let mut number = tera::Context::new();
+        number.insert_value("words", 1.into());
+        assert_ne!(key(&digest, &context("1")), key(&digest, &number), "a number, not a string");
+    }
+
     #[test]
     fn the_cache_draws_a_card_once() {
         let dir = tempfile::tempdir().expect("a folder");
         let cache = CardCache::new(dir.path().join("cards"));
-        let first = cache.png(SVG).expect("drawn");
-        let second = cache.png(SVG).expect("from the cache");
+        let name = key(&[0; 32], &context("Words"));
+        let first = cache.png(&name, SVG).expect("drawn");
+        let second = cache.png(&name, SVG).expect("from the cache");
         assert_eq!(first, second);
         assert_eq!(cache.counts(), (1, 1));
-        cache.png(&SVG.replace("Words", "Other words")).expect("drawn");
+        assert_eq!(cached(cache.dir(), &name), Some(cache.dir().join(format!("{name}.png"))));
+        let other = key(&[0; 32], &context("Other words"));
+        assert_eq!(cached(cache.dir(), &other), None);
+        cache.png(&other, &SVG.replace("Words", "Other words")).expect("drawn");
         assert_eq!(cache.counts(), (2, 1));
     }
 

@@ -24,10 +24,12 @@ pub struct File {
     pub card: Option<Arc<LazyCard>>,
 }
 
-/// A card's SVG, and its PNG once drawn (from the cache when it is there).
+/// A card's SVG and its name in the cache, and its PNG once drawn (from
+/// the cache when it is there).
 #[derive(Debug)]
 pub struct LazyCard {
     svg: String,
+    key: String,
     cache: Arc<crate::cards::CardCache>,
     png: std::sync::OnceLock<Result<Bytes, String>>,
 }
@@ -35,7 +37,9 @@ pub struct LazyCard {
 impl LazyCard {
     /// The card's PNG, drawn now if it was not yet.
     pub fn png(&self) -> Result<Bytes, String> {
-        self.png.get_or_init(|| self.cache.png(&self.svg).map(Bytes::from).map_err(|e| e.to_string())).clone()
+        self.png
+            .get_or_init(|| self.cache.png(&self.key, &self.svg).map(Bytes::from).map_err(|e| e.to_string()))
+            .clone()
     }
 }
 
@@ -111,6 +115,7 @@ impl Snapshot {
             let content_type = content_type(&page.path);
             let file = if crate::cards::is_card(&page.path) {
                 let card = LazyCard {
+                    key: page.card.unwrap_or_default(),
                     svg: String::from_utf8(page.content)
                         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
                     cache: Arc::clone(&cache),
