@@ -382,7 +382,11 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
     if diags.has_errors() {
         return Err(BuildError::Content(diags));
     }
-    let render_options = RenderOptions { live_reload: options.live_reload.clone(), defer_search: options.defer_search };
+    let render_options = RenderOptions {
+        live_reload: options.live_reload.clone(),
+        defer_search: options.defer_search,
+        card_cache: None,
+    };
     let images = ImageWork { encoded: image_count.encoded(), cached: image_count.cached() };
     Ok(Prepared { site, templates, assets, warnings: diags, clock, render_options, images })
 }
@@ -605,6 +609,8 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     let write_options = write::WriteOptions { compress: p.site.config.compress };
     let index = search::IndexSize::default();
     let cards = cards::CardCache::new(cards::cache_dir(&options.root, &p.site.config));
+    // The cards the cache holds go to the output as its files, unrendered.
+    p.render_options.card_cache = Some(cards.dir().to_path_buf());
     let written = write::write_with_options(&output, &p.assets, write_options, |sink| {
         let sink = |page: Page| {
             index.count(&page);

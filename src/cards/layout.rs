@@ -85,8 +85,14 @@ pub struct Style {
 impl Style {
     /// The width of `text` set in this style, in pixels.
     pub fn measure(&self, text: &str) -> f32 {
+        self.ems_after(0.0, text) * self.size
+    }
+
+    /// A width of `ems` (unscaled) with `text`'s advances added, one
+    /// character after another: the sum `measure` makes of the whole.
+    fn ems_after(&self, ems: f32, text: &str) -> f32 {
         let m = &METRICS[self.face as usize];
-        text.chars().map(|c| m.advance(c)).sum::<f32>() * self.size
+        text.chars().fold(ems, |sum, c| sum + m.advance(c))
     }
 
     fn fits(&self, text: &str) -> bool {
@@ -117,13 +123,17 @@ pub fn lines(text: &str, style: Style, max: usize, quoted: bool) -> Vec<String> 
             out.push(cut_word(first, style));
             return out;
         }
+        // The line's width grows a word at a time (no line measured again).
         let mut line = first.to_string();
+        let mut ems = style.ems_after(0.0, first);
         while let Some(next) = rest.peek() {
-            let longer = format!("{line} {next}");
-            if !style.fits(&longer) {
+            let longer = style.ems_after(style.ems_after(ems, " "), next);
+            if longer * style.size > style.width {
                 break;
             }
-            line = longer;
+            line.push(' ');
+            line.push_str(next);
+            ems = longer;
             rest.next();
         }
         out.push(line);

@@ -8,7 +8,10 @@
 //! lines by `layout.rs`, and the `card.svg` template (which a site can
 //! override) turns that into an SVG. The write stage, or `serve` when the
 //! card is asked for, draws the SVG into a PNG through `draw.rs`, which
-//! keeps every PNG in a cache folder by the hash of its SVG.
+//! keeps every PNG in a cache folder by the hash of what its SVG is made
+//! from (the template and the context), so that a build finds a card
+//! drawn before without rendering its SVG, and the output links to the
+//! cache's file instead of holding a copy.
 //!
 //! - `layout.rs` — `lines`: words in lines that fit, cut at a word with "…".
 //! - `draw.rs` — `draw` (SVG → PNG, bundled fonts only) and `CardCache`.
@@ -22,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, Value};
 
-pub use draw::{CardCache, DrawError, HEIGHT, WIDTH, draw};
+pub use draw::{CardCache, DrawError, HEIGHT, WIDTH, cached, draw, key};
 use layout::{Face, Style, lines};
 
 use crate::config::SiteConfig;

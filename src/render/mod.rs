@@ -48,11 +48,18 @@ pub struct Page {
     /// the SVG it is drawn from until `cards::CardCache::draw` puts its PNG
     /// in place), binary for some of the search index's files.
     pub content: Vec<u8>,
+    /// For a social card: the cache's name for it, the hash of everything
+    /// its SVG is made from (`cards::key`).
+    pub card: Option<String>,
+    /// A file that holds its bytes already (a card drawn before, in the
+    /// cache; `content` is then empty): the output links to it rather
+    /// than holding a copy written anew.
+    pub linked: Option<std::path::PathBuf>,
 }
 
 impl Page {
     pub fn new(path: String, content: impl Into<Vec<u8>>) -> Page {
-        Page { path, content: content.into() }
+        Page { path, content: content.into(), card: None, linked: None }
     }
 
     /// Its content as text (lossy for the index's binary files).
@@ -73,6 +80,9 @@ pub struct RenderOptions {
     /// the render hands out (`Update::search`), so that no page waits for
     /// them (`serve`).
     pub defer_search: bool,
+    /// The card cache (a build): a social card it holds is handed over as
+    /// that file (`Page::linked`), its SVG not rendered.
+    pub card_cache: Option<std::path::PathBuf>,
 }
 
 /// Values computed once per note and shared by every page that shows it.
@@ -266,7 +276,10 @@ fn render_page(
     let (template, context) = match (page.route().make, page.note) {
         (Make::Fixed(template, make), _) => (template, make(&reads, &url)),
         (Make::Note(template, make), Some(id)) => (template, make(&reads, id)),
-        (Make::Card(make), note) => (CARD_TEMPLATE, make(&reads, note)),
+        (Make::Card(make), note) => {
+            let card = render_card(templates, options, make(&reads, note), urls::output_path(&url))?;
+            return Ok((vec![card], reads.into_inputs()));
+        }
         (Make::Note(..) | Make::NoteText(_), None) => unreachable!("a note's page names its note"),
         (Make::Text(make), _) => {
             let content = make(&reads);
@@ -304,6 +317,22 @@ fn render_page(
         inject_before_body_end(&mut content, script);
     }
     Ok((vec![Page::new(urls::output_path(&url), content)], reads.into_inputs()))
+}
+
+/// A social card's page, its SVG rendered from `context` unless the
+/// card cache holds the card already.
+fn render_card(
+    templates: &Templates,
+    options: &RenderOptions,
+    context: tera::Context,
+    path: String,
+) -> Result<Page, Diagnostic> {
+    let key = crate::cards::key(&templates.digest(CARD_TEMPLATE), &context);
+    if let Some(file) = options.card_cache.as_deref().and_then(|dir| crate::cards::cached(dir, &key)) {
+        return Ok(Page { path, content: Vec::new(), card: Some(key), linked: Some(file) });
+    }
+    let svg = templates.tera.render(CARD_TEMPLATE, &context).map_err(|e| templates.render_error(&e, &path))?;
+    Ok(Page { path, content: svg.into_bytes(), card: Some(key), linked: None })
 }
 
 /// Renders `pages`, each to `sink` as it is done, and what each read to

@@ -80,7 +80,12 @@ pub struct Templates {
     sources: BTreeMap<String, Source>,
     /// Per template, the templates its render can read (see [`Templates::uses`]).
     uses: BTreeMap<String, BTreeSet<String>>,
+    /// [`Templates::digest`] of each template asked for, made once.
+    digests: std::sync::Mutex<BTreeMap<String, Digest>>,
 }
+
+/// The SHA-256 of the text of every template a render reads (see [`Templates::digest`]).
+pub type Digest = [u8; 32];
 
 impl Templates {
     /// Compiles the built-in templates overridden by `site`.
@@ -112,7 +117,7 @@ impl Templates {
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))
             .map_err(|e| vec![diagnostic_of(&e, &sources, None)])?;
         let uses = template_uses(&sources);
-        Ok(Templates { tera, sources, uses })
+        Ok(Templates { tera, sources, uses, digests: Default::default() })
     }
 
     /// The templates that rendering `name` can read: itself, every
@@ -121,6 +126,29 @@ impl Templates {
     /// any template), and so on through those.
     pub fn uses(&self, name: &str) -> impl Iterator<Item = &str> {
         self.uses.get(name).into_iter().flatten().map(String::as_str)
+    }
+
+    /// The SHA-256 of the names and texts of the templates that rendering
+    /// `name` can read ([`Templates::uses`]): what a render of `name` makes
+    /// depends on its context and this alone (readout's templates call no
+    /// function that reads anything else).
+    pub fn digest(&self, name: &str) -> Digest {
+        use sha2::Digest as _;
+        let mut made = self.digests.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(digest) = made.get(name) {
+            return *digest;
+        }
+        let mut hash = sha2::Sha256::new();
+        for used in self.uses(name) {
+            let text = self.sources.get(used).map_or("", |s| s.text.as_str());
+            for part in [used, text] {
+                hash.update((part.len() as u64).to_le_bytes());
+                hash.update(part.as_bytes());
+            }
+        }
+        let digest: Digest = hash.finalize().into();
+        made.insert(name.to_string(), digest);
+        digest
     }
 
     /// The templates whose text differs from `before`'s, or `None` when

@@ -24,10 +24,12 @@ pub struct File {
     pub card: Option<Arc<LazyCard>>,
 }
 
-/// A card's SVG, and its PNG once drawn (from the cache when it is there).
+/// A card's SVG and its name in the cache, and its PNG once drawn (from
+/// the cache when it is there).
 #[derive(Debug)]
 pub struct LazyCard {
     svg: String,
+    key: String,
     cache: Arc<crate::cards::CardCache>,
     png: std::sync::OnceLock<Result<Bytes, String>>,
 }
@@ -35,7 +37,9 @@ pub struct LazyCard {
 impl LazyCard {
     /// The card's PNG, drawn now if it was not yet.
     pub fn png(&self) -> Result<Bytes, String> {
-        self.png.get_or_init(|| self.cache.png(&self.svg).map(Bytes::from).map_err(|e| e.to_string())).clone()
+        self.png
+            .get_or_init(|| self.cache.png(&self.key, &self.svg).map(Bytes::from).map_err(|e| e.to_string()))
+            .clone()
     }
 }
 
@@ -81,7 +85,8 @@ fn served(page: crate::render::Page, cards: &Arc<crate::cards::CardCache>) -> (A
     let file = if crate::cards::is_card(&page.path) {
         let svg =
             String::from_utf8(page.content).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        let card = LazyCard { svg, cache: Arc::clone(cards), png: Default::default() };
+        let key = page.card.unwrap_or_default();
+        let card = LazyCard { key, svg, cache: Arc::clone(cards), png: Default::default() };
         File { bytes: Bytes::new(), content_type, card: Some(Arc::new(card)) }
     } else {
         File { bytes: Bytes::from(page.content), content_type, card: None }

@@ -210,7 +210,10 @@ pub fn write_with_options(
     let staging_path = sibling(&output, "new");
     let result = (|| {
         let staging = Staging::open(&staging_path)?;
-        let pages = fill(&|page: Page| put(&staging, &page.path, &page.content, options).map(|_| ()))?;
+        let pages = fill(&|page: Page| match &page.linked {
+            Some(file) => staging.link(&page.path, file).map(|_| ()),
+            None => put(&staging, &page.path, &page.content, options).map(|_| ()),
+        })?;
         put_assets(&staging, assets, options)?;
         let changes = staging.prune()?;
         swap(&staging_path, &output)?;
@@ -500,6 +503,40 @@ mod tests {
         // Without compression the copies go.
         write_pages(&out, &edited, WriteOptions::default());
         assert_eq!(tree(&out).len(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_file_is_kept_by_its_identity_and_linked_again_when_it_changes() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let card = dir.path().join("cache/card-one.png");
+        crate::cache::write_whole(&card, b"one").unwrap();
+        let _lock = lock(&out, || {}).unwrap();
+        let build = || {
+            write_with(&out, &[], |sink| {
+                let mut page = Page::new("compare/a/card.png".into(), Vec::new());
+                page.linked = Some(card.clone());
+                sink(page).map(|()| 1)
+            })
+            .unwrap()
+            .written
+        };
+        let ino = |path: &Path| fs::metadata(path).unwrap().ino();
+        // The output and its staging folder get a link each, then keep it.
+        assert_eq!((build(), build(), build()), (2, 2, 0));
+        assert_eq!(ino(&out.join("compare/a/card.png")), ino(&card));
+        assert_eq!(ino(&staging_path(&out).join("compare/a/card.png")), ino(&card));
+        // The cache's file replaced (never written in place): linked anew.
+        crate::cache::write_whole(&card, b"two").unwrap();
+        assert_eq!((build(), build(), build()), (1, 1, 0));
+        assert_eq!(fs::read(out.join("compare/a/card.png")).unwrap(), b"two");
+        // A folder where the file must go is cleared for it.
+        fs::remove_file(staging_path(&out).join("compare/a/card.png")).unwrap();
+        fs::create_dir_all(staging_path(&out).join("compare/a/card.png/x")).unwrap();
+        assert_eq!(build(), 1);
+        assert_eq!(ino(&out.join("compare/a/card.png")), ino(&card));
     }
 
     #[cfg(unix)]

@@ -91,6 +91,29 @@ impl Staging {
         Ok(true)
     }
 
+    /// Puts at `rel` a hard link to `file` (a card in the cache, never
+    /// written in place), unless the folder's file there is that very
+    /// file already: a file kept so is known by its identity, without
+    /// reading it. Where no link can be made (`file` is on another file
+    /// system, or links are not allowed there), its bytes are put.
+    /// Returns whether it wrote.
+    pub(super) fn link(&self, rel: &str, file: &Path) -> io::Result<bool> {
+        if let Some(mark) = self.held.get(rel) {
+            mark.store(true, Ordering::Relaxed);
+            if self.folder.is_same(rel, &fs::metadata(file)?) {
+                return Ok(false);
+            }
+        }
+        match self.folder.link(rel, file) {
+            Ok(()) => {
+                self.written.fetch_add(1, Ordering::Relaxed);
+                Ok(true)
+            }
+            Err(e) if !gone(&e) => self.put(rel, &fs::read(file)?),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The bytes of the file at `rel`, if the folder held one there when
     /// the build began; a file read here is kept, as if put.
     pub(super) fn read_held(&self, rel: &str) -> io::Result<Option<Vec<u8>>> {
@@ -297,6 +320,47 @@ impl Folder {
             return Ok(Held::Gone);
         }
         overwrite(file, meta.len(), content)
+    }
+
+    /// Whether the file at `rel` is the file `meta` describes (a link to it).
+    fn is_same(&self, rel: &str, meta: &fs::Metadata) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            fs::symlink_metadata(self.path.join(rel)).is_ok_and(|m| m.ino() == meta.ino() && m.dev() == meta.dev())
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (rel, meta);
+            false
+        }
+    }
+
+    /// Makes `rel` a hard link to `file`, replacing what is there and
+    /// making the folders above it.
+    fn link(&self, rel: &str, file: &Path) -> io::Result<()> {
+        let path = self.path.join(rel);
+        let mut tried_again = false;
+        loop {
+            match fs::hard_link(file, &path) {
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && !tried_again => {
+                    // A folder where the file must go is cleared, a file removed.
+                    if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                        super::remove_tree(&path)?;
+                    } else {
+                        fs::remove_file(&path)?;
+                    }
+                }
+                Err(e) if (gone(&e) || e.kind() == io::ErrorKind::NotFound) && !tried_again => {
+                    self.clear_way(rel)?;
+                    if let Some(parent) = path.parent() {
+                        fs::create_dir_all(parent)?;
+                    }
+                }
+                result => return result,
+            }
+            tried_again = true;
+        }
     }
 
     #[cfg(not(target_os = "linux"))]

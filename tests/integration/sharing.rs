@@ -106,6 +106,40 @@ fn a_changed_title_draws_again_only_the_cards_that_show_it() {
 }
 
 #[test]
+fn a_changed_card_template_draws_every_card_again() {
+    // A card is found in the cache by what its SVG is made from, without
+    // the SVG: the template's text is part of that.
+    let site = default_site();
+    let (drawn, _) = card_counts(&build_into(site.path(), &site.path().join("one")));
+    let template = site.path().join("templates/card.svg");
+    let text = fs::read_to_string(repo_root().join("templates/card.svg")).unwrap();
+    fs::write(&template, text.replace("#fdfcf8", "#fdfcf9")).unwrap();
+    assert_eq!(card_counts(&build_into(site.path(), &site.path().join("two"))), (drawn, 0));
+    assert_eq!(card_counts(&build_into(site.path(), &site.path().join("two"))), (0, drawn));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_keeps_each_card_as_a_link_to_the_cache_without_writing_it() {
+    use std::os::unix::fs::MetadataExt;
+    let site = default_site();
+    let out = site.path().join("public");
+    for _ in 0..3 {
+        build_into(site.path(), &out);
+    }
+    let r = build_into(site.path(), &out);
+    let summary = stdout(&r) + &stderr(&r);
+    assert!(summary.contains(" 0 written"), "a rebuild with nothing changed wrote files: {summary}");
+    let card = fs::metadata(out.join("compare/readout-vs-jaishankar/card.png")).unwrap();
+    let cached =
+        fs::read_dir(site.path().join(".readout-cache/cards")).unwrap().map(|e| e.unwrap().metadata().unwrap());
+    assert!(
+        cached.into_iter().any(|m| m.ino() == card.ino() && m.dev() == card.dev()),
+        "the card is not the cache's file"
+    );
+}
+
+#[test]
 fn social_cards_false_writes_none_and_a_list_picks_kinds() {
     let site = default_site();
     let toml = site.path().join("site.toml");
@@ -189,7 +223,11 @@ fn a_hindi_title_is_drawn_with_the_bundled_devanagari_font() {
     // lighter there by about what the words weigh.
     let ink = |path: &Path| -> u64 {
         let bytes = fs::read(path).unwrap();
-        let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        // A palette card's pixels as their colours, not their indices.
+        decoder.set_transformations(png::Transformations::EXPAND);
+        let mut reader = decoder.read_info().unwrap();
+        assert_eq!(reader.output_color_type(), (png::ColorType::Rgb, png::BitDepth::Eight));
         let mut px = vec![0; reader.output_buffer_size().unwrap()];
         reader.next_frame(&mut px).unwrap();
         // Rows 60..120 (the first title line), RGB.
