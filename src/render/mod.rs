@@ -347,33 +347,39 @@ fn render_pages(
     sink: &(dyn Fn(Page) -> std::io::Result<()> + Sync),
 ) -> Result<(), RenderError> {
     let sink_error: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mutex::new(None);
+    // The first failure to write is kept, also one met while a route
+    // writes its own files (the search index's).
+    let sink = |page: Page| {
+        sink(page).inspect_err(|e| {
+            if let Ok(mut slot) = sink_error.lock() {
+                slot.get_or_insert(std::io::Error::new(e.kind(), e.to_string()));
+            }
+        })
+    };
     // Each page is made and rendered on its own: contexts are never all held at once.
     let errors: Vec<Diagnostic> = pages
         .par_iter()
-        .filter_map(|&page| match render_page(site, templates, options, shared, page, sink) {
+        .filter_map(|&page| match render_page(site, templates, options, shared, page, &sink) {
             Ok((made, read)) => {
                 inputs(page, read);
                 for made in made {
-                    if let Err(e) = sink(made)
-                        && let Ok(mut slot) = sink_error.lock()
-                    {
-                        slot.get_or_insert(e);
-                    }
+                    let _ = sink(made);
                 }
                 None
             }
             Err(e) => Some(e),
         })
         .collect();
+    // A write that failed is the error (a full disk), not what it caused.
+    if let Some(e) = sink_error.into_inner().ok().flatten() {
+        return Err(RenderError::Sink(e));
+    }
     if !errors.is_empty() {
         // One broken template breaks many pages: report each place once.
         let mut diags = Diagnostics(errors);
         diags.0.sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
         diags.0.dedup_by(|a, b| a.path == b.path && a.pos == b.pos);
         return Err(RenderError::Content(diags));
-    }
-    if let Some(e) = sink_error.into_inner().ok().flatten() {
-        return Err(RenderError::Sink(e));
     }
     Ok(())
 }
