@@ -150,6 +150,11 @@ pub struct Update {
     /// The search index's records, when the index changed and its files
     /// were left to be made later (`RenderOptions::defer_search`).
     pub search: Option<crate::search::Records>,
+    /// The search index is out of date, and left to be made later from
+    /// the rebuild's `PageMaker` (`PageMaker::search_records`): with
+    /// `RenderOptions::defer_search`, a rebuild does not make its records,
+    /// so that an edit's pages never wait for them.
+    pub search_later: bool,
 }
 
 impl Memo {
@@ -205,6 +210,7 @@ impl Memo {
                 pending,
                 stages,
                 search: None,
+                search_later: false,
             });
         }
         let (cards, bodies, mut made) = remake(&mut last, &site, &keys, &old_id, &mut changed);
@@ -216,7 +222,14 @@ impl Memo {
             return self.render_all(site, keys, templates, options, clock);
         }
         let (gone, mut removed) = if same_notes { (Vec::new(), Vec::new()) } else { gone_pages(&last, &site, &keys) };
-        let wanted = wanted_pages(&mut last.record, &site, &keys, &changed, &routes, same_notes);
+        let mut wanted = wanted_pages(&mut last.record, &site, &keys, &changed, &routes, same_notes);
+        // The index's route reads every note: its record stays as it was
+        // (what it read last), and its records are made after the pages are served.
+        let before = wanted.len();
+        if options.defer_search {
+            wanted.retain(|p| !matches!(p.route().pages, routes::Pages::Folder(_)));
+        }
+        let search_later = wanted.len() < before;
         clock.lap("wanted");
         let (pages, read) = render_recorded(&site, templates, options, &shared, &wanted, &keys)?;
         clock.lap("pages");
@@ -232,7 +245,8 @@ impl Memo {
         self.last = Some(Last::new(last.site, keys, (cards, bodies), site_value, record, index_files));
         self.rendered = true;
         clock.lap("record");
-        Ok(Update { pages, removed, total, full: false, pending: Vec::new(), stages: clock.laps(), search })
+        let stages = clock.laps();
+        Ok(Update { pages, removed, total, full: false, pending: Vec::new(), stages, search, search_later })
     }
 
     /// Renders every page of `site`, and records what every card, body
@@ -261,7 +275,17 @@ impl Memo {
         self.last = Some(Last::new(Arc::new(site), keys, (cards, bodies), site_value, record, index_files));
         self.rendered = true;
         clock.lap("record");
-        Ok(Update { pages, removed: Vec::new(), total, full: true, pending: Vec::new(), stages: clock.laps(), search })
+        let stages = clock.laps();
+        Ok(Update {
+            pages,
+            removed: Vec::new(),
+            total,
+            full: true,
+            pending: Vec::new(),
+            stages,
+            search,
+            search_later: false,
+        })
     }
 
     /// A memo whose first render renders no page: each is rendered when
@@ -352,6 +376,7 @@ impl Memo {
             pending,
             stages: clock.laps(),
             search: None,
+            search_later: false,
         }
     }
 
@@ -458,6 +483,13 @@ impl std::fmt::Debug for PageMaker {
 }
 
 impl PageMaker {
+    /// The search index's records of this render's site (what the index
+    /// route's function makes, read as any page reads).
+    pub fn search_records(&self) -> crate::search::Records {
+        let shared = Shared::new(&self.site, Arc::clone(&self.cards), Arc::clone(&self.bodies));
+        crate::search::records(&super::reads::PageReads::new(&self.site, &shared))
+    }
+
     /// The page at output path `path` (with the search index's, several
     /// files; none for a path that is no page of the site), or the errors
     /// of its template.

@@ -17,8 +17,26 @@ use tokio::sync::watch;
 use super::state::Snapshot;
 use crate::search::Records;
 
+/// What an index is made from: records made already, or the rebuild's
+/// site, whose records are made here (a rebuild leaves them: they read
+/// every note, and an edit's pages never wait for them).
+#[derive(Clone)]
+pub enum Work {
+    Records(Records),
+    Later(crate::render::PageMaker),
+}
+
+impl Work {
+    fn records(&self) -> Records {
+        match self {
+            Work::Records(records) => records.clone(),
+            Work::Later(pages) => pages.search_records(),
+        }
+    }
+}
+
 /// Records waiting to be made into an index: the snapshot's index number, and them.
-type Wanted = Option<(u64, Arc<Records>)>;
+type Wanted = Option<(u64, Arc<Work>)>;
 
 /// Hands records to the task that makes the index.
 pub struct Indexer {
@@ -32,8 +50,8 @@ impl Indexer {
         let (wanted, mut rx) = watch::channel::<Wanted>(None);
         tokio::spawn(async move {
             while rx.changed().await.is_ok() {
-                let Some((number, records)) = rx.borrow_and_update().clone() else { continue };
-                let made = tokio::task::spawn_blocking(move || crate::search::files(Records::clone(&records))).await;
+                let Some((number, work)) = rx.borrow_and_update().clone() else { continue };
+                let made = tokio::task::spawn_blocking(move || crate::search::files(work.records())).await;
                 match made {
                     Ok(Ok(files)) => {
                         site.send_if_modified(|snapshot| {
@@ -67,8 +85,8 @@ impl Indexer {
         self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Makes the index of `records` for the snapshot marked `number`.
-    pub fn want(&self, number: u64, records: Records) {
-        self.wanted.send_replace(Some((number, Arc::new(records))));
+    /// Makes the index of `work` for the snapshot marked `number`.
+    pub fn want(&self, number: u64, work: Work) {
+        self.wanted.send_replace(Some((number, Arc::new(work))));
     }
 }

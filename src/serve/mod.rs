@@ -193,7 +193,7 @@ async fn check_first(
             Ok(Some(records)) => {
                 // (Cloned out first: the borrow would block the send.)
                 let served = Snapshot::clone(&site.borrow());
-                publish(served, Some(records), &site, &indexer);
+                publish(served, Some(index::Work::Records(records)), &site, &indexer);
             }
             Ok(None) => {}
             Err(error) => {
@@ -322,7 +322,7 @@ impl Loop<'_> {
 /// as waiting for the index, which is made after it is served.
 fn publish(
     mut snapshot: Snapshot,
-    search: Option<crate::search::Records>,
+    search: Option<index::Work>,
     site: &channel::Sender<Arc<Snapshot>>,
     indexer: &index::Indexer,
 ) {
@@ -363,8 +363,8 @@ struct Rebuild {
     total: usize,
     /// Each stage's time, for `-v`.
     stages: String,
-    /// The search index's records, when it changed: made after the pages are served.
-    search: Option<crate::search::Records>,
+    /// What the search index is made from, when it changed: made after the pages are served.
+    search: Option<index::Work>,
 }
 
 /// Brings the site up to date with the `changed` paths (`None`: read
@@ -387,7 +387,8 @@ async fn rebuild(
             keep
         });
         let mut rebuilt = keep.rebuild(&options, changed.as_deref())?;
-        let search = rebuilt.update.search.take();
+        let later = rebuilt.update.search_later.then(|| rebuilt.pages.clone()).flatten().map(index::Work::Later);
+        let search = rebuilt.update.search.take().map(index::Work::Records).or(later);
         let (rendered, total) = (rebuilt.update.pages.len(), rebuilt.update.total);
         let stages = crate::stage_times(&rebuilt.stages);
         // Pages left to be rendered on request are being checked: the
