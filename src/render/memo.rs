@@ -223,13 +223,14 @@ impl Memo {
         }
         let (gone, mut removed) = if same_notes { (Vec::new(), Vec::new()) } else { gone_pages(&last, &site, &keys) };
         let mut wanted = wanted_pages(&mut last.record, &site, &keys, &changed, &routes, same_notes);
-        // The index's route reads every note: its record stays as it was
-        // (what it read last), and its records are made after the pages are served.
+        // The index's route reads every note with a page: left to be made
+        // after the pages are served, it is made again on any change of a
+        // note (its record, unread then, would miss a note added since).
         let before = wanted.len();
         if options.defer_search {
             wanted.retain(|p| !matches!(p.route().pages, routes::Pages::Folder(_)));
         }
-        let search_later = wanted.len() < before;
+        let search_later = wanted.len() < before || (options.defer_search && site.config.search && !changed.is_empty());
         clock.lap("wanted");
         let (pages, read) = render_recorded(&site, templates, options, &shared, &wanted, &keys)?;
         clock.lap("pages");
