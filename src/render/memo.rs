@@ -132,7 +132,7 @@ impl Default for Readers {
 }
 
 /// The pages of one render.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Update {
     /// The pages rendered, sorted by path: every page, or only those that changed.
     pub pages: Vec<Page>,
@@ -200,18 +200,7 @@ impl Memo {
             crate::drop_later(std::mem::replace(&mut last.site, Arc::new(site)));
             last.paths = Arc::default();
             self.last = Some(last);
-            let stages = clock.laps();
-            let pending = Vec::new();
-            return Ok(Update {
-                pages: Vec::new(),
-                removed: Vec::new(),
-                total,
-                full: false,
-                pending,
-                stages,
-                search: None,
-                search_later: false,
-            });
+            return Ok(Update { total, stages: clock.laps(), ..Update::default() });
         }
         let (cards, bodies, mut made) = remake(&mut last, &site, &keys, &old_id, &mut changed);
         clock.lap("cards and bodies");
@@ -223,14 +212,7 @@ impl Memo {
         }
         let (gone, mut removed) = if same_notes { (Vec::new(), Vec::new()) } else { gone_pages(&last, &site, &keys) };
         let mut wanted = wanted_pages(&mut last.record, &site, &keys, &changed, &routes, same_notes);
-        // The index's route reads every note with a page: left to be made
-        // after the pages are served, it is made again on any change of a
-        // note (its record, unread then, would miss a note added since).
-        let before = wanted.len();
-        if options.defer_search {
-            wanted.retain(|p| !matches!(p.route().pages, routes::Pages::Folder(_)));
-        }
-        let search_later = wanted.len() < before || (options.defer_search && site.config.search && !changed.is_empty());
+        let search_later = options.defer_search && leave_search(&mut wanted, &site, &changed);
         clock.lap("wanted");
         let (pages, read) = render_recorded(&site, templates, options, &shared, &wanted, &keys)?;
         clock.lap("pages");
@@ -240,14 +222,12 @@ impl Memo {
         record.update(made, &gone);
         let total = routes::all_pages(&site).len();
         let site_value = shared.site.clone();
-        let search = shared.deferred.lock().ok().and_then(|mut slot| slot.take());
         drop(shared);
         crate::drop_later(std::mem::replace(&mut last.site, Arc::new(site)));
         self.last = Some(Last::new(last.site, keys, (cards, bodies), site_value, record, index_files));
         self.rendered = true;
         clock.lap("record");
-        let stages = clock.laps();
-        Ok(Update { pages, removed, total, full: false, pending: Vec::new(), stages, search, search_later })
+        Ok(Update { pages, removed, total, stages: clock.laps(), search_later, ..Update::default() })
     }
 
     /// Renders every page of `site`, and records what every card, body
@@ -369,16 +349,7 @@ impl Memo {
         self.last = Some(last);
         self.rendered = true;
         clock.lap("pages left for when asked for");
-        Update {
-            pages: Vec::new(),
-            removed: Vec::new(),
-            total,
-            full: true,
-            pending,
-            stages: clock.laps(),
-            search: None,
-            search_later: false,
-        }
+        Update { total, full: true, pending, stages: clock.laps(), ..Update::default() }
     }
 
     /// Each note's key: the last render's when the notes have the same
@@ -440,18 +411,11 @@ impl Check {
             let Check { site, templates, mut options, values: (cards, bodies), keys, mut made } = self;
             options.defer_search = true;
             let shared = Shared::new(&site, cards, bodies);
-            let read = Mutex::new(Vec::with_capacity(pages.len()));
-            let inputs = |page: PageRef, inputs: Vec<Input<NoteId>>| {
-                if let Ok(mut read) = read.lock() {
-                    read.push((Reader::Page(page_key(page, &keys)), keyed(&inputs, &keys)));
-                }
-            };
-            match render_pages(&site, &templates, &options, &shared, &pages, &inputs, &|_| Ok(())) {
-                Ok(()) => {}
+            match recorded(&site, &templates, &options, &shared, &pages, &keys, &|_| Ok(())) {
+                Ok(read) => made.extend(read),
                 Err(super::RenderError::Content(errors)) => return Err(errors),
                 Err(super::RenderError::Sink(e)) => unreachable!("a sink that keeps nothing cannot fail: {e}"),
             }
-            made.extend(read.into_inner().unwrap_or_default());
             let reads: Arc<FxHashMap<Reader, Arc<[Read]>>> = Arc::new(made.into_iter().collect());
             let readers = Readers::Ready(index(&reads));
             let search = shared.deferred.lock().ok().and_then(|mut slot| slot.take());
@@ -645,6 +609,24 @@ fn render_recorded(
     pages: &[PageRef],
     keys: &[NoteKey],
 ) -> Result<(Vec<Page>, Vec<Made>), Diagnostics> {
+    let mut read = Vec::new();
+    let rendered = collect(|sink| {
+        read = recorded(site, templates, options, shared, pages, keys, sink)?;
+        Ok(pages.len())
+    })?;
+    Ok((rendered, read))
+}
+
+/// Renders `pages` into `sink`, and returns what each read, as the record keeps it.
+fn recorded(
+    site: &Site,
+    templates: &Templates,
+    options: &RenderOptions,
+    shared: &Shared,
+    pages: &[PageRef],
+    keys: &[NoteKey],
+    sink: &(dyn Fn(Page) -> std::io::Result<()> + Sync),
+) -> Result<Vec<Made>, super::RenderError> {
     let read = Mutex::new(Vec::with_capacity(pages.len()));
     let inputs = |page: PageRef, inputs: Vec<Input<NoteId>>| {
         let reads = keyed(&inputs, keys);
@@ -652,9 +634,19 @@ fn render_recorded(
             read.push((Reader::Page(page_key(page, keys)), reads));
         }
     };
-    let rendered =
-        collect(|sink| render_pages(site, templates, options, shared, pages, &inputs, sink).map(|()| pages.len()))?;
-    Ok((rendered, read.into_inner().unwrap_or_default()))
+    render_pages(site, templates, options, shared, pages, &inputs, sink)?;
+    Ok(read.into_inner().unwrap_or_default())
+}
+
+/// Takes the search index's route out of `wanted`, to be made after the
+/// pages are served (`RenderOptions::defer_search`), and says whether the
+/// index is out of date. It reads every note with a page, so it is made
+/// again on any change of a note: its record, not read while it waits,
+/// could miss a note added since.
+fn leave_search(wanted: &mut Vec<PageRef>, site: &Site, changed: &FxHashSet<Read>) -> bool {
+    let before = wanted.len();
+    wanted.retain(|p| !matches!(p.route().pages, routes::Pages::Folder(_)));
+    wanted.len() < before || (site.config.search && !changed.is_empty())
 }
 
 /// The routes whose pages are rendered through a template that `change`
