@@ -268,14 +268,28 @@ impl Rebuilder {
         Rebuilder { pages: render::Memo::on_request(), ..Rebuilder::default() }
     }
 
-    /// Waits for the first build's check of every page: the search
-    /// index's records it made, or the errors of its pages (the next
-    /// build then renders every page again).
-    pub fn settle(&mut self) -> Result<Option<search::Records>, BuildError> {
-        self.pages.settle().map_err(|errors| {
-            self.inputs = None;
-            BuildError::Content(errors)
-        })
+    /// Waits for the check of the pages left to be rendered when asked
+    /// for (every page after the first build): the errors of its pages, if
+    /// any (the next build then renders every page again).
+    pub fn settle(&mut self) -> Result<(), BuildError> {
+        self.pages.settle().map_err(|errors| self.failed_check(errors))
+    }
+
+    /// The end of the check of the pages left for later, if one runs: to
+    /// wait for, then to [`Rebuilder::settle_ended`].
+    pub fn check_end(&self) -> Option<render::CheckEnd> {
+        self.pages.check_end()
+    }
+
+    /// [`Rebuilder::settle`] for the check that `end` ends, if it has
+    /// ended and no build since has taken it over.
+    pub fn settle_ended(&mut self, end: &render::CheckEnd) -> Result<(), BuildError> {
+        self.pages.settle_ended(end).map_err(|errors| self.failed_check(errors))
+    }
+
+    fn failed_check(&mut self, errors: Diagnostics) -> BuildError {
+        self.inputs = None;
+        BuildError::Content(errors)
     }
 
     /// Brings the site up to date. `changed` lists the paths (relative to

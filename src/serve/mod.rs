@@ -80,7 +80,6 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
     let keep = Arc::new(Mutex::new(crate::Rebuilder::on_request()));
     let indexer = Arc::new(index::Indexer::start(site_tx.clone(), options.verbosity));
     first_build(&options, &keep, &site_tx, &status_tx, &indexer).await;
-    tokio::spawn(check_first(Arc::clone(&keep), site_tx.clone(), status_tx.clone(), Arc::clone(&indexer)));
 
     let url = format!("http://{address}/");
     println!("serving {} at {url} (Ctrl-C to stop)", root.display());
@@ -160,6 +159,9 @@ async fn first_build(
     match rebuild(&options.build, keep, Arc::default(), None).await {
         Ok(done) => {
             publish(done.snapshot, done.search, site, indexer);
+            if let Some(end) = done.check {
+                tokio::spawn(check_later(end, Arc::clone(keep), status.clone()));
+            }
             let ms = started.elapsed().as_millis();
             let line = if done.rendered == 0 && done.total > 0 {
                 format!("ready in {ms} ms: {} pages, each rendered when first asked for", done.total)
@@ -178,29 +180,21 @@ async fn first_build(
     }
 }
 
-/// Waits, off the async threads, for the first build's check of every
-/// page (`Rebuilder::settle`); then makes the search index it gave, or
-/// shows the errors it found. A rebuild meanwhile waits for it.
-async fn check_first(
+/// Waits, off the async threads, for the check of the pages a build left
+/// to be rendered when asked for (`Rebuilder::check_end`), and shows the
+/// errors it found, if no build since has taken it over. A rebuild
+/// meanwhile stops it where it is.
+async fn check_later(
+    end: crate::render::CheckEnd,
     keep: Arc<Mutex<crate::Rebuilder>>,
-    site: channel::Sender<Arc<Snapshot>>,
     status: channel::Sender<Status>,
-    indexer: Arc<index::Indexer>,
 ) {
     let _ = tokio::task::spawn_blocking(move || {
+        end.wait();
         let Ok(mut keep) = keep.lock() else { return };
-        match keep.settle() {
-            Ok(Some(records)) => {
-                // (Cloned out first: the borrow would block the send.)
-                let served = Snapshot::clone(&site.borrow());
-                publish(served, Some(index::Work::Records(records)), &site, &indexer);
-            }
-            Ok(None) => {}
-            Err(error) => {
-                site.send_modify(|s| *s = Arc::new(s.index_given_up()));
-                status.send_modify(|s| s.errors = Some(Arc::new(error_views(&error))));
-                eprintln!("{error}");
-            }
+        if let Err(error) = keep.settle_ended(&end) {
+            status.send_modify(|s| s.errors = Some(Arc::new(error_views(&error))));
+            eprintln!("{error}");
         }
     })
     .await;
@@ -292,13 +286,20 @@ impl Loop<'_> {
                     }
                     s.errors = None;
                 });
+                if let Some(end) = done.check {
+                    tokio::spawn(check_later(end, Arc::clone(self.keep), self.status.clone()));
+                }
                 if self.options.verbosity > 1 {
                     println!("stages: {}", done.stages);
                 }
                 let ms = started.elapsed().as_millis();
+                let later = match done.pending {
+                    0 => String::new(),
+                    n => format!(" ({n} more when asked for)"),
+                };
                 say(
                     self.options.verbosity,
-                    format!("{what}: rebuilt {} of {} pages in {ms} ms", done.rendered, done.total),
+                    format!("{what}: rebuilt {} of {} pages in {ms} ms{later}", done.rendered, done.total),
                 );
             }
             // Files changed again while this rebuild read them (an editor
@@ -365,6 +366,10 @@ struct Rebuild {
     stages: String,
     /// What the search index is made from, when it changed: made after the pages are served.
     search: Option<index::Work>,
+    /// How many pages are left to be rendered when asked for.
+    pending: usize,
+    /// The end of the check of those pages.
+    check: Option<crate::render::CheckEnd>,
 }
 
 /// Brings the site up to date with the `changed` paths (`None`: read
@@ -391,17 +396,14 @@ async fn rebuild(
         let search = rebuilt.update.search.take().map(index::Work::Records).or(later);
         let (rendered, total) = (rebuilt.update.pages.len(), rebuilt.update.total);
         let stages = crate::stage_times(&rebuilt.stages);
-        // Pages left to be rendered on request are being checked: the
-        // index comes with the check (`check_first`).
-        let checking = rebuilt.config.search && !rebuilt.update.pending.is_empty();
+        let (pending, check) = (rebuilt.update.pending.len(), keep.check_end());
         let statics_changed = changed.as_ref().is_none_or(|paths| paths.iter().any(|p| crate::load::is_asset_path(p)));
-        let mut snapshot = last.updated(rebuilt, statics_changed, search.is_some()).map_err(|error| {
+        let snapshot = last.updated(rebuilt, statics_changed, search.is_some()).map_err(|error| {
             // The rebuilder is ahead of the site served: the next rebuild renders everything.
             *keep = crate::Rebuilder::default();
             crate::BuildError::Io { path: options.root.join("static"), error }
         })?;
-        snapshot.index_waiting |= checking;
-        Ok::<_, crate::BuildError>(Rebuild { snapshot, rendered, total, stages, search })
+        Ok::<_, crate::BuildError>(Rebuild { snapshot, rendered, total, stages, search, pending, check })
     })
     .await;
     match result {

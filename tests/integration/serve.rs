@@ -649,3 +649,40 @@ fn a_template_that_fails_on_some_pages_at_start_shows_its_error() {
     let (_ws, first) = server.socket();
     assert_eq!(first["kind"], "hello", "{first}");
 }
+
+/// A rebuild renders the notes' pages an edit shows on and leaves the
+/// lists to be rendered when asked for, checked behind the reload: a list
+/// whose template fails on the edit still shows its error, on that page
+/// and in the overlay, while the edited note's page shows the edit.
+#[test]
+fn an_edit_that_breaks_a_list_left_for_later_shows_its_error() {
+    let site = fixture("basic");
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    let list = "{% for s in statements %}{% if \"Boom\" in s.title %}\
+                {{ throw(message=\"a statement's title says Boom\") }}{% endif %}{% endfor %}<p>Listed</p>\n";
+    fs::write(site.path().join("templates/statements.html"), list).unwrap();
+    let server = Server::start(site);
+    let (status, body) = server.get("/statements/");
+    assert_eq!(status, 200, "{body}");
+    let statement = server.root().join("content/statements/beta.md");
+    let good = fs::read_to_string(&statement).unwrap();
+    let (mut ws, _) = server.socket();
+    fs::write(&statement, good.replace("title = \"Bob's post\"", "title = \"Boom post\"")).unwrap();
+    assert_eq!(next_message(&mut ws)["kind"], "reload");
+    let (status, body) = server.get("/statements/beta/");
+    assert_eq!((status, body.contains("Boom post")), (200, true), "{body}");
+    let (status, body) = server.get("/statements/");
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("Boom"), "the error says what failed: {body}");
+    eventually("the check's errors in the overlay", || {
+        let (_ws, first) = server.socket();
+        first["kind"] == "errors" && first["errors"].to_string().contains("Boom")
+    });
+    fs::write(&statement, &good).unwrap();
+    eventually("the list again", || {
+        let (status, body) = server.get("/statements/");
+        status == 200 && body.contains("Listed")
+    });
+    let (_ws, first) = server.socket();
+    assert_eq!(first["kind"], "hello", "{first}");
+}

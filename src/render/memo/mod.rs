@@ -16,6 +16,8 @@
 //! sequence of edits, the pages a memo keeps are byte for byte those of a
 //! full build.
 
+mod later;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -32,6 +34,13 @@ use crate::diagnostic::Diagnostics;
 use crate::model::{Backlink, NoteId, Site};
 use crate::note::{Kind, Note};
 use crate::urls;
+pub use later::CheckEnd;
+use later::{Check, Checking};
+
+/// How many notes' pages a render in `serve` renders at once; when more
+/// read a change (a template of every statement's page), they are all left
+/// to be rendered when asked for, as are the lists (each shows many notes).
+const NOW_LIMIT: usize = 256;
 
 /// A note's name that lasts from one build to the next (ids shift when
 /// notes come and go; a slug keeps its key for the memo's life).
@@ -80,17 +89,14 @@ pub struct Memo {
     last: Option<Last>,
     /// Slug → key, for the memo's life.
     keys: FxHashMap<Box<str>, NoteKey>,
-    /// Its first render leaves every page to be rendered when asked for
-    /// ([`Memo::page`]), checking them all on a thread of its own
-    /// ([`Memo::on_request`]).
+    /// Its renders leave pages to be rendered when asked for
+    /// ([`Memo::pages`]): the first, every page; the next ones, the lists
+    /// and large numbers of notes' pages. A check on a thread of its own
+    /// records what those read ([`Memo::on_request`]).
     on_request: bool,
     /// A render has succeeded (the first one is behind it).
     rendered: bool,
 }
-
-/// What the first render's check of every page found: the record, and
-/// the search index's records; or the pages' errors.
-type Checked = Result<(Record, Option<crate::search::Records>), Diagnostics>;
 
 struct Last {
     site: Arc<Site>,
@@ -103,9 +109,11 @@ struct Last {
     record: Record,
     /// The output paths of the search index's files it made, sorted.
     index_files: Vec<String>,
-    /// The first render's check of every page, while it runs (`record`
-    /// is empty until it is joined).
-    checking: Option<std::thread::JoinHandle<Checked>>,
+    /// The pages left to be rendered when asked for, whose reads the
+    /// record lacks (or has from before a change they read).
+    unrecorded: FxHashSet<PageKey>,
+    /// The check of the `unrecorded` pages, while it runs.
+    checking: Option<Checking>,
     /// Each page by output path, made when a page is first asked for.
     paths: Arc<std::sync::OnceLock<FxHashMap<String, PageRef>>>,
 }
@@ -175,9 +183,9 @@ impl Memo {
         change: &Change,
     ) -> Result<Update, Diagnostics> {
         let mut clock = StageClock::new();
-        // A first render's check still running is waited for; if it found
-        // errors, nothing of that render is kept and every page is rendered.
-        let _ = self.settle();
+        // A check still running is stopped where it is; if it found
+        // errors, nothing of the last render is kept and every page is rendered.
+        let _ = self.join_check(true);
         let keys = self.keys_of(&site);
         let last = match change {
             Change::Everything => None,
@@ -195,11 +203,13 @@ impl Memo {
         let same_notes = same_notes(&last, &site, &keys);
         clock.lap("changes");
         if changed.is_empty() && routes.is_empty() {
-            // Nothing any page, card or body read differs: the last render stands.
+            // Nothing any page, card or body read differs: the last render
+            // stands, and so do the pages made of it on request.
             let total = routes::all_pages(&site).len();
             crate::drop_later(std::mem::replace(&mut last.site, Arc::new(site)));
             last.paths = Arc::default();
             self.last = Some(last);
+            self.check_later(templates, options);
             return Ok(Update { total, stages: clock.laps(), ..Update::default() });
         }
         let (cards, bodies, mut made) = remake(&mut last, &site, &keys, &old_id, &mut changed);
@@ -213,6 +223,7 @@ impl Memo {
         let (gone, mut removed) = if same_notes { (Vec::new(), Vec::new()) } else { gone_pages(&last, &site, &keys) };
         let mut wanted = wanted_pages(&mut last.record, &site, &keys, &changed, &routes, same_notes);
         let search_later = options.defer_search && leave_search(&mut wanted, &site, &changed);
+        let later = if self.on_request { leave_for_later(&mut wanted) } else { Vec::new() };
         clock.lap("wanted");
         let (pages, read) = render_recorded(&site, templates, options, &shared, &wanted, &keys)?;
         clock.lap("pages");
@@ -223,11 +234,15 @@ impl Memo {
         let total = routes::all_pages(&site).len();
         let site_value = shared.site.clone();
         drop(shared);
+        let unrecorded = still_unrecorded(std::mem::take(&mut last.unrecorded), &gone, &wanted, &later, &keys);
         crate::drop_later(std::mem::replace(&mut last.site, Arc::new(site)));
-        self.last = Some(Last::new(last.site, keys, (cards, bodies), site_value, record, index_files));
+        let mut now = Last::new(last.site, keys, (cards, bodies), site_value, record, index_files);
+        now.unrecorded = unrecorded;
+        self.last = Some(now);
         self.rendered = true;
+        let pending = self.check_later(templates, options);
         clock.lap("record");
-        Ok(Update { pages, removed, total, stages: clock.laps(), search_later, ..Update::default() })
+        Ok(Update { pages, removed, total, pending, stages: clock.laps(), search_later, ..Update::default() })
     }
 
     /// Renders every page of `site`, and records what every card, body
@@ -272,8 +287,11 @@ impl Memo {
     /// A memo whose first render renders no page: each is rendered when
     /// asked for ([`Memo::pages`]), while every page is rendered on a
     /// thread of its own to check it and record what it read
-    /// ([`Memo::settle`] waits for that). `serve` starts so, and its first
-    /// page does not wait for every page of the site.
+    /// ([`Memo::settle`] waits for that). Its next renders render the
+    /// notes' pages that a change shows on, and leave the rest so (the
+    /// lists, and more than a few hundred notes' pages). `serve` works
+    /// so: its first page does not wait for every page of the site, nor
+    /// an edit's page for the lists that show it too.
     pub fn on_request() -> Memo {
         Memo { on_request: true, ..Memo::default() }
     }
@@ -291,26 +309,67 @@ impl Memo {
         })
     }
 
-    /// Waits for the first render's check of every page, if it runs, and
-    /// keeps its record: the search index's records it made, or the
-    /// errors it found (and then nothing of that render is kept).
-    pub fn settle(&mut self) -> Result<Option<crate::search::Records>, Diagnostics> {
-        let Some(handle) = self.last.as_mut().and_then(|last| last.checking.take()) else { return Ok(None) };
-        let checked = handle.join().unwrap_or_else(|_| Err(Diagnostics::default()));
-        match checked {
-            Ok((record, search)) => {
+    /// Waits for the end of the check of the pages left for later, if one
+    /// runs, and keeps what they read; or gives the errors it found (and
+    /// then nothing of the last render is kept: the next renders every page).
+    pub fn settle(&mut self) -> Result<(), Diagnostics> {
+        self.join_check(false)
+    }
+
+    /// The end of the check of the pages left for later, if one runs.
+    pub fn check_end(&self) -> Option<CheckEnd> {
+        self.last.as_ref()?.checking.as_ref().map(|c| c.end().clone())
+    }
+
+    /// [`Memo::settle`], if the check running is the one that `end` ends
+    /// and it has ended (else nothing: a later render has taken it over).
+    pub fn settle_ended(&mut self, end: &CheckEnd) -> Result<(), Diagnostics> {
+        match self.check_end() {
+            Some(running) if running.is(end) && running.has_ended() => self.join_check(false),
+            _ => Ok(()),
+        }
+    }
+
+    /// Ends the check running (stopping it where it is, or waiting for
+    /// it), and keeps what the pages it rendered read.
+    fn join_check(&mut self, stop: bool) -> Result<(), Diagnostics> {
+        let Some(checking) = self.last.as_mut().and_then(|last| last.checking.take()) else { return Ok(()) };
+        match checking.join(stop) {
+            Ok(made) => {
                 if let Some(last) = self.last.as_mut() {
-                    last.record = record;
+                    for reader in &made {
+                        if let (Reader::Page(key), _) = reader {
+                            last.unrecorded.remove(key);
+                        }
+                    }
+                    last.record.update(made, &[]);
                 }
-                Ok(search)
+                Ok(())
             }
             Err(errors) => {
-                self.last = None;
-                self.rendered = false;
-                self.on_request = false;
+                crate::drop_later(self.last.take());
                 Err(errors)
             }
         }
+    }
+
+    /// Starts the check of the pages left for later, and gives their
+    /// output paths.
+    fn check_later(&mut self, templates: &Arc<Templates>, options: &RenderOptions) -> Vec<String> {
+        let Some(last) = self.last.as_mut().filter(|last| !last.unrecorded.is_empty()) else { return Vec::new() };
+        let id_of = ids_by_key(&last.keys);
+        let mut pages: Vec<PageRef> = last.unrecorded.iter().filter_map(|&key| page_ref(key, &id_of)).collect();
+        pages.sort_by_key(|p| (p.note.is_none(), p.route, p.note));
+        let paths = pages.iter().map(|p| urls::output_path(&p.url(&last.site))).collect();
+        let check = Check {
+            site: Arc::clone(&last.site),
+            templates: Arc::clone(templates),
+            options: options.clone(),
+            values: (Arc::clone(&last.cards), Arc::clone(&last.bodies)),
+            keys: last.keys.clone(),
+        };
+        last.checking = Some(check.start(pages));
+        paths
     }
 
     /// The first render on request: every note's card and body, and no
@@ -327,29 +386,18 @@ impl Memo {
         crate::drop_later(self.last.take());
         let (cards, bodies, made) = cards_and_bodies(&site, &keys);
         clock.lap("cards and bodies");
-        let site = Arc::new(site);
         let site_value = Shared::new(&site, Arc::clone(&cards), Arc::clone(&bodies)).site;
         let all = routes::all_pages(&site);
         let total = all.len();
-        let pending = all
-            .iter()
-            .filter(|p| !matches!(p.route().pages, routes::Pages::Folder(_)))
-            .map(|p| urls::output_path(&p.url(&site)))
-            .collect();
-        let job = Check {
-            site: Arc::clone(&site),
-            templates: Arc::clone(templates),
-            options: options.clone(),
-            values: (Arc::clone(&cards), Arc::clone(&bodies)),
-            keys: keys.clone(),
-            made,
-        };
-        let mut last = Last::new(site, keys, (cards, bodies), site_value, Record::default(), Vec::new());
-        last.checking = Some(job.start(all));
+        let search_later = site.config.search;
+        let mut last = Last::new(Arc::new(site), keys, (cards, bodies), site_value, Record::of(made), Vec::new());
+        let pages = all.into_iter().filter(|p| !matches!(p.route().pages, routes::Pages::Folder(_)));
+        last.unrecorded = pages.map(|p| page_key(p, &last.keys)).collect();
         self.last = Some(last);
         self.rendered = true;
+        let pending = self.check_later(templates, options);
         clock.lap("pages left for when asked for");
-        Update { total, full: true, pending, stages: clock.laps(), ..Update::default() }
+        Update { total, full: true, pending, stages: clock.laps(), search_later, ..Update::default() }
     }
 
     /// Each note's key: the last render's when the notes have the same
@@ -388,43 +436,18 @@ impl Last {
         record: Record,
         index_files: Vec<String>,
     ) -> Last {
-        Last { site, keys, cards, bodies, site_value, record, index_files, checking: None, paths: Arc::default() }
-    }
-}
-
-/// The first render's check of every page, on a thread of its own: what
-/// it needs, and what the cards and bodies read.
-struct Check {
-    site: Arc<Site>,
-    templates: Arc<Templates>,
-    options: RenderOptions,
-    values: (Cards, Bodies),
-    keys: Vec<NoteKey>,
-    made: Vec<Made>,
-}
-
-impl Check {
-    /// Renders `pages` on another thread, keeping of each only what it read
-    /// (the search index's records too, which are left to `serve`).
-    fn start(self, pages: Vec<PageRef>) -> std::thread::JoinHandle<Checked> {
-        let check = move || {
-            let Check { site, templates, mut options, values: (cards, bodies), keys, mut made } = self;
-            options.defer_search = true;
-            let shared = Shared::new(&site, cards, bodies);
-            match recorded(&site, &templates, &options, &shared, &pages, &keys, &|_| Ok(())) {
-                Ok(read) => made.extend(read),
-                Err(super::RenderError::Content(errors)) => return Err(errors),
-                Err(super::RenderError::Sink(e)) => unreachable!("a sink that keeps nothing cannot fail: {e}"),
-            }
-            let reads: Arc<FxHashMap<Reader, Arc<[Read]>>> = Arc::new(made.into_iter().collect());
-            let readers = Readers::Ready(index(&reads));
-            let search = shared.deferred.lock().ok().and_then(|mut slot| slot.take());
-            Ok((Record { reads, readers }, search))
-        };
-        std::thread::Builder::new()
-            .name("readout-check".into())
-            .spawn(check)
-            .expect("the system lets readout start a thread")
+        Last {
+            site,
+            keys,
+            cards,
+            bodies,
+            site_value,
+            record,
+            index_files,
+            unrecorded: FxHashSet::default(),
+            checking: None,
+            paths: Arc::default(),
+        }
     }
 }
 
@@ -600,6 +623,55 @@ fn page_key(page: PageRef, keys: &[NoteKey]) -> PageKey {
     PageKey { route, note: page.note.map(|id| keys[id]) }
 }
 
+/// The page `key` names, by the ids of `id_of` (none for a note it lacks).
+fn page_ref(key: PageKey, id_of: &FxHashMap<NoteKey, NoteId>) -> Option<PageRef> {
+    let note = match key.note {
+        Some(k) => Some(*id_of.get(&k)?),
+        None => None,
+    };
+    Some(PageRef { route: key.route as usize, note })
+}
+
+/// Each note's id by its key.
+fn ids_by_key(keys: &[NoteKey]) -> FxHashMap<NoteKey, NoteId> {
+    keys.iter().enumerate().map(|(id, &k)| (k, NoteId::new(id))).collect()
+}
+
+/// Takes out of `wanted` the pages `serve` leaves to be rendered when
+/// asked for: the lists, and the notes' pages too when more than
+/// [`NOW_LIMIT`] of them read a change.
+fn leave_for_later(wanted: &mut Vec<PageRef>) -> Vec<PageRef> {
+    let notes = wanted.iter().filter(|p| p.note.is_some()).count();
+    let now = |p: &PageRef| match p.route().pages {
+        routes::Pages::Folder(_) => true,
+        _ => p.note.is_some() && notes <= NOW_LIMIT,
+    };
+    let (now, later) = std::mem::take(wanted).into_iter().partition(now);
+    *wanted = now;
+    later
+}
+
+/// The pages left for later after a render: those before it that it did
+/// not render and that are still pages of the site, and those it left.
+fn still_unrecorded(
+    mut unrecorded: FxHashSet<PageKey>,
+    gone: &[Reader],
+    rendered: &[PageRef],
+    later: &[PageRef],
+    keys: &[NoteKey],
+) -> FxHashSet<PageKey> {
+    for reader in gone {
+        if let Reader::Page(key) = reader {
+            unrecorded.remove(key);
+        }
+    }
+    for &page in rendered {
+        unrecorded.remove(&page_key(page, keys));
+    }
+    unrecorded.extend(later.iter().map(|&p| page_key(p, keys)));
+    unrecorded
+}
+
 /// Renders `pages`, and what each read, as the record keeps it.
 fn render_recorded(
     site: &Site,
@@ -676,17 +748,11 @@ fn wanted_pages(
     let stale = record.readers_of(changed);
     let all = routes::all_pages(site);
     if same_notes && routes.is_empty() {
-        let id_of: FxHashMap<NoteKey, NoteId> = keys.iter().enumerate().map(|(id, &k)| (k, NoteId::new(id))).collect();
+        let id_of = ids_by_key(keys);
         let mut wanted: Vec<PageRef> = stale
             .iter()
             .filter_map(|reader| match *reader {
-                Reader::Page(PageKey { route, note }) => Some(PageRef {
-                    route: route as usize,
-                    note: match note {
-                        Some(k) => Some(*id_of.get(&k)?),
-                        None => None,
-                    },
-                }),
+                Reader::Page(key) => page_ref(key, &id_of),
                 Reader::Card(_) | Reader::Body(_) => None,
             })
             .collect();
