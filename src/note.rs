@@ -425,6 +425,9 @@ pub struct Note {
     /// The body's HTML made at parse time, when it was asked for and the
     /// body allows it (see [`PreparedHtml`]).
     pub html: Option<PreparedHtml>,
+    /// The body has `![`, so it may show images (`images::check_site`
+    /// reads only such bodies, and every rebuild does).
+    pub may_show_images: bool,
 }
 
 impl Note {

@@ -210,18 +210,12 @@ fn checked<'a>(
 }
 
 /// The notes that may show an image: a portrait, or `![` in the body
-/// (looked for on every rebuild, so with a vectorised search, in parallel).
+/// (found when the note was parsed: this runs on every rebuild).
 fn notes_with_images(site: &crate::model::Site) -> Vec<&crate::note::Note> {
-    use rayon::prelude::*;
-    let finder = memchr::memmem::Finder::new("![");
-    site.notes
-        .par_iter()
-        .filter(|note| {
-            matches!(&note.meta, crate::note::Meta::Actor(crate::note::ActorMeta { image: Some(_), .. }))
-                || finder.find(&note.text.as_bytes()[note.body_offset..]).is_some()
-        })
-        .map(|note| &**note)
-        .collect()
+    let portrait = |note: &crate::note::Note| {
+        matches!(&note.meta, crate::note::Meta::Actor(crate::note::ActorMeta { image: Some(_), .. }))
+    };
+    site.notes.iter().filter(|note| note.may_show_images || portrait(note)).map(|note| &**note).collect()
 }
 
 /// Checks the images of every body of `site` (at `root`) and every

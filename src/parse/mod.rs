@@ -217,6 +217,7 @@ pub fn parse_note_with(
         headings: scan.headings,
         quotations: scan.quotations,
         html: scan.html,
+        may_show_images: memchr::memmem::find(&text.as_bytes()[fm.body_offset..], b"![").is_some(),
         text,
     })
 }

@@ -196,7 +196,7 @@ impl PageRef {
 /// Every page of `site`: the fixed ones first (they are the largest, and
 /// start first), then the notes' pages in the site's order.
 pub fn all_pages(site: &Site) -> Vec<PageRef> {
-    let mut pages = Vec::with_capacity(ROUTES.len() + site.notes.len());
+    let mut pages = Vec::with_capacity(page_count(site));
     let on = |r: &Route| route_on(r, &site.config);
     for (route, r) in ROUTES.iter().enumerate() {
         if let Pages::One(_) | Pages::Folder(_) = r.pages
@@ -218,7 +218,22 @@ pub fn all_pages(site: &Site) -> Vec<PageRef> {
             pages.extend(site.of_kind(kind).map(|id| PageRef { route, note: Some(id) }));
         }
     }
+    debug_assert_eq!(pages.len(), page_count(site), "page_count counts what all_pages lists");
     pages
+}
+
+/// How many pages [`all_pages`] gives, without listing them.
+pub fn page_count(site: &Site) -> usize {
+    let on = |r: &Route| route_on(r, &site.config);
+    let of_kind = |kind: Kind| site.notes.iter().filter(|n| n.kind() == kind).count();
+    ROUTES
+        .iter()
+        .filter(|r| on(r))
+        .map(|r| match r.pages {
+            Pages::One(_) | Pages::Folder(_) => 1,
+            Pages::EachNote(kind) | Pages::EachNoteFile(kind, _) => of_kind(kind),
+        })
+        .sum()
 }
 
 /// The route of the pages of notes of `kind`, if they have pages.

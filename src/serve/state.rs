@@ -50,8 +50,9 @@ pub struct Snapshot {
     /// By path; the keys are shared, so that copying the map for a rebuild is cheap.
     pub files: HashMap<Arc<str>, File>,
     /// The pages not rendered yet (or rendered for no one): [`Snapshot::file`]
-    /// renders one when it is first asked for.
-    pending: HashSet<Arc<str>>,
+    /// renders one when it is first asked for. Shared with the last
+    /// snapshot until a rebuild changes it (tens of thousands of paths).
+    pending: Arc<HashSet<Arc<str>>>,
     /// What renders this site's pending pages.
     pages: Option<crate::render::PageMaker>,
     /// The pending pages rendered since this site was made (its copies share them).
@@ -105,30 +106,39 @@ impl Snapshot {
     pub fn updated(&self, rebuilt: Rebuilt, statics_changed: bool, new_index: bool) -> std::io::Result<Snapshot> {
         let full = rebuilt.update.full;
         let (mut files, mut pending) = if full {
-            (self.index_files(new_index), HashSet::new())
+            (self.index_files(new_index), Arc::default())
         } else {
             let mut files = self.files.clone();
             if let Ok(made) = self.made.lock() {
                 files.extend(made.iter().map(|(p, f)| (Arc::clone(p), f.clone())));
             }
-            (files, self.pending.clone())
+            (files, Arc::clone(&self.pending))
         };
         self.update_statics(&mut files, &rebuilt, statics_changed || full)?;
         let cards = Arc::new(crate::cards::CardCache::new(rebuilt.card_cache.clone()));
         let update = rebuilt.update;
         for path in update.removed.iter().chain(&update.pending) {
             files.remove(path.as_str());
-            pending.remove(path.as_str());
         }
-        pending.extend(update.pending.into_iter().map(Arc::from));
+        let gone = update.removed.iter().filter(|path| pending.contains(path.as_str()));
+        let mut gone = gone.peekable();
+        if gone.peek().is_some() || !update.pending.is_empty() {
+            let paths = Arc::make_mut(&mut pending);
+            for path in update.removed.iter() {
+                paths.remove(path.as_str());
+            }
+            paths.extend(update.pending.into_iter().map(Arc::from));
+        }
         for page in update.pages {
             let asked_for = files.contains_key(page.path.as_str()) || crate::search::is_index_path(&page.path);
             if asked_for || rebuilt.pages.is_none() {
                 let (path, file) = served(page, &cards);
-                pending.remove(&path);
+                if pending.contains(&path) {
+                    Arc::make_mut(&mut pending).remove(&path);
+                }
                 files.insert(path, file);
-            } else {
-                pending.insert(Arc::from(page.path));
+            } else if !pending.contains(page.path.as_str()) {
+                Arc::make_mut(&mut pending).insert(Arc::from(page.path));
             }
         }
         let statics = rebuilt.assets.into_iter().map(|(path, _)| path).collect();
@@ -247,7 +257,7 @@ impl Snapshot {
         let files = others.map(|(p, f)| (Arc::clone(p), f.clone())).chain(index).collect();
         Snapshot {
             files,
-            pending: self.pending.clone(),
+            pending: Arc::clone(&self.pending),
             pages: self.pages.clone(),
             made: Arc::clone(&self.made),
             cards: self.cards.clone(),

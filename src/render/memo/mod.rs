@@ -205,7 +205,7 @@ impl Memo {
         if changed.is_empty() && routes.is_empty() {
             // Nothing any page, card or body read differs: the last render
             // stands, and so do the pages made of it on request.
-            let total = routes::all_pages(&site).len();
+            let total = routes::page_count(&site);
             crate::drop_later(std::mem::replace(&mut last.site, Arc::new(site)));
             last.paths = Arc::default();
             self.last = Some(last);
@@ -231,7 +231,7 @@ impl Memo {
         let index_files = index_files(&last.index_files, &pages, &wanted, &mut removed);
         let mut record = std::mem::take(&mut last.record);
         record.update(made, &gone);
-        let total = routes::all_pages(&site).len();
+        let total = routes::page_count(&site);
         let site_value = shared.site.clone();
         drop(shared);
         let unrecorded = still_unrecorded(std::mem::take(&mut last.unrecorded), &gone, &wanted, &later, &keys);
@@ -746,7 +746,6 @@ fn wanted_pages(
     same_notes: bool,
 ) -> Vec<PageRef> {
     let stale = record.readers_of(changed);
-    let all = routes::all_pages(site);
     if same_notes && routes.is_empty() {
         let id_of = ids_by_key(keys);
         let mut wanted: Vec<PageRef> = stale
@@ -759,7 +758,8 @@ fn wanted_pages(
         wanted.sort_by_key(|p| (p.route, p.note));
         return wanted;
     }
-    all.into_iter()
+    routes::all_pages(site)
+        .into_iter()
         .filter(|&p| {
             let key = Reader::Page(page_key(p, keys));
             routes.contains(&p.route) || stale.contains(&key) || !record.reads.contains_key(&key)
