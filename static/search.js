@@ -137,7 +137,9 @@
   // its stems', weight times rarity), and the forms to mark in excerpts.
   function lookup(entry, word, prefix) {
     var list = chunksFor(entry, word, prefix);
-    return chunks(entry, list, "index").then(function (loaded) {
+    var loaded;
+    return chunks(entry, list, "index").then(function (got) {
+      loaded = got;
       var stems = {};
       loaded.forEach(function (chunk) {
         Object.keys(chunk).forEach(function (key) {
@@ -147,6 +149,13 @@
           }
         });
       });
+      if (Object.keys(stems).length) return stems;
+      return nearestStem(entry, word).then(function (near) {
+        loaded = loaded.concat(near.chunks);
+        if (near.stem) stems[near.stem] = true;
+        return stems;
+      });
+    }).then(function (stems) {
       return Promise.all(Object.keys(stems).map(function (stem) {
         return chunks(entry, chunksFor(entry, stem, false), "index").then(function (c) { return [stem, c[0][stem]]; });
       })).then(function (found) {
@@ -168,6 +177,27 @@
         });
         return { scores: scores, marks: marks };
       });
+    });
+  }
+
+  // A word the index does not have, as another form of one it has
+  // ("condemned" where the notes say "condemn"): the longest stem or
+  // word of the index that begins it and is at least half of it (three
+  // letters or more), and the chunks it was looked for in.
+  function nearestStem(entry, word) {
+    var prefixes = [];
+    for (var k = word.length - 1; k >= Math.max(3, Math.ceil(word.length / 2)); k--) prefixes.push(word.slice(0, k));
+    var wanted = {};
+    prefixes.forEach(function (p) { wanted[chunksFor(entry, p, false)[0]] = true; });
+    return chunks(entry, Object.keys(wanted).map(Number), "index").then(function (loaded) {
+      for (var i = 0; i < prefixes.length; i++) {
+        for (var j = 0; j < loaded.length; j++) {
+          var found = loaded[j][prefixes[i]];
+          if (found && found.d) return { stem: prefixes[i], chunks: loaded };
+          if (found && found.s) return { stem: found.s, chunks: loaded };
+        }
+      }
+      return { stem: null, chunks: loaded };
     });
   }
 

@@ -435,3 +435,18 @@ async fn search_budget_in_chromium() {
     );
     let _ = b.client.clone().close().await;
 }
+
+/// Regression: a word in a form no note uses ("condemned", where the
+/// notes say "condemn") found nothing, though the index has its stem; it
+/// finds the notes with the stem, marked in their excerpts.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_form_no_note_uses_finds_the_notes_with_its_stem() {
+    let Some((b, _addr, _site)) = open_default_site(1280).await else { return };
+    let found = search(&b, "condemned").await;
+    assert!(!found.is_empty(), "the notes that say condemn");
+    assert!(
+        found.iter().any(|r| r["excerpt"].as_str().unwrap().to_lowercase().contains("<mark>condemn")),
+        "condemn is marked: {found:?}"
+    );
+    let _ = b.client.clone().close().await;
+}
