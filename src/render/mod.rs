@@ -5,7 +5,7 @@
 //! Which pages there are is declared once, in the route table
 //! (`routes.rs`); each page's context is made from what it reads through
 //! `reads.rs`, which notes every read, and that record is what decides
-//! which pages a rebuild renders again (`memo.rs`).
+//! which pages a rebuild renders again (`memo/`).
 
 pub mod context;
 pub(crate) mod describe;

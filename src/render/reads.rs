@@ -4,7 +4,7 @@
 //! [`PageReads`], which adds the cards and bodies): it is the only way
 //! they can see the site, and every look-up through it notes an
 //! [`Input`]. What a page read is what decides, after a change, whether it
-//! is rendered again (`memo.rs`); no list of what depends on what is kept
+//! is rendered again (`memo/`); no list of what depends on what is kept
 //! by hand anywhere.
 //!
 //! Each accessor hands out no more than the input it notes covers: the
@@ -24,7 +24,7 @@ use crate::note::{HomeNote, Kind, Meta, Note, Quotation};
 
 /// One thing a page, card or body read. `N` names a note: its id while a
 /// site is rendered, a key that lasts from one build to the next in the
-/// record (`memo.rs`).
+/// record (`memo/`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Input<N> {
     /// All of a note: its text, body, headings and front matter.
