@@ -306,6 +306,21 @@ pub fn group_of<'a>(site: &'a Site, note: &'a Note) -> &'a str {
     }
 }
 
+/// What a [`PageReads`] is made of, to make more of them on other threads
+/// (each joined back with [`PageReads::join`]).
+#[derive(Clone, Copy)]
+pub struct ReadsSeed<'a> {
+    site: &'a Site,
+    shared: &'a Shared,
+}
+
+impl<'a> ReadsSeed<'a> {
+    /// A new view of the page, that has read nothing yet.
+    pub fn reads(self) -> PageReads<'a> {
+        PageReads::new(self.site, self.shared)
+    }
+}
+
 /// A page's view of the site: [`SiteReads`] and the values every page
 /// shares (cards, bodies), each noted as it is read.
 pub struct PageReads<'a> {
@@ -327,6 +342,17 @@ impl<'a> PageReads<'a> {
 
     pub fn into_inputs(self) -> Vec<Input<NoteId>> {
         self.reads.into_inputs()
+    }
+
+    /// What makes more views of the same page on other threads (this one
+    /// is not shared between threads: it notes what it reads as it goes).
+    pub fn seed(&self) -> ReadsSeed<'a> {
+        ReadsSeed { site: self.reads.site, shared: self.shared }
+    }
+
+    /// Notes what another view of this page, made from its [`ReadsSeed`], read.
+    pub fn join(&self, other: PageReads<'a>) {
+        self.reads.log.borrow_mut().extend(other.into_inputs());
     }
 
     /// The note's card.

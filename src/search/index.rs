@@ -85,15 +85,27 @@ impl Building {
 
     /// Adds `record` as the next document; returns its fragment.
     pub(super) fn add(&mut self, record: Record) -> Page {
-        let doc = self.index.lengths.len() as u32;
-        self.index.add(doc, &record);
-        for (key, values) in &record.filters {
+        let doc = self.next_doc();
+        self.add_read(&record.filters, &Words::of(&record));
+        fragment(doc, record)
+    }
+
+    /// The number the next document added gets.
+    pub(super) fn next_doc(&self) -> usize {
+        self.index.lengths.len()
+    }
+
+    /// Adds the next document, by its filters and its words (read
+    /// beforehand, on any thread); its fragment is made apart ([`fragment`]).
+    pub(super) fn add_read(&mut self, filters: &BTreeMap<String, Vec<String>>, words: &Words) {
+        let doc = self.next_doc() as u32;
+        self.index.add(doc, words);
+        for (key, values) in filters {
             let of_key = self.filters.entry(key.clone()).or_default();
             for value in values {
                 of_key.entry(value.clone()).or_default().push(doc);
             }
         }
-        fragment(doc as usize, record)
     }
 
     /// The index's files but the fragments.
@@ -101,6 +113,46 @@ impl Building {
         let mut pages = filters(&self.filters);
         pages.extend(self.index.finish(&self.language));
         pages
+    }
+}
+
+/// A record's words as the index takes them, read on any thread: each
+/// form as written (lower-cased), one after another in `text`, with its
+/// position in the content; the title's forms apart.
+#[derive(Default)]
+pub(super) struct Words {
+    text: String,
+    /// Each form of the content: its position, where it starts in `text`, its length.
+    content: Vec<(u32, u32, u32)>,
+    /// Each form of the title: where it starts in `text`, its length.
+    title: Vec<(u32, u32)>,
+    /// How many positions the content has.
+    length: u32,
+}
+
+impl Words {
+    pub(super) fn of(record: &Record) -> Words {
+        let mut words = Words { text: String::with_capacity(record.content.len() + 64), ..Words::default() };
+        let put = |text: &mut String, form: &str| {
+            let start = text.len() as u32;
+            text.push_str(form);
+            (start, form.len() as u32)
+        };
+        if let Some(shown) = record.meta.get("title") {
+            each_word(shown, |_, form| {
+                let span = put(&mut words.text, form);
+                words.title.push(span);
+            });
+        }
+        words.length = each_word(&record.content, |position, form| {
+            let (start, length) = put(&mut words.text, form);
+            words.content.push((position, start, length));
+        });
+        words
+    }
+
+    fn form(&self, start: u32, length: u32) -> &str {
+        &self.text[start as usize..(start + length) as usize]
     }
 }
 
@@ -165,17 +217,17 @@ impl Indexing {
         }
     }
 
-    /// Adds document `doc`, the one after the last added.
-    fn add(&mut self, doc: u32, record: &Record) {
-        // Each form's positions, as form << 32 | position, sorted below.
-        let mut at: Vec<u64> = Vec::with_capacity(record.content.len() / 5);
+    /// Adds document `doc`, the one after the last added, by its words.
+    fn add(&mut self, doc: u32, read: &Words) {
         let (stems, words) = (&self.stems, &mut self.words);
-        let mut title = Vec::new();
-        if let Some(shown) = record.meta.get("title") {
-            each_word(shown, |_, w| title.push(words.form(w, stems)));
-        }
-        let length = each_word(&record.content, |p, w| at.push(u64::from(words.form(w, stems)) << 32 | u64::from(p)));
-        self.lengths.push(length);
+        let title: Vec<u32> = read.title.iter().map(|&(start, len)| words.form(read.form(start, len), stems)).collect();
+        // Each form's positions, as form << 32 | position, sorted below.
+        let mut at: Vec<u64> = read
+            .content
+            .iter()
+            .map(|&(p, start, len)| u64::from(words.form(read.form(start, len), stems)) << 32 | u64::from(p))
+            .collect();
+        self.lengths.push(read.length);
         self.postings.resize_with(self.words.stem_names.len(), Vec::new);
         self.positions.resize_with(self.words.form_names.len(), Default::default);
         at.sort_unstable();
@@ -318,7 +370,7 @@ fn sorted_json(value: &Value) -> String {
 /// speaker, dates), the text its excerpt is cut from, and for a statement
 /// where in that text its own words are (`own`, from and to in UTF-16
 /// units, as the script counts), rather than the words a second time.
-fn fragment(doc: usize, mut record: Record) -> Page {
+pub(super) fn fragment(doc: usize, mut record: Record) -> Page {
     let own = record.meta.remove("words").and_then(|words| {
         let start = record.content.find(&words)?;
         let from = record.content[..start].encode_utf16().count();

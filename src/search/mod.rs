@@ -24,9 +24,15 @@ mod words;
 
 pub use record::Record;
 
+use rayon::prelude::*;
+
 use crate::note::Kind;
 use crate::render::Page;
 use crate::render::reads::PageReads;
+
+/// How many notes a build reads at once, in parallel, before indexing
+/// them in order (what it holds of them at a time).
+const BATCH: usize = 256;
 
 /// The folder the index is written to, from the site root.
 pub const INDEX_DIR: &str = "search-index/";
@@ -74,9 +80,26 @@ pub fn files_of(reads: &PageReads, out: &mut dyn FnMut(Page)) {
     let language = reads.config().language.to_lowercase();
     let mut index = index::Building::new(&language);
     let mut shown = Vec::with_capacity(ids.len());
-    for id in ids {
-        out(index.add(record::record(reads, id)));
-        shown.push((reads.name(id).url.to_string(), previews::preview(reads, id)));
+    let seed = reads.seed();
+    for batch in ids.chunks(BATCH) {
+        let first = index.next_doc();
+        let read: Vec<_> = batch
+            .par_iter()
+            .enumerate()
+            .map(|(i, &id)| {
+                let view = seed.reads();
+                let mut record = record::record(&view, id);
+                let (words, filters) = (index::Words::of(&record), std::mem::take(&mut record.filters));
+                let preview = (view.name(id).url.to_string(), previews::preview(&view, id));
+                (words, filters, index::fragment(first + i, record), preview, view)
+            })
+            .collect();
+        for (words, filters, fragment, preview, view) in read {
+            reads.join(view);
+            index.add_read(&filters, &words);
+            out(fragment);
+            shown.push(preview);
+        }
     }
     previews::files(&shown).into_iter().for_each(&mut *out);
     drop(shown);

@@ -46,15 +46,29 @@ fn is_joiner(c: char) -> bool {
 
 /// Calls `word(position, form)` for each word of `text`, in order: a
 /// compound's whole form first, then each of its parts, at one position.
-/// Returns how many positions the text has.
+/// Returns how many positions the text has. (ASCII, most of any text, is
+/// read byte by byte; other characters one by one.)
 pub(super) fn each_word(text: &str, mut word: impl FnMut(u32, &str)) -> u32 {
+    let bytes = text.as_bytes();
     let mut position = 0;
-    let mut rest = text;
     let mut compound = String::new();
-    while let Some(start) = rest.find(is_word_char) {
-        rest = &rest[start..];
-        let end = compound_end(rest);
-        let written = &rest[..end];
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii() {
+            if !b.is_ascii_alphanumeric() {
+                at += 1;
+                continue;
+            }
+        } else {
+            let c = char_at(text, at);
+            if !is_word_char(c) {
+                at += c.len_utf8();
+                continue;
+            }
+        }
+        let end = at + compound_end(&text[at..]);
+        let written = &text[at..end];
         compound.clear();
         if written.is_ascii() {
             compound.push_str(written);
@@ -69,22 +83,42 @@ pub(super) fn each_word(text: &str, mut word: impl FnMut(u32, &str)) -> u32 {
             }
         }
         position += 1;
-        rest = &rest[end..];
+        at = end;
     }
     position
 }
 
-/// Where the compound at the start of `text` ends (in bytes).
+/// The character at byte `at` of `text` (a character boundary).
+fn char_at(text: &str, at: usize) -> char {
+    text[at..].chars().next().unwrap_or_default()
+}
+
+/// Where the compound at the start of `text` ends (in bytes): word
+/// characters, and a joiner between two of them.
 fn compound_end(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let word_follows = |at: usize| text[at..].chars().next().is_some_and(is_word_char);
     let mut end = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if is_word_char(c) {
-            end = i + c.len_utf8();
-        } else if is_joiner(c) && end == i && chars.peek().is_some_and(|&(_, next)| is_word_char(next)) {
-            continue;
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii_alphanumeric() {
+            at += 1;
+            end = at;
+        } else if b.is_ascii() {
+            if !(matches!(b, b'-' | b'\'') && end == at && word_follows(at + 1)) {
+                break;
+            }
+            at += 1;
         } else {
-            break;
+            let c = char_at(text, at);
+            let next = at + c.len_utf8();
+            if is_word_char(c) {
+                end = next;
+            } else if !(is_joiner(c) && end == at && word_follows(next)) {
+                break;
+            }
+            at = next;
         }
     }
     end
@@ -174,6 +208,44 @@ mod tests {
         let found = words("भारत और पाकिस्तान। शांति");
         let forms: Vec<&str> = found.iter().map(|(_, w)| w.as_str()).collect();
         assert_eq!(forms, ["भारत", "और", "पाकिस्तान", "शांति"]);
+    }
+
+    /// The words of `text` by the rules as first written, one character at a time.
+    fn words_by_chars(text: &str) -> Vec<(u32, String)> {
+        let mut out = Vec::new();
+        let mut position = 0;
+        let mut rest = text;
+        while let Some(start) = rest.find(is_word_char) {
+            rest = &rest[start..];
+            let mut end = 0;
+            let mut chars = rest.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                if is_word_char(c) {
+                    end = i + c.len_utf8();
+                } else if is_joiner(c) && end == i && chars.peek().is_some_and(|&(_, next)| is_word_char(next)) {
+                    continue;
+                } else {
+                    break;
+                }
+            }
+            let compound = rest[..end].replace('’', "'").to_lowercase();
+            out.push((position, compound.clone()));
+            if compound.contains(is_joiner) {
+                out.extend(compound.split(is_joiner).map(|part| (position, part.to_string())));
+            }
+            position += 1;
+            rest = &rest[end..];
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_byte_reader_finds_the_words_the_character_rules_do(
+            text in "([a-zA-Z0-9 .,;'’-]|é|ß|İ|भारत|ि|।|—|\u{00A0}|😀|\t|\n){0,40}"
+        ) {
+            proptest::prop_assert_eq!(words(&text), words_by_chars(&text));
+        }
     }
 
     #[test]
