@@ -90,12 +90,14 @@ pub struct Memo {
     /// Slug → key, for the memo's life.
     keys: FxHashMap<Box<str>, NoteKey>,
     /// Its renders leave pages to be rendered when asked for
-    /// ([`Memo::pages`]): the first, every page; the next ones, the lists
-    /// and large numbers of notes' pages. A check on a thread of its own
+    /// ([`Memo::pages`]): one that renders everything (the first, or after
+    /// a change of configuration), every page; the others, the lists and
+    /// large numbers of notes' pages. A check on a thread of its own
     /// records what those read ([`Memo::on_request`]).
     on_request: bool,
-    /// A render has succeeded (the first one is behind it).
-    rendered: bool,
+    /// A check found errors: the next render renders every page, so that
+    /// it fails with them (and the last good site stays served).
+    full_next: bool,
 }
 
 struct Last {
@@ -192,10 +194,7 @@ impl Memo {
             Change::Notes | Change::Templates(_) => self.last.take(),
         };
         let Some(mut last) = last else {
-            if self.on_request && !self.rendered {
-                return Ok(self.render_on_request(site, keys, templates, options, clock));
-            }
-            return self.render_all(site, keys, templates, options, clock);
+            return self.render_everything(site, keys, templates, options, clock);
         };
         let old_id = old_ids(&last, &keys);
         let mut changed = changed_inputs(&last, &site, &keys, &old_id);
@@ -218,7 +217,7 @@ impl Memo {
         if last.site_value != shared.site {
             // Every page shows the site's legend: when it changed, every page is rendered.
             drop(shared);
-            return self.render_all(site, keys, templates, options, clock);
+            return self.render_everything(site, keys, templates, options, clock);
         }
         let (gone, mut removed) = if same_notes { (Vec::new(), Vec::new()) } else { gone_pages(&last, &site, &keys) };
         let mut wanted = wanted_pages(&mut last.record, &site, &keys, &changed, &routes, same_notes);
@@ -239,10 +238,27 @@ impl Memo {
         let mut now = Last::new(last.site, keys, (cards, bodies), site_value, record, index_files);
         now.unrecorded = unrecorded;
         self.last = Some(now);
-        self.rendered = true;
         let pending = self.check_later(templates, options);
         clock.lap("record");
         Ok(Update { pages, removed, total, pending, stages: clock.laps(), search_later, ..Update::default() })
+    }
+
+    /// Renders every page of `site`: at once, or (on request, unless a
+    /// check just failed) when each is asked for.
+    fn render_everything(
+        &mut self,
+        site: Site,
+        keys: Vec<NoteKey>,
+        templates: &Arc<Templates>,
+        options: &RenderOptions,
+        clock: StageClock,
+    ) -> Result<Update, Diagnostics> {
+        if self.on_request && !self.full_next {
+            return Ok(self.render_on_request(site, keys, templates, options, clock));
+        }
+        let update = self.render_all(site, keys, templates, options, clock)?;
+        self.full_next = false;
+        Ok(update)
     }
 
     /// Renders every page of `site`, and records what every card, body
@@ -269,7 +285,6 @@ impl Memo {
         let search = deferred.into_inner().ok().flatten();
         let total = all.len();
         self.last = Some(Last::new(Arc::new(site), keys, (cards, bodies), site_value, record, index_files));
-        self.rendered = true;
         clock.lap("record");
         let stages = clock.laps();
         Ok(Update {
@@ -348,6 +363,7 @@ impl Memo {
             }
             Err(errors) => {
                 crate::drop_later(self.last.take());
+                self.full_next = true;
                 Err(errors)
             }
         }
@@ -394,7 +410,6 @@ impl Memo {
         let pages = all.into_iter().filter(|p| !matches!(p.route().pages, routes::Pages::Folder(_)));
         last.unrecorded = pages.map(|p| page_key(p, &last.keys)).collect();
         self.last = Some(last);
-        self.rendered = true;
         let pending = self.check_later(templates, options);
         clock.lap("pages left for when asked for");
         Update { total, full: true, pending, stages: clock.laps(), search_later, ..Update::default() }
