@@ -160,7 +160,7 @@ async fn first_build(
         Ok(done) => {
             publish(done.snapshot, done.search, site, indexer);
             if let Some(end) = done.check {
-                tokio::spawn(check_later(end, Arc::clone(keep), status.clone()));
+                tokio::spawn(check_later(end, Arc::clone(keep), status.clone(), None));
             }
             let ms = started.elapsed().as_millis();
             let line = if done.rendered == 0 && done.total > 0 {
@@ -182,17 +182,23 @@ async fn first_build(
 
 /// Waits, off the async threads, for the check of the pages a build left
 /// to be rendered when asked for (`Rebuilder::check_end`), and shows the
-/// errors it found, if no build since has taken it over. A rebuild
-/// meanwhile stops it where it is.
+/// errors it found, if no build since has taken it over; then the site
+/// served before that build (`good`, none for the first) is served again,
+/// as after any failed rebuild. A rebuild meanwhile stops the check where
+/// it is.
 async fn check_later(
     end: crate::render::CheckEnd,
     keep: Arc<Mutex<crate::Rebuilder>>,
     status: channel::Sender<Status>,
+    good: Option<(channel::Sender<Arc<Snapshot>>, Arc<Snapshot>)>,
 ) {
     let _ = tokio::task::spawn_blocking(move || {
         end.wait();
         let Ok(mut keep) = keep.lock() else { return };
         if let Err(error) = keep.settle_ended(&end) {
+            if let Some((site, good)) = good {
+                site.send_replace(good);
+            }
             status.send_modify(|s| s.errors = Some(Arc::new(error_views(&error))));
             eprintln!("{error}");
         }
@@ -275,6 +281,7 @@ impl Loop<'_> {
         let paths: Vec<PathBuf> = batch.iter().map(|(_, p)| p.clone()).collect();
         // (The served site is cloned out of the channel first: holding it borrowed would block the send.)
         let last = self.site.borrow().clone();
+        let good = Arc::clone(&last);
         match rebuild(&self.options.build, self.keep, last, Some(paths)).await {
             Ok(done) => {
                 publish(done.snapshot, done.search, self.site, self.indexer);
@@ -287,7 +294,8 @@ impl Loop<'_> {
                     s.errors = None;
                 });
                 if let Some(end) = done.check {
-                    tokio::spawn(check_later(end, Arc::clone(self.keep), self.status.clone()));
+                    let good = Some((self.site.clone(), good));
+                    tokio::spawn(check_later(end, Arc::clone(self.keep), self.status.clone(), good));
                 }
                 if self.options.verbosity > 1 {
                     println!("stages: {}", done.stages);

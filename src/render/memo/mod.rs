@@ -222,7 +222,7 @@ impl Memo {
         let (gone, mut removed) = if same_notes { (Vec::new(), Vec::new()) } else { gone_pages(&last, &site, &keys) };
         let mut wanted = wanted_pages(&mut last.record, &site, &keys, &changed, &routes, same_notes);
         let search_later = options.defer_search && leave_search(&mut wanted, &site, &changed);
-        let later = if self.on_request { leave_for_later(&mut wanted) } else { Vec::new() };
+        let later = if self.on_request { leave_for_later(&mut wanted, &routes) } else { Vec::new() };
         clock.lap("wanted");
         let (pages, read) = render_recorded(&site, templates, options, &shared, &wanted, &keys)?;
         clock.lap("pages");
@@ -654,14 +654,20 @@ fn ids_by_key(keys: &[NoteKey]) -> FxHashMap<NoteKey, NoteId> {
 
 /// Takes out of `wanted` the pages `serve` leaves to be rendered when
 /// asked for: the lists, and the notes' pages too when more than
-/// [`NOW_LIMIT`] of them read a change.
-fn leave_for_later(wanted: &mut Vec<PageRef>) -> Vec<PageRef> {
+/// [`NOW_LIMIT`] of them read a change. Of the `routes` whose templates
+/// changed, the first page of each is rendered all the same, so that a
+/// template that fails on every page fails the rebuild (and the last good
+/// site stays served); one that fails on some pages only is found by the
+/// check behind the reload.
+fn leave_for_later(wanted: &mut Vec<PageRef>, routes: &[usize]) -> Vec<PageRef> {
     let notes = wanted.iter().filter(|p| p.note.is_some()).count();
-    let now = |p: &PageRef| match p.route().pages {
+    let mut tried: FxHashSet<usize> = FxHashSet::default();
+    let mut now = |p: &PageRef| match p.route().pages {
         routes::Pages::Folder(_) => true,
-        _ => p.note.is_some() && notes <= NOW_LIMIT,
+        _ if p.note.is_some() && notes <= NOW_LIMIT => true,
+        _ => routes.contains(&p.route) && tried.insert(p.route),
     };
-    let (now, later) = std::mem::take(wanted).into_iter().partition(now);
+    let (now, later) = std::mem::take(wanted).into_iter().partition(|p| now(p));
     *wanted = now;
     later
 }
