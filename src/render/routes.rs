@@ -225,13 +225,12 @@ pub fn all_pages(site: &Site) -> Vec<PageRef> {
 /// How many pages [`all_pages`] gives, without listing them.
 pub fn page_count(site: &Site) -> usize {
     let on = |r: &Route| route_on(r, &site.config);
-    let of_kind = |kind: Kind| site.notes.iter().filter(|n| n.kind() == kind).count();
     ROUTES
         .iter()
         .filter(|r| on(r))
         .map(|r| match r.pages {
             Pages::One(_) | Pages::Folder(_) => 1,
-            Pages::EachNote(kind) | Pages::EachNoteFile(kind, _) => of_kind(kind),
+            Pages::EachNote(kind) | Pages::EachNoteFile(kind, _) => site.of_kind(kind).count(),
         })
         .sum()
 }

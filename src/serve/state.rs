@@ -120,11 +120,13 @@ impl Snapshot {
         for path in update.removed.iter().chain(&update.pending) {
             files.remove(path.as_str());
         }
-        let gone = update.removed.iter().filter(|path| pending.contains(path.as_str()));
-        let mut gone = gone.peekable();
-        if gone.peek().is_some() || !update.pending.is_empty() {
+        // (Copied only if it changes: a rebuild while pages are being
+        // checked hands them all out again, most already pending.)
+        let changes = update.removed.iter().any(|path| pending.contains(path.as_str()))
+            || update.pending.iter().any(|path| !pending.contains(path.as_str()));
+        if changes {
             let paths = Arc::make_mut(&mut pending);
-            for path in update.removed.iter() {
+            for path in &update.removed {
                 paths.remove(path.as_str());
             }
             paths.extend(update.pending.into_iter().map(Arc::from));

@@ -145,6 +145,14 @@ fn note(root: &Path) -> PathBuf {
     root.join("content/actors/alice.md")
 }
 
+/// The basic fixture with a template of its own (`name` under `templates/`).
+fn fixture_with_template(name: &str, text: &str) -> tempfile::TempDir {
+    let site = fixture("basic");
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(site.path().join("templates").join(name), text).unwrap();
+    site
+}
+
 /// The fixture's note with its last sentence replaced by `marker`.
 fn edited(marker: &str) -> String {
     let original = fs::read_to_string(fixtures().join("basic/content/actors/alice.md")).unwrap();
@@ -630,10 +638,8 @@ fn starting_with_errors_serves_an_error_page_until_fixed() {
 /// overlay, and the other pages are served.
 #[test]
 fn a_template_that_fails_on_some_pages_at_start_shows_its_error() {
-    let site = fixture("basic");
-    fs::create_dir_all(site.path().join("templates")).unwrap();
+    let site = fixture_with_template("event.html", "<p>{{ no_such_value.deeper }}</p>\n");
     let broken = site.path().join("templates/event.html");
-    fs::write(&broken, "<p>{{ no_such_value.deeper }}</p>\n").unwrap();
     let server = Server::start(site);
     let (status, body) = server.get("/events/the-call/");
     assert_eq!(status, 500, "{body}");
@@ -656,12 +662,9 @@ fn a_template_that_fails_on_some_pages_at_start_shows_its_error() {
 /// the last good site is served again, as after any failed rebuild.
 #[test]
 fn an_edit_that_breaks_a_list_left_for_later_shows_its_error() {
-    let site = fixture("basic");
-    fs::create_dir_all(site.path().join("templates")).unwrap();
     let list = "{% for s in statements %}{% if \"Boom\" in s.title %}\
                 {{ throw(message=\"a statement's title says Boom\") }}{% endif %}{% endfor %}<p>Listed</p>\n";
-    fs::write(site.path().join("templates/statements.html"), list).unwrap();
-    let server = Server::start(site);
+    let server = Server::start(fixture_with_template("statements.html", list));
     let (status, body) = server.get("/statements/");
     assert_eq!(status, 200, "{body}");
     let statement = server.root().join("content/statements/beta.md");
@@ -690,11 +693,7 @@ fn an_edit_that_breaks_a_list_left_for_later_shows_its_error() {
 /// rebuild fails and the last good site stays served.
 #[test]
 fn a_list_template_broken_by_an_edit_keeps_the_last_good_site() {
-    let site = fixture("basic");
-    fs::create_dir_all(site.path().join("templates")).unwrap();
-    let list = site.path().join("templates/statements.html");
-    fs::write(&list, "<p>Listed {{ statements | length }}</p>\n").unwrap();
-    let server = Server::start(site);
+    let server = Server::start(fixture_with_template("statements.html", "<p>Listed {{ statements | length }}</p>\n"));
     let (status, good) = server.get("/statements/");
     assert_eq!(status, 200, "{good}");
     let (mut ws, _) = server.socket();

@@ -238,7 +238,8 @@ impl Memo {
         let mut now = Last::new(last.site, keys, (cards, bodies), site_value, record, index_files);
         now.unrecorded = unrecorded;
         self.last = Some(now);
-        let pending = self.check_later(templates, options);
+        let checked = self.check_later(templates, options);
+        let pending = self.pending_paths(&checked);
         clock.lap("record");
         Ok(Update { pages, removed, total, pending, stages: clock.laps(), search_later, ..Update::default() })
     }
@@ -369,14 +370,12 @@ impl Memo {
         }
     }
 
-    /// Starts the check of the pages left for later, and gives their
-    /// output paths.
-    fn check_later(&mut self, templates: &Arc<Templates>, options: &RenderOptions) -> Vec<String> {
+    /// Starts the check of the pages left for later, and gives them.
+    fn check_later(&mut self, templates: &Arc<Templates>, options: &RenderOptions) -> Vec<PageRef> {
         let Some(last) = self.last.as_mut().filter(|last| !last.unrecorded.is_empty()) else { return Vec::new() };
         let id_of = ids_by_key(&last.keys);
         let mut pages: Vec<PageRef> = last.unrecorded.iter().filter_map(|&key| page_ref(key, &id_of)).collect();
         pages.sort_by_key(|p| (p.note.is_none(), p.route, p.note));
-        let paths = pages.iter().map(|p| urls::output_path(&p.url(&last.site))).collect();
         let check = Check {
             site: Arc::clone(&last.site),
             templates: Arc::clone(templates),
@@ -384,8 +383,14 @@ impl Memo {
             values: (Arc::clone(&last.cards), Arc::clone(&last.bodies)),
             keys: last.keys.clone(),
         };
-        last.checking = Some(check.start(pages));
-        paths
+        last.checking = Some(check.start(pages.clone()));
+        pages
+    }
+
+    /// The output paths of `pages` of the last render's site.
+    fn pending_paths(&self, pages: &[PageRef]) -> Vec<String> {
+        let Some(last) = &self.last else { return Vec::new() };
+        pages.iter().map(|p| urls::output_path(&p.url(&last.site))).collect()
     }
 
     /// The first render on request: every note's card and body, and no
@@ -410,7 +415,8 @@ impl Memo {
         let pages = all.into_iter().filter(|p| !matches!(p.route().pages, routes::Pages::Folder(_)));
         last.unrecorded = pages.map(|p| page_key(p, &last.keys)).collect();
         self.last = Some(last);
-        let pending = self.check_later(templates, options);
+        let checked = self.check_later(templates, options);
+        let pending = self.pending_paths(&checked);
         clock.lap("pages left for when asked for");
         Update { total, full: true, pending, stages: clock.laps(), search_later, ..Update::default() }
     }
