@@ -122,16 +122,25 @@ fn stages(c: &mut Criterion) {
 }
 
 /// One social card drawn and encoded (the budget: 5 ms median, one
-/// thread): the default site's centrepiece comparison, its SVG as the
-/// build makes it.
+/// thread): the default site's cards in turn (comparisons, statements,
+/// actors, home), their SVGs as the build makes them, so that a glyph a
+/// card shares with others is drawn from the thread's masks as in a
+/// build, and one that only it has is not. The centrepiece comparison,
+/// the card with the most words, is measured on its own too.
 fn cards(c: &mut Criterion) {
     let options = readout::BuildOptions { root: env!("CARGO_MANIFEST_DIR").into(), ..Default::default() };
     let site = readout::generate(&options).expect("the default site builds");
-    let card = site.pages.iter().find(|p| p.path == "compare/readout-vs-jaishankar/card.png").expect("its card");
-    let png = readout::cards::draw(&card.text()).expect("drawn");
-    eprintln!("card: {} bytes", png.len());
-    c.bench_function("cards: draw and encode one comparison card", |b| {
-        b.iter(|| readout::cards::draw(black_box(&*card.text())).unwrap())
+    let svgs: Vec<String> =
+        site.pages.iter().filter(|p| p.path.ends_with("card.png")).map(|p| p.text().into_owned()).collect();
+    let centrepiece = site.pages.iter().find(|p| p.path == "compare/readout-vs-jaishankar/card.png").expect("its card");
+    let png = readout::cards::draw(&centrepiece.text()).expect("drawn");
+    eprintln!("{} cards; the centrepiece's: {} bytes", svgs.len(), png.len());
+    let mut next = svgs.iter().cycle();
+    c.bench_function("cards: draw and encode one card of the default site", |b| {
+        b.iter(|| readout::cards::draw(black_box(next.next().expect("cards"))).unwrap())
+    });
+    c.bench_function("cards: draw and encode the centrepiece comparison's card", |b| {
+        b.iter(|| readout::cards::draw(black_box(&*centrepiece.text())).unwrap())
     });
 }
 

@@ -14,7 +14,7 @@ use std::sync::{Arc, LazyLock};
 use resvg::{tiny_skia, usvg};
 use sha2::{Digest, Sha256};
 
-use super::fonts;
+use super::{fonts, glyphs};
 
 /// A card's size in pixels (what `og:image:width` and `og:image:height` say).
 pub const WIDTH: u32 = 1200;
@@ -23,7 +23,7 @@ pub const HEIGHT: u32 = 630;
 /// Part of every cached card's key: changed with the renderer, the fonts,
 /// the encoder's settings or the kinds of the values readout gives the
 /// card template, so that cards drawn otherwise are not taken.
-const DRAWING: &str = "resvg 0.49, noto subsets 1, png palette fast or rgb balanced";
+const DRAWING: &str = "resvg 0.49, glyph masks in quarters 1, noto subsets 1, png palette fast or rgb balanced";
 
 /// The parse options every card is drawn with: the bundled fonts only.
 static OPTIONS: LazyLock<usvg::Options<'static>> = LazyLock::new(|| {
@@ -56,9 +56,40 @@ pub fn draw(svg: &str) -> Result<Vec<u8>, DrawError> {
         pixmap.fill(tiny_skia::Color::WHITE);
         let size = tree.size();
         let scale = tiny_skia::Transform::from_scale(WIDTH as f32 / size.width(), HEIGHT as f32 / size.height());
-        resvg::render(&tree, scale, &mut pixmap.as_mut());
+        paint(tree.root(), tree.fontdb(), scale, &mut pixmap.as_mut());
         encode(pixmap.data()).map_err(|e| DrawError(e.to_string()))
     })
+}
+
+/// `group`'s children drawn onto `pixmap` under `transform`, as
+/// `resvg::render` draws them, but for plain text, whose glyphs come from
+/// [`glyphs`]. A group that needs a layer of its own (opacity, a clip, a
+/// mask, a filter) is drawn whole by resvg.
+fn paint(
+    group: &usvg::Group,
+    fontdb: &usvg::fontdb::Database,
+    transform: tiny_skia::Transform,
+    pixmap: &mut tiny_skia::PixmapMut,
+) {
+    for node in group.children() {
+        match node {
+            usvg::Node::Group(g) if !g.should_isolate() => {
+                paint(g, fontdb, transform.pre_concat(g.transform()), pixmap)
+            }
+            usvg::Node::Text(text) if glyphs::draw_text(text, fontdb, transform, pixmap) => {}
+            usvg::Node::Text(text) => {
+                let flat = text.flattened();
+                paint(flat, fontdb, transform.pre_concat(flat.transform()), pixmap);
+            }
+            node => {
+                // resvg draws a node at its bounding box's corner: moved
+                // back there, it lands where the whole tree would put it.
+                if let Some(bbox) = node.abs_layer_bounding_box() {
+                    resvg::render_node(node, transform.pre_translate(bbox.x(), bbox.y()), pixmap);
+                }
+            }
+        }
+    }
 }
 
 thread_local! {
@@ -118,18 +149,33 @@ impl Palette {
     fn of(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
         let mut palette = Palette { slots: [(0, 0, false); Palette::SLOTS], rgb: Vec::with_capacity(3 * 256) };
         let mut indices = Vec::with_capacity(rgba.len() / 4);
+        let row = 4 * WIDTH as usize;
+        for (i, pixels) in rgba.chunks(row).enumerate() {
+            // Most of a card's rows are the row above again (paper
+            // between the lines): its indices are copied, not looked up.
+            if i > 0 && pixels.len() == row && rgba[(i - 1) * row..i * row] == *pixels {
+                indices.extend_from_within((i - 1) * WIDTH as usize..i * WIDTH as usize);
+            } else {
+                palette.row(pixels, &mut indices)?;
+            }
+        }
+        Some((palette.rgb, indices))
+    }
+
+    /// The indices of one row's `pixels`, pushed onto `indices`.
+    fn row(&mut self, pixels: &[u8], indices: &mut Vec<u8>) -> Option<()> {
         let mut last = None;
-        for pixel in rgba.chunks_exact(4) {
+        for pixel in pixels.chunks_exact(4) {
             let colour = u32::from_le_bytes([pixel[0], pixel[1], pixel[2], pixel[3]]);
             // Cards are mostly runs of one colour: the last one first.
             let index = match last {
                 Some((c, i)) if c == colour => i,
-                _ => palette.index(colour)?,
+                _ => self.index(colour)?,
             };
             last = Some((colour, index));
             indices.push(index);
         }
-        Some((palette.rgb, indices))
+        Some(())
     }
 
     /// The index of `colour`, given it now if it is new; `None` once a
@@ -350,6 +396,60 @@ mod tests {
         assert_eq!(cached(cache.dir(), &other), None);
         cache.png(&other, &SVG.replace("Words", "Other words")).expect("drawn");
         assert_eq!(cache.counts(), (2, 1));
+    }
+
+    /// `svg` drawn by resvg alone, every glyph filled from its outline.
+    fn drawn_by_resvg(svg: &str) -> Vec<u8> {
+        let tree = usvg::Tree::from_str(svg, &OPTIONS).expect("parsed");
+        let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).expect("a size");
+        pixmap.fill(tiny_skia::Color::WHITE);
+        resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+        rgb(pixmap.data())
+    }
+
+    /// How far two RGB images are apart: the mean difference of a channel,
+    /// and the share of pixels that differ by more than a quarter.
+    fn apart(a: &[u8], b: &[u8]) -> (f64, f64) {
+        let total: u64 = a.iter().zip(b).map(|(x, y)| u64::from(x.abs_diff(*y))).sum();
+        let far =
+            a.chunks(3).zip(b.chunks(3)).filter(|(p, q)| p.iter().zip(*q).any(|(x, y)| x.abs_diff(*y) > 64)).count();
+        (total as f64 / a.len() as f64, far as f64 / (a.len() / 3) as f64)
+    }
+
+    const TEXTS: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630">
+<rect width="1200" height="630" fill="#fdfcf8"/>
+<g transform="translate(13.3 7.6)"><text font-family="Noto Serif" font-weight="700" font-size="40" fill="#1b1b1b"><tspan x="72" y="100">Two accounts of one call: “fi” — 30 April</tspan></text></g>
+<text font-family="Noto Sans" font-size="27.5" fill="#cc79a7" fill-opacity="0.6"><tspan x="72.4" y="240.3">Marco Rubio · Jaishankar's post</tspan></text>
+<text font-family="Noto Sans Devanagari" font-size="44" fill="#1f4e8c"><tspan x="72" y="400">पहलगाम आतंकी हमला</tspan></text>
+</svg>"##;
+
+    #[test]
+    fn glyphs_laid_from_masks_look_as_resvg_draws_them() {
+        let (_, ours) = decoded(&draw(TEXTS).expect("drawn"));
+        assert!(glyphs::masks_kept() > 30, "the glyphs were not laid from masks");
+        let theirs = drawn_by_resvg(TEXTS);
+        let (mean, far) = apart(&ours, &theirs);
+        assert!(mean < 0.5 && far < 0.002, "mean difference {mean:.3}, {:.3}% of pixels far apart", far * 100.0);
+        // And the text is there at all: the two differ from a blank card.
+        let blank = drawn_by_resvg(&TEXTS.replace("<text", "<text display=\"none\""));
+        assert!(apart(&ours, &blank).0 > 2.0, "no text drawn");
+    }
+
+    #[test]
+    fn text_that_is_not_plain_is_drawn_by_resvg() {
+        for (what, svg) in [
+            ("a stroke", TEXTS.replace("fill=\"#1f4e8c\"", "fill=\"none\" stroke=\"#1f4e8c\" stroke-width=\"2\"")),
+            ("an underline", TEXTS.replace("fill=\"#1f4e8c\"", "fill=\"#1f4e8c\" text-decoration=\"underline\"")),
+            ("a rotation", TEXTS.replace("translate(13.3 7.6)", "rotate(3)")),
+            ("a gradient", TEXTS.replace("fill=\"#cc79a7\"", "fill=\"url(#g)\"").replace(
+                "<rect",
+                "<defs><linearGradient id=\"g\"><stop offset=\"0\" stop-color=\"red\"/><stop offset=\"1\" stop-color=\"blue\"/></linearGradient></defs><rect",
+            )),
+        ] {
+            let (_, ours) = decoded(&draw(&svg).expect("drawn"));
+            let (mean, far) = apart(&ours, &drawn_by_resvg(&svg));
+            assert!(mean < 0.5 && far < 0.002, "{what}: mean difference {mean:.3}, {:.3}% far apart", far * 100.0);
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@
 
 mod draw;
 mod fonts;
+mod glyphs;
 pub mod layout;
 
 use std::path::{Path, PathBuf};
