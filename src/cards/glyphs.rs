@@ -217,6 +217,11 @@ fn lay(mask: &GlyphMask, x: i32, y: i32, ink: Ink, pixmap: &mut PixmapMut) {
             let a = div255(u32::from(c) * opacity);
             let at = 4 * (py * canvas_w + px) as usize;
             let pixel = &mut data[at..at + 4];
+            if a == 255 {
+                // Inside the letter: the ink itself.
+                pixel.copy_from_slice(&[ink.rgb[0], ink.rgb[1], ink.rgb[2], 255]);
+                continue;
+            }
             for (d, s) in pixel.iter_mut().zip(ink.rgb.iter().chain([&255])) {
                 *d = div255(u32::from(*s) * a + u32::from(*d) * (255 - a)) as u8;
             }
