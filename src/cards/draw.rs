@@ -39,6 +39,9 @@ static OPTIONS: LazyLock<usvg::Options<'static>> = LazyLock::new(|| {
     }
 });
 
+/// The bundled fonts as [`glyphs`] draws with them.
+static FACES: LazyLock<glyphs::Faces> = LazyLock::new(|| glyphs::Faces::new(OPTIONS.fontdb.clone()));
+
 /// Why a card could not be drawn: its SVG is not one usvg reads.
 #[derive(Debug)]
 pub struct DrawError(pub String);
@@ -56,7 +59,7 @@ pub fn draw(svg: &str) -> Result<Vec<u8>, DrawError> {
         pixmap.fill(tiny_skia::Color::WHITE);
         let size = tree.size();
         let scale = tiny_skia::Transform::from_scale(WIDTH as f32 / size.width(), HEIGHT as f32 / size.height());
-        paint(tree.root(), tree.fontdb(), scale, &mut pixmap.as_mut());
+        paint(tree.root(), &FACES, scale, &mut pixmap.as_mut());
         encode(pixmap.data()).map_err(|e| DrawError(e.to_string()))
     })
 }
@@ -67,19 +70,17 @@ pub fn draw(svg: &str) -> Result<Vec<u8>, DrawError> {
 /// mask, a filter) is drawn whole by resvg.
 fn paint(
     group: &usvg::Group,
-    fontdb: &usvg::fontdb::Database,
+    faces: &glyphs::Faces,
     transform: tiny_skia::Transform,
     pixmap: &mut tiny_skia::PixmapMut,
 ) {
     for node in group.children() {
         match node {
-            usvg::Node::Group(g) if !g.should_isolate() => {
-                paint(g, fontdb, transform.pre_concat(g.transform()), pixmap)
-            }
-            usvg::Node::Text(text) if glyphs::draw_text(text, fontdb, transform, pixmap) => {}
+            usvg::Node::Group(g) if !g.should_isolate() => paint(g, faces, transform.pre_concat(g.transform()), pixmap),
+            usvg::Node::Text(text) if glyphs::draw_text(text, faces, transform, pixmap) => {}
             usvg::Node::Text(text) => {
                 let flat = text.flattened();
-                paint(flat, fontdb, transform.pre_concat(flat.transform()), pixmap);
+                paint(flat, faces, transform.pre_concat(flat.transform()), pixmap);
             }
             node => {
                 // resvg draws a node at its bounding box's corner: moved
@@ -149,15 +150,16 @@ impl Palette {
     fn of(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
         let mut palette = Palette { slots: [(0, 0, false); Palette::SLOTS], rgb: Vec::with_capacity(3 * 256) };
         let mut indices = Vec::with_capacity(rgba.len() / 4);
-        let row = 4 * WIDTH as usize;
-        for (i, pixels) in rgba.chunks(row).enumerate() {
+        let mut above = None;
+        for pixels in rgba.chunks_exact(4 * WIDTH as usize) {
             // Most of a card's rows are the row above again (paper
             // between the lines): its indices are copied, not looked up.
-            if i > 0 && pixels.len() == row && rgba[(i - 1) * row..i * row] == *pixels {
-                indices.extend_from_within((i - 1) * WIDTH as usize..i * WIDTH as usize);
+            if above == Some(pixels) {
+                indices.extend_from_within(indices.len() - WIDTH as usize..);
             } else {
                 palette.row(pixels, &mut indices)?;
             }
+            above = Some(pixels);
         }
         Some((palette.rgb, indices))
     }
@@ -421,6 +423,7 @@ mod tests {
 <g transform="translate(13.3 7.6)"><text font-family="Noto Serif" font-weight="700" font-size="40" fill="#1b1b1b"><tspan x="72" y="100">Two accounts of one call: “fi” — 30 April</tspan></text></g>
 <text font-family="Noto Sans" font-size="27.5" fill="#cc79a7" fill-opacity="0.6"><tspan x="72.4" y="240.3">Marco Rubio · Jaishankar's post</tspan></text>
 <text font-family="Noto Sans Devanagari" font-size="44" fill="#1f4e8c"><tspan x="72" y="400">पहलगाम आतंकी हमला</tspan></text>
+<text font-family="Noto Sans" font-size="60" fill="#1b1b1b"><tspan x="1110" y="30">Edge</tspan><tspan x="-25" y="650">Edge</tspan></text>
 </svg>"##;
 
     #[test]
@@ -430,6 +433,12 @@ mod tests {
         let theirs = drawn_by_resvg(TEXTS);
         let (mean, far) = apart(&ours, &theirs);
         assert!(mean < 0.5 && far < 0.002, "mean difference {mean:.3}, {:.3}% of pixels far apart", far * 100.0);
+        // A glyph cut off at the right edge is cut, not carried onto the
+        // next row's left end (where nothing else is drawn).
+        for y in 0..40 {
+            let row = &ours[3 * WIDTH as usize * y..][..3 * 60];
+            assert!(row.chunks(3).all(|p| p == [0xfd, 0xfc, 0xf8]), "ink at the left end of row {y}");
+        }
         // And the text is there at all: the two differ from a blank card.
         let blank = drawn_by_resvg(&TEXTS.replace("<text", "<text display=\"none\""));
         assert!(apart(&ours, &blank).0 > 2.0, "no text drawn");

@@ -7,16 +7,17 @@
 //! A mask depends only on what it is made from (the glyph, its scale, its
 //! place within a pixel), never on which cards came before, so a card's
 //! pixels are the same whatever the cache holds. A glyph is placed within
-//! a quarter of a pixel of where its outline would be; text that is not
+//! an eighth of a pixel of where its outline would be; text that is not
 //! plain (a stroke, a gradient, a decoration, rotated or skewed, set with
 //! `text-rendering="optimizeSpeed"`) is left to resvg, as is everything
 //! that is not text.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use resvg::tiny_skia::{FillRule, Mask, PathBuilder, PixmapMut, Transform};
 use resvg::usvg::{self, fontdb};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use skrifa::MetadataProvider;
 use skrifa::outline::{DrawSettings, OutlinePen};
 
@@ -49,20 +50,37 @@ struct GlyphMask {
 
 thread_local! {
     static MASKS: RefCell<FxHashMap<GlyphKey, Option<GlyphMask>>> = RefCell::new(FxHashMap::default());
-    static STATIC: RefCell<FxHashMap<fontdb::ID, bool>> = RefCell::new(FxHashMap::default());
+}
+
+/// The fonts cards are drawn with, and which of them have no variation
+/// axes (the weight usvg asks of every span then means nothing, and a
+/// glyph's outline is the same at any): found once, when they are loaded.
+pub(super) struct Faces {
+    db: Arc<fontdb::Database>,
+    without_axes: FxHashSet<fontdb::ID>,
+}
+
+impl Faces {
+    pub(super) fn new(db: Arc<fontdb::Database>) -> Faces {
+        let without_axes = db
+            .faces()
+            .filter(|face| {
+                db.with_face_data(face.id, |data, index| {
+                    skrifa::FontRef::from_index(data, index).is_ok_and(|f| f.axes().is_empty())
+                }) == Some(true)
+            })
+            .map(|face| face.id)
+            .collect();
+        Faces { db, without_axes }
+    }
 }
 
 /// Draws `text` onto `pixmap` under `transform` (the canvas's scale and
 /// the text's parents'), or returns `false`, drawing nothing, when the
 /// text is not one this module draws.
-pub(super) fn draw_text(
-    text: &usvg::Text,
-    fontdb: &fontdb::Database,
-    transform: Transform,
-    pixmap: &mut PixmapMut,
-) -> bool {
+pub(super) fn draw_text(text: &usvg::Text, faces: &Faces, transform: Transform, pixmap: &mut PixmapMut) -> bool {
     let transform = transform.pre_concat(text.flattened().transform());
-    let Some(spans) = plain_spans(text, fontdb, transform) else { return false };
+    let Some(spans) = plain_spans(text, faces, transform) else { return false };
     MASKS.with_borrow_mut(|masks| {
         if masks.len() > MOST_MASKS {
             masks.clear();
@@ -78,7 +96,7 @@ pub(super) fn draw_text(
                     scale: (ts.sx.to_bits(), ts.sy.to_bits()),
                     place: (fx, fy),
                 };
-                let mask = masks.entry(key).or_insert_with(|| rasterise(fontdb, &key));
+                let mask = masks.entry(key).or_insert_with(|| rasterise(&faces.db, &key));
                 if let Some(mask) = mask {
                     lay(mask, ix, iy, ink, pixmap);
                 }
@@ -90,13 +108,12 @@ pub(super) fn draw_text(
 
 /// The spans of `text` with the ink each is filled with, if every span is
 /// plain: filled with one colour, no stroke, no decoration, set in fonts
-/// without variation axes (the weight usvg asks of every span then means
-/// nothing), and the whole text drawn unrotated, unskewed and
-/// anti-aliased. (The bundled fonts are outline fonts without colour
+/// without variation axes, and the whole text drawn unrotated, unskewed
+/// and anti-aliased. (The bundled fonts are outline fonts without colour
 /// glyphs, as every font a card can name is.)
 fn plain_spans<'t>(
     text: &'t usvg::Text,
-    fontdb: &fontdb::Database,
+    faces: &Faces,
     transform: Transform,
 ) -> Option<Vec<(&'t usvg::layout::Span, Ink)>> {
     if transform.kx != 0.0 || transform.ky != 0.0 || text.rendering_mode() == usvg::TextRendering::OptimizeSpeed {
@@ -108,7 +125,7 @@ fn plain_spans<'t>(
             && span.underline.is_none()
             && span.overline.is_none()
             && span.line_through.is_none()
-            && span.positioned_glyphs.iter().all(|g| without_axes(fontdb, g.font));
+            && span.positioned_glyphs.iter().all(|g| faces.without_axes.contains(&g.font));
         if !plain {
             return None;
         }
@@ -120,19 +137,6 @@ fn plain_spans<'t>(
         spans.push((span, Ink { rgb: [colour.red, colour.green, colour.blue], opacity: fill.opacity().get() }));
     }
     Some(spans)
-}
-
-/// Whether `font` has no variation axes (asked once a thread a font).
-fn without_axes(fontdb: &fontdb::Database, font: fontdb::ID) -> bool {
-    STATIC.with_borrow_mut(|fonts| {
-        *fonts.entry(font).or_insert_with(|| {
-            fontdb
-                .with_face_data(font, |data, index| {
-                    skrifa::FontRef::from_index(data, index).is_ok_and(|f| f.axes().is_empty())
-                })
-                .unwrap_or(false)
-        })
-    })
 }
 
 /// A colour and its opacity.
@@ -202,28 +206,30 @@ impl OutlinePen for Pen {
 /// origin in pixel (`x`, `y`); what falls outside the pixmap is cut off.
 fn lay(mask: &GlyphMask, x: i32, y: i32, ink: Ink, pixmap: &mut PixmapMut) {
     let (canvas_w, canvas_h) = (pixmap.width() as i32, pixmap.height() as i32);
+    let (left, top) = (x + mask.left, y + mask.top);
+    // The mask's columns that fall on the canvas, the same on every row.
+    let first = (-left).clamp(0, mask.width as i32) as usize;
+    let end = (canvas_w - left).clamp(0, mask.width as i32) as usize;
     let opacity = (ink.opacity * 255.0).round() as u32;
     let data = pixmap.data_mut();
     for (row, coverage) in mask.coverage.chunks_exact(mask.width).enumerate() {
-        let py = y + mask.top + row as i32;
-        if py < 0 || py >= canvas_h {
+        let py = top + row as i32;
+        if first >= end || !(0..canvas_h).contains(&py) {
             continue;
         }
-        for (col, &c) in coverage.iter().enumerate() {
-            let px = x + mask.left + col as i32;
-            if c == 0 || px < 0 || px >= canvas_w {
-                continue;
-            }
+        let at = 4 * (py * canvas_w + left + first as i32) as usize;
+        let pixels = data[at..at + 4 * (end - first)].chunks_exact_mut(4);
+        for (pixel, &c) in pixels.zip(&coverage[first..end]) {
             let a = div255(u32::from(c) * opacity);
-            let at = 4 * (py * canvas_w + px) as usize;
-            let pixel = &mut data[at..at + 4];
-            if a == 255 {
+            match a {
+                0 => {}
                 // Inside the letter: the ink itself.
-                pixel.copy_from_slice(&[ink.rgb[0], ink.rgb[1], ink.rgb[2], 255]);
-                continue;
-            }
-            for (d, s) in pixel.iter_mut().zip(ink.rgb.iter().chain([&255])) {
-                *d = div255(u32::from(*s) * a + u32::from(*d) * (255 - a)) as u8;
+                255 => pixel.copy_from_slice(&[ink.rgb[0], ink.rgb[1], ink.rgb[2], 255]),
+                _ => {
+                    for (d, s) in pixel.iter_mut().zip(ink.rgb.iter().chain([&255])) {
+                        *d = div255(u32::from(*s) * a + u32::from(*d) * (255 - a)) as u8;
+                    }
+                }
             }
         }
     }
