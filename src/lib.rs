@@ -547,6 +547,8 @@ pub fn stage_times(stages: &[(&'static str, Duration)]) -> String {
 pub struct CardWork {
     pub drawn: usize,
     pub cached: usize,
+    /// Cards the cache held that no page of this build shows, removed.
+    pub pruned: usize,
 }
 
 /// What a finished build did.
@@ -591,6 +593,10 @@ impl BuildReport {
         let cards = match self.cards.drawn + self.cards.cached {
             0 => String::new(),
             _ => format!(", cards: {} drawn, {} from the cache", self.cards.drawn, self.cards.cached),
+        };
+        let cards = match self.cards.pruned {
+            0 => cards,
+            n => format!("{cards}, {n} old ones removed from it"),
         };
         format!(
             "built {} pages ({}) — {} files, {} written, {} removed{search}{cards}, in {} ms{resized} → {}",
@@ -650,9 +656,11 @@ pub fn build(options: &BuildOptions, on_wait: impl FnOnce()) -> Result<BuildRepo
     let pages = written.pages - usize::from(search.is_some());
     let generated = p.into_generated(Vec::new());
     let (drawn, cached) = cards.counts();
+    // The cache keeps what this build shows; one that cannot be pruned only keeps more.
+    let pruned = cards.prune().unwrap_or(0);
     Ok(BuildReport {
         generated,
-        cards: CardWork { drawn, cached },
+        cards: CardWork { drawn, cached, pruned },
         pages,
         files: pages + search.map_or(0, |(files, _)| files) + written.assets,
         written: written.written,

@@ -127,6 +127,49 @@ pub fn normalize_space(text: &str) -> String {
     out
 }
 
+/// Appends `piece` to `out` with its white space collapsed as
+/// [`normalize_space`] does, so that text put together piece by piece
+/// and then [`end_spaced`] equals `normalize_space` of the pieces joined,
+/// without a second copy of the whole. `out` must be made by these two
+/// alone.
+pub fn push_spaced(out: &mut String, piece: &str) {
+    let space = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    };
+    let inner = piece.trim();
+    if inner.is_empty() {
+        if !piece.is_empty() {
+            space(out);
+        }
+        return;
+    }
+    if piece.starts_with(char::is_whitespace) {
+        space(out);
+    }
+    if single_spaced_ascii(inner) {
+        out.push_str(inner);
+    } else {
+        for (i, word) in inner.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    if piece.ends_with(char::is_whitespace) {
+        space(out);
+    }
+}
+
+/// Ends text made by [`push_spaced`]: no space at its end.
+pub fn end_spaced(out: &mut String) {
+    if out.ends_with(' ') {
+        out.pop();
+    }
+}
+
 /// The normalised form of `text`.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -263,6 +306,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn text_spaced_piece_by_piece_is_the_pieces_joined_and_spaced(
+            pieces in proptest::collection::vec("[ ab.\t\n\u{a0}é\u{2003}]{0,6}", 0..8)
+        ) {
+            let mut out = String::new();
+            pieces.iter().for_each(|p| push_spaced(&mut out, p));
+            end_spaced(&mut out);
+            proptest::prop_assert_eq!(out, normalize_space(&pieces.concat()));
+        }
+
         /// Searching by the first bytes and checking the rest finds the
         /// place a whole-passage search finds (a short alphabet: many near misses).
         #[test]

@@ -9,7 +9,10 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::SystemTime;
+
+use rustc_hash::FxHashSet;
 
 use resvg::{tiny_skia, usvg};
 use sha2::{Digest, Sha256};
@@ -207,11 +210,25 @@ pub struct CardCache {
     dir: PathBuf,
     drawn: AtomicUsize,
     cached: AtomicUsize,
+    /// The keys of the cards asked for, for [`CardCache::prune`].
+    used: Mutex<FxHashSet<String>>,
+    /// When it was made: a card file written since may be another build's.
+    opened: SystemTime,
 }
 
 impl CardCache {
     pub fn new(dir: PathBuf) -> CardCache {
-        CardCache { dir, drawn: AtomicUsize::new(0), cached: AtomicUsize::new(0) }
+        CardCache {
+            dir,
+            drawn: AtomicUsize::new(0),
+            cached: AtomicUsize::new(0),
+            used: Mutex::default(),
+            opened: SystemTime::now(),
+        }
+    }
+
+    fn mark_used(&self, key: &str) {
+        self.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key.to_string());
     }
 
     /// The folder it keeps cards in.
@@ -223,6 +240,7 @@ impl CardCache {
     /// drawn and kept there (a cache that cannot be written to only
     /// means drawing again).
     pub fn png(&self, key: &str, svg: &str) -> Result<Vec<u8>, DrawError> {
+        self.mark_used(key);
         if let Ok(bytes) = std::fs::read(file(&self.dir, key)) {
             self.cached.fetch_add(1, Ordering::Relaxed);
             return Ok(bytes);
@@ -239,6 +257,7 @@ impl CardCache {
     /// written to. Other pages as they are.
     pub fn draw(&self, mut page: crate::render::Page) -> std::io::Result<crate::render::Page> {
         let Some(key) = &page.card else { return Ok(page) };
+        self.mark_used(key);
         if page.linked.is_some() {
             self.cached.fetch_add(1, Ordering::Relaxed);
             return Ok(page);
@@ -257,6 +276,42 @@ impl CardCache {
         page.content = Vec::new();
         page.linked = Some(path);
         Ok(page)
+    }
+
+    /// Removes the cards no page asked this cache for (a card of a page
+    /// since edited or deleted), so that the folder holds what the last
+    /// build shows rather than every card ever drawn; returns how many
+    /// files it removed. Only readout's own files are touched (a card's
+    /// 64-hex-digit name, or a temporary file left by a killed build),
+    /// and none written after this cache was made: another build of the
+    /// same site may be using them. Called once a whole build succeeded,
+    /// never by `serve`, which draws cards only as they are asked for.
+    pub fn prune(&self) -> std::io::Result<usize> {
+        let used = self.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let mut removed = 0;
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let stale = match card_key(name) {
+                Some(key) => !used.contains(key),
+                None => name.starts_with('.') && name.ends_with(".tmp"),
+            };
+            let meta = entry.metadata()?;
+            if stale && meta.is_file() && meta.modified().is_ok_and(|m| m < self.opened) {
+                match std::fs::remove_file(entry.path()) {
+                    Ok(()) => removed += 1,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(removed)
     }
 
     /// How many cards it drew, and how many it found drawn.
@@ -305,6 +360,12 @@ pub fn cached(dir: &Path, key: &str) -> Option<PathBuf> {
 
 fn file(dir: &Path, key: &str) -> PathBuf {
     dir.join(format!("{key}.png"))
+}
+
+/// The key of a card's file name in the cache (`KEY.png`), if it is one.
+fn card_key(name: &str) -> Option<&str> {
+    let key = name.strip_suffix(".png")?;
+    (key.len() == 64 && key.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))).then_some(key)
 }
 
 #[cfg(test)]
@@ -398,6 +459,35 @@ mod tests {
         assert_eq!(cached(cache.dir(), &other), None);
         cache.png(&other, &SVG.replace("Words", "Other words")).expect("drawn");
         assert_eq!(cache.counts(), (2, 1));
+    }
+
+    #[test]
+    fn pruning_removes_only_old_cards_no_page_asked_for() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let cards = dir.path().join("cards");
+        let (kept, old) = (key(&[0; 32], &context("Kept")), key(&[0; 32], &context("Old")));
+        let first = CardCache::new(cards.clone());
+        first.png(&kept, SVG).expect("drawn");
+        first.png(&old, &SVG.replace("Words", "Old")).expect("drawn");
+        let other = ["notes.txt", ".card.png.1.2.tmp", "ABC.png"];
+        for name in other {
+            std::fs::write(cards.join(name), b"x").expect("written");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let next = CardCache::new(cards.clone());
+        next.png(&kept, SVG).expect("from the cache");
+        // A card another build draws while this one runs is not this one's to remove.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let (newer, during) = (key(&[0; 32], &context("Newer")), CardCache::new(cards.clone()));
+        during.png(&newer, &SVG.replace("Words", "Newer")).expect("drawn");
+        assert_eq!(next.prune().expect("pruned"), 2, "the old card and the left temporary file");
+        let mut left: Vec<String> =
+            std::fs::read_dir(&cards).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        let mut want = vec![format!("{kept}.png"), format!("{newer}.png"), "ABC.png".into(), "notes.txt".into()];
+        want.sort();
+        assert_eq!(left, want);
+        assert_eq!(CardCache::new(dir.path().join("absent")).prune().expect("nothing to prune"), 0);
     }
 
     /// `svg` drawn by resvg alone, every glyph filled from its outline.

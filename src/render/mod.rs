@@ -298,13 +298,15 @@ fn render_page(
                 return Ok((Vec::new(), reads.into_inputs()));
             }
             // Made note by note and handed on as made: a build never holds every record or fragment.
-            let mut failed = None;
-            crate::search::files_of(&reads, &mut |file| {
-                if failed.is_none() {
-                    failed = sink(file).err();
+            let failed = std::sync::OnceLock::new();
+            crate::search::files_of(&reads, &|file| {
+                if failed.get().is_none()
+                    && let Err(e) = sink(file)
+                {
+                    let _ = failed.set(e);
                 }
             });
-            if let Some(e) = failed {
+            if let Some(e) = failed.into_inner() {
                 return Err(Diagnostic::file_error(std::path::Path::new(&url), e.to_string()));
             }
             return Ok((Vec::new(), reads.into_inputs()));

@@ -117,42 +117,99 @@ impl Building {
 }
 
 /// A record's words as the index takes them, read on any thread: each
-/// form as written (lower-cased), one after another in `text`, with its
-/// position in the content; the title's forms apart.
+/// distinct form (as written, lower-cased) with its weight in the
+/// document and its positions already written as the index writes them,
+/// so that adding the document to the index is one look-up a form.
 #[derive(Default)]
 pub(super) struct Words {
+    /// The forms' text, one after another.
     text: String,
-    /// Each form of the content: its position, where it starts in `text`, its length.
-    content: Vec<(u32, u32, u32)>,
-    /// Each form of the title: where it starts in `text`, its length.
-    title: Vec<(u32, u32)>,
+    /// Each distinct form, in order: where it is in `text`, its count (its
+    /// positions, and a title word's extra weight), where its positions
+    /// are in `positions`.
+    forms: Vec<Form>,
+    /// Each form's positions: how many less one, then their gaps.
+    positions: String,
     /// How many positions the content has.
     length: u32,
 }
 
+/// No place: the end of a chain of places.
+const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Copy)]
+struct Form {
+    text: (u32, u32),
+    count: f32,
+    positions: (u32, u32),
+}
+
 impl Words {
     pub(super) fn of(record: &Record) -> Words {
-        let mut words = Words { text: String::with_capacity(record.content.len() + 64), ..Words::default() };
-        let put = |text: &mut String, form: &str| {
-            let start = text.len() as u32;
-            text.push_str(form);
-            (start, form.len() as u32)
-        };
+        let mut words = Words::default();
+        // Each distinct form's number in this document, in the order first met.
+        let mut numbers: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut names: Vec<(u32, u32)> = Vec::new();
+        // The places of each form, chained: its first and last, and after each place the next of its form.
+        let (mut first, mut last) = (Vec::new(), Vec::new());
+        let (mut places, mut next): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+        words.length = each_word(&record.content, |position, form| {
+            let number = match numbers.get(form) {
+                Some(&n) => n as usize,
+                None => {
+                    let start = words.text.len() as u32;
+                    words.text.push_str(form);
+                    names.push((start, form.len() as u32));
+                    // The map keeps its own copy: `words.text` grows.
+                    numbers.insert(form.into(), names.len() as u32 - 1);
+                    first.push(places.len() as u32);
+                    last.push(NONE);
+                    names.len() - 1
+                }
+            };
+            // A form twice at one place (a compound's part) is there once.
+            let at = last[number];
+            if at == NONE || places[at as usize] != position {
+                if at != NONE {
+                    next[at as usize] = places.len() as u32;
+                }
+                last[number] = places.len() as u32;
+                places.push(position);
+                next.push(NONE);
+            }
+        });
+        let mut in_title = vec![0u32; names.len()];
         if let Some(shown) = record.meta.get("title") {
             each_word(shown, |_, form| {
-                let span = put(&mut words.text, form);
-                words.title.push(span);
+                if let Some(&n) = numbers.get(form) {
+                    in_title[n as usize] += 1;
+                }
             });
         }
-        words.length = each_word(&record.content, |position, form| {
-            let (start, length) = put(&mut words.text, form);
-            words.content.push((position, start, length));
-        });
+        words.positions.reserve(places.len() * 2);
+        for (number, &name) in names.iter().enumerate() {
+            let chain =
+                || std::iter::successors(Some(first[number]), |&at| Some(next[at as usize]).filter(|&n| n != NONE));
+            let count = chain().count() as u32;
+            let from = words.positions.len() as u32;
+            push(&mut words.positions, count - 1);
+            let mut gaps = Gaps::default();
+            chain().for_each(|at| gaps.push(&mut words.positions, places[at as usize]));
+            words.forms.push(Form {
+                text: name,
+                count: count as f32 + in_title[number] as f32 * (TITLE_WEIGHT - 1.0),
+                positions: (from, words.positions.len() as u32 - from),
+            });
+        }
         words
     }
 
-    fn form(&self, start: u32, length: u32) -> &str {
-        &self.text[start as usize..(start + length) as usize]
+    fn form(&self, form: &Form) -> &str {
+        &self.text[form.text.0 as usize..(form.text.0 + form.text.1) as usize]
+    }
+
+    fn positions(&self, form: &Form) -> &str {
+        &self.positions[form.positions.0 as usize..(form.positions.0 + form.positions.1) as usize]
     }
 }
 
@@ -220,31 +277,19 @@ impl Indexing {
     /// Adds document `doc`, the one after the last added, by its words.
     fn add(&mut self, doc: u32, read: &Words) {
         let (stems, words) = (&self.stems, &mut self.words);
-        let title: Vec<u32> = read.title.iter().map(|&(start, len)| words.form(read.form(start, len), stems)).collect();
-        // Each form's positions, as form << 32 | position, sorted below.
-        let mut at: Vec<u64> = read
-            .content
-            .iter()
-            .map(|&(p, start, len)| u64::from(words.form(read.form(start, len), stems)) << 32 | u64::from(p))
-            .collect();
+        let mut counts: Vec<(u32, f32)> = Vec::with_capacity(read.forms.len());
         self.lengths.push(read.length);
-        self.postings.resize_with(self.words.stem_names.len(), Vec::new);
-        self.positions.resize_with(self.words.form_names.len(), Default::default);
-        at.sort_unstable();
-        at.dedup();
-        let mut counts: Vec<(u32, f32)> = Vec::new();
-        for group in at.chunk_by(|a, b| a >> 32 == b >> 32) {
-            let form = (group[0] >> 32) as u32;
-            let extra = title.iter().filter(|&&t| t == form).count() as f32 * (TITLE_WEIGHT - 1.0);
-            counts.push((self.words.form_stem[form as usize], group.len() as f32 + extra));
-            let (gaps, text) = &mut self.positions[form as usize];
-            gaps.push(text, doc);
-            push(text, group.len() as u32 - 1);
-            let mut in_doc = Gaps::default();
-            for &packed in group {
-                in_doc.push(text, packed as u32);
+        for form in &read.forms {
+            let id = words.form(read.form(form), stems) as usize;
+            if id == self.positions.len() {
+                self.positions.push(Default::default());
             }
+            let (gaps, text) = &mut self.positions[id];
+            gaps.push(text, doc);
+            text.push_str(read.positions(form));
+            counts.push((words.form_stem[id], form.count));
         }
+        self.postings.resize_with(self.words.stem_names.len(), Vec::new);
         counts.sort_unstable_by_key(|&(stem, _)| stem);
         for group in counts.chunk_by(|a, b| a.0 == b.0) {
             self.postings[group[0].0 as usize].push((doc, group.iter().map(|&(_, c)| c).sum()));
@@ -386,9 +431,13 @@ pub(super) fn fragment(doc: usize, mut record: Record) -> Page {
         out.push_str(&format!(",\"own\":[{from},{to}]"));
     }
     out.push_str(",\"text\":");
-    out.push_str(&Value::from(record.content).to_string());
-    out.push_str(&format!(",\"url\":{}}}", Value::from(record.url)));
-    page(&format!("fragment/{doc}.json"), out)
+    let mut out = out.into_bytes();
+    // Strings are always written: a write to a vector cannot fail.
+    let _ = serde_json::to_writer(&mut out, &record.content);
+    out.extend_from_slice(b",\"url\":");
+    let _ = serde_json::to_writer(&mut out, &record.url);
+    out.push(b'}');
+    Page::new(format!("{}fragment/{doc}.json", super::INDEX_DIR), out)
 }
 
 #[cfg(test)]

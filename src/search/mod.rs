@@ -69,9 +69,10 @@ fn indexed(reads: &PageReads) -> Vec<crate::model::NoteId> {
 
 /// The files of the index and the previews made note by note, as a build
 /// makes them, each handed to `out` once made (a fragment as soon as its
-/// note is indexed): the records and fragments of the whole site are never
-/// held at once. The same files as [`files`] of [`records`].
-pub fn files_of(reads: &PageReads, out: &mut dyn FnMut(Page)) {
+/// note is read, on the thread that read it): the records and fragments
+/// of the whole site are never held at once. The same files as [`files`]
+/// of [`records`].
+pub fn files_of(reads: &PageReads, out: &(dyn Fn(Page) + Sync)) {
     let mut ids = indexed(reads);
     ids.sort_by_cached_key(|&id| {
         let date = reads.head(id).date_key().0.map(|d| d.to_string());
@@ -91,17 +92,17 @@ pub fn files_of(reads: &PageReads, out: &mut dyn FnMut(Page)) {
                 let mut record = record::record(&view, id);
                 let (words, filters) = (index::Words::of(&record), std::mem::take(&mut record.filters));
                 let preview = (view.name(id).url.to_string(), previews::preview(&view, id));
-                (words, filters, index::fragment(first + i, record), preview, view)
+                out(index::fragment(first + i, record));
+                (words, filters, preview, view)
             })
             .collect();
-        for (words, filters, fragment, preview, view) in read {
+        for (words, filters, preview, view) in read {
             reads.join(view);
             index.add_read(&filters, &words);
-            out(fragment);
             shown.push(preview);
         }
     }
-    previews::files(&shown).into_iter().for_each(&mut *out);
+    previews::files(&shown).into_iter().for_each(out);
     drop(shown);
     index.finish().into_iter().for_each(out);
 }

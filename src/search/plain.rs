@@ -4,7 +4,7 @@
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 
-use crate::analysis::normalize::normalize_space;
+use crate::analysis::normalize::{end_spaced, push_spaced};
 use crate::model::NoteId;
 use crate::render::reads::SiteReads;
 
@@ -19,18 +19,19 @@ pub(super) fn body_text(reads: &SiteReads, id: NoteId) -> String {
             Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole: false }, dest_url, .. }) => {
                 let slug = dest_url.split('#').next().unwrap_or_default().trim();
                 if let Some(target) = reads.find(slug) {
-                    out.push_str(reads.name(target).title);
+                    push_spaced(&mut out, reads.name(target).title);
                 }
                 titled += 1;
             }
             Event::End(TagEnd::Link) if titled > 0 => titled -= 1,
-            Event::Text(text) | Event::Code(text) if titled == 0 => out.push_str(&text),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::Text(text) | Event::Code(text) if titled == 0 => push_spaced(&mut out, &text),
+            Event::SoftBreak | Event::HardBreak => push_spaced(&mut out, " "),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
-                out.push(' ');
+                push_spaced(&mut out, " ");
             }
             _ => {}
         }
     }
-    normalize_space(&out).trim().to_string()
+    end_spaced(&mut out);
+    out
 }

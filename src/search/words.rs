@@ -60,6 +60,23 @@ pub(super) fn each_word(text: &str, mut word: impl FnMut(u32, &str)) -> u32 {
                 at += 1;
                 continue;
             }
+            // Most words: ASCII letters and digits that no joiner or other
+            // character carries on, taken as they are when lower-case already.
+            let run = bytes[at..].iter().position(|b| !b.is_ascii_alphanumeric()).map_or(bytes.len(), |n| at + n);
+            if bytes.get(run).is_none_or(|&next| next.is_ascii() && !matches!(next, b'-' | b'\'')) {
+                let written = &text[at..run];
+                if written.bytes().any(|b| b.is_ascii_uppercase()) {
+                    compound.clear();
+                    compound.push_str(written);
+                    compound.make_ascii_lowercase();
+                    word(position, &compound);
+                } else {
+                    word(position, written);
+                }
+                position += 1;
+                at = run;
+                continue;
+            }
         } else {
             let c = char_at(text, at);
             if !is_word_char(c) {

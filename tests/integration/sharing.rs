@@ -101,8 +101,19 @@ fn a_changed_title_draws_again_only_the_cards_that_show_it() {
     let note = site.path().join("content/comparisons/state-department-vs-pentagon.md");
     let text = fs::read_to_string(&note).unwrap();
     fs::write(&note, text.replacen("De-escalate, or defend itself", "Calm, or defend itself", 1)).unwrap();
-    let (drawn, _) = card_counts(&build_into(site.path(), &site.path().join("two")));
-    assert_eq!(drawn, 1, "only the comparison's own card shows its title");
+    let second = build_into(site.path(), &site.path().join("two"));
+    assert_eq!(card_counts(&second).0, 1, "only the comparison's own card shows its title");
+    // The card of the old title is gone from the cache, which holds the cards the site shows.
+    assert!(stdout(&second).contains("1 old ones removed from it"), "{}", stdout(&second));
+    let count = |dir: &Path, named: &dyn Fn(&str) -> bool| {
+        let files = walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok);
+        files.filter(|e| e.file_type().is_file() && named(&e.file_name().to_string_lossy())).count()
+    };
+    let kept = count(&site.path().join(".readout-cache/cards"), &|name| name.ends_with(".png"));
+    let shown = count(&site.path().join("two"), &|name| name == "card.png");
+    assert_eq!(kept, shown, "the cache holds other cards than the output shows");
+    // The first output's card of the old title still opens: the output holds its own link to the file.
+    assert_eq!(png_size(&site.path().join("one/compare/state-department-vs-pentagon/card.png")), (1200, 630));
 }
 
 #[test]
