@@ -26,7 +26,10 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher as _;
+
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde_json::Value;
 
 use super::Record;
@@ -147,24 +150,27 @@ struct Form {
 impl Words {
     pub(super) fn of(record: &Record) -> Words {
         let mut words = Words::default();
-        // Each distinct form's number in this document, in the order first met.
-        let mut numbers: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        // Each distinct form's number in this document, in the order first
+        // met, found by its hash and its text in `words.text`.
+        let mut numbers: HashTable<u32> = HashTable::new();
         let mut names: Vec<(u32, u32)> = Vec::new();
         // The places of each form, chained: its first and last, and after each place the next of its form.
         let (mut first, mut last) = (Vec::new(), Vec::new());
         let (mut places, mut next): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
         words.length = each_word(&record.content, |position, form| {
-            let number = match numbers.get(form) {
+            let hash = FxBuildHasher.hash_one(form);
+            let found = numbers.find(hash, |&n| words.form_at(names[n as usize]) == form);
+            let number = match found {
                 Some(&n) => n as usize,
                 None => {
                     let start = words.text.len() as u32;
                     words.text.push_str(form);
                     names.push((start, form.len() as u32));
-                    // The map keeps its own copy: `words.text` grows.
-                    numbers.insert(form.into(), names.len() as u32 - 1);
+                    let n = names.len() as u32 - 1;
+                    numbers.insert_unique(hash, n, |&n| FxBuildHasher.hash_one(words.form_at(names[n as usize])));
                     first.push(places.len() as u32);
                     last.push(NONE);
-                    names.len() - 1
+                    n as usize
                 }
             };
             // A form twice at one place (a compound's part) is there once.
@@ -181,7 +187,8 @@ impl Words {
         let mut in_title = vec![0u32; names.len()];
         if let Some(shown) = record.meta.get("title") {
             each_word(shown, |_, form| {
-                if let Some(&n) = numbers.get(form) {
+                let hash = FxBuildHasher.hash_one(form);
+                if let Some(&n) = numbers.find(hash, |&n| words.form_at(names[n as usize]) == form) {
                     in_title[n as usize] += 1;
                 }
             });
@@ -205,7 +212,12 @@ impl Words {
     }
 
     fn form(&self, form: &Form) -> &str {
-        &self.text[form.text.0 as usize..(form.text.0 + form.text.1) as usize]
+        self.form_at(form.text)
+    }
+
+    /// The form at `start` in `text`, `len` bytes long.
+    fn form_at(&self, (start, len): (u32, u32)) -> &str {
+        &self.text[start as usize..(start + len) as usize]
     }
 
     fn positions(&self, form: &Form) -> &str {
@@ -418,32 +430,68 @@ fn sorted_json(value: &Value) -> String {
 pub(super) fn fragment(doc: usize, mut record: Record) -> Page {
     let own = record.meta.remove("words").and_then(|words| {
         let start = record.content.find(&words)?;
-        let from = record.content[..start].encode_utf16().count();
-        Some((from, from + words.encode_utf16().count()))
+        let utf16 = |text: &str| if text.is_ascii() { text.len() } else { text.encode_utf16().count() };
+        let from = utf16(&record.content[..start]);
+        Some((from, from + utf16(&words)))
     });
-    let mut out = String::with_capacity(record.content.len() + 256);
-    out.push_str("{\"meta\":{");
-    let meta: Vec<String> =
-        record.meta.iter().map(|(k, v)| format!("{}:{}", Value::from(k.as_str()), Value::from(v.as_str()))).collect();
-    out.push_str(&meta.join(","));
-    out.push('}');
-    if let Some((from, to)) = own {
-        out.push_str(&format!(",\"own\":[{from},{to}]"));
+    let mut out = Vec::with_capacity(record.content.len() + 256);
+    out.extend_from_slice(b"{\"meta\":{");
+    for (i, (key, value)) in record.meta.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_json_str(&mut out, key);
+        out.push(b':');
+        push_json_str(&mut out, value);
     }
-    out.push_str(",\"text\":");
-    let mut out = out.into_bytes();
-    // Strings are always written: a write to a vector cannot fail.
-    let _ = serde_json::to_writer(&mut out, &record.content);
+    out.push(b'}');
+    if let Some((from, to)) = own {
+        out.extend_from_slice(format!(",\"own\":[{from},{to}]").as_bytes());
+    }
+    out.extend_from_slice(b",\"text\":");
+    push_json_str(&mut out, &record.content);
     out.extend_from_slice(b",\"url\":");
-    let _ = serde_json::to_writer(&mut out, &record.url);
+    push_json_str(&mut out, &record.url);
     out.push(b'}');
     Page::new(format!("{}fragment/{doc}.json", super::INDEX_DIR), out)
+}
+
+/// Appends `text` as a JSON string, as serde_json writes it. Most text
+/// has no control character, so only its quotation marks and backslashes
+/// are looked for (a vector pass tells), and the runs between are copied whole.
+fn push_json_str(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    // No early exit: the fold is one vector pass.
+    if bytes.iter().fold(false, |control, &b| control | (b < 0x20)) {
+        // A vector never fails to be written to.
+        let _ = serde_json::to_writer(&mut *out, text);
+        return;
+    }
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut from = 0;
+    for at in memchr::memchr2_iter(b'"', b'\\', bytes) {
+        out.extend_from_slice(&bytes[from..at]);
+        out.extend_from_slice(&[b'\\', bytes[at]]);
+        from = at + 1;
+    }
+    out.extend_from_slice(&bytes[from..]);
+    out.push(b'"');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::search::code::read;
+
+    proptest::proptest! {
+        #[test]
+        fn json_strings_are_written_as_serde_json_writes_them(text in "[a\"\\\\\u{0}-\u{1f}é \u{2028}]{0,12}") {
+            let mut out = Vec::new();
+            push_json_str(&mut out, &text);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&text).unwrap());
+        }
+    }
 
     fn record(url: &str, title: &str, content: &str, date: Option<&str>) -> Record {
         let mut r = Record {
