@@ -596,7 +596,8 @@ impl BuildReport {
         };
         let cards = match self.cards.pruned {
             0 => cards,
-            n => format!("{cards}, {n} old ones removed from it"),
+            1 => format!("{cards}, 1 card no page shows removed from the cache"),
+            n => format!("{cards}, {n} cards no page shows removed from the cache"),
         };
         format!(
             "built {} pages ({}) — {} files, {} written, {} removed{search}{cards}, in {} ms{resized} → {}",

@@ -10,7 +10,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
-use std::time::SystemTime;
 
 use rustc_hash::FxHashSet;
 
@@ -212,18 +211,19 @@ pub struct CardCache {
     cached: AtomicUsize,
     /// The keys of the cards asked for, for [`CardCache::prune`].
     used: Mutex<FxHashSet<String>>,
-    /// When it was made: a card file written since may be another build's.
-    opened: SystemTime,
+    /// The folder's lock file, held shared while this cache is in use
+    /// (when the folder was there when it was made).
+    lock: Option<std::fs::File>,
 }
 
 impl CardCache {
     pub fn new(dir: PathBuf) -> CardCache {
         CardCache {
-            dir,
             drawn: AtomicUsize::new(0),
             cached: AtomicUsize::new(0),
             used: Mutex::default(),
-            opened: SystemTime::now(),
+            lock: open_lock(&dir),
+            dir,
         }
     }
 
@@ -282,28 +282,33 @@ impl CardCache {
     /// since edited or deleted), so that the folder holds what the last
     /// build shows rather than every card ever drawn; returns how many
     /// files it removed. Only readout's own files are touched (a card's
-    /// 64-hex-digit name, or a temporary file left by a killed build),
-    /// and none written after this cache was made: another build of the
-    /// same site may be using them. Called once a whole build succeeded,
-    /// never by `serve`, which draws cards only as they are asked for.
+    /// name, or the temporary name `cache::write_whole` gives one, left by
+    /// a killed build), and nothing at all while another build or `serve`
+    /// has the folder open, since they may be taking cards this build does
+    /// not show: [`CardCache::new`] takes a shared lock on the folder's
+    /// lock file, this an exclusive one or it removes nothing, and a build
+    /// that opens the cache meanwhile waits the few milliseconds it takes.
+    /// Called once a whole build succeeded, never by `serve`, which draws
+    /// cards as they are asked for.
     pub fn prune(&self) -> std::io::Result<usize> {
+        let Some(lock) = &self.lock else { return Ok(0) };
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(0),
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        }
         let used = self.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let entries = match std::fs::read_dir(&self.dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(e),
-        };
         let mut removed = 0;
-        for entry in entries {
-            let entry = entry?;
+        for entry in std::fs::read_dir(&self.dir)? {
+            let Ok(entry) = entry else { continue };
             let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
-            let stale = match card_key(name) {
-                Some(key) => !used.contains(key),
-                None => name.starts_with('.') && name.ends_with(".tmp"),
+            let stale = match name.to_str() {
+                Some(name) => card_key(name).map_or_else(|| is_left_temporary(name), |key| !used.contains(key)),
+                None => false,
             };
-            let meta = entry.metadata()?;
-            if stale && meta.is_file() && meta.modified().is_ok_and(|m| m < self.opened) {
+            // A file gone meanwhile is one less to remove.
+            let Ok(meta) = entry.metadata() else { continue };
+            if stale && meta.is_file() {
                 match std::fs::remove_file(entry.path()) {
                     Ok(()) => removed += 1,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -360,6 +365,27 @@ pub fn cached(dir: &Path, key: &str) -> Option<PathBuf> {
 
 fn file(dir: &Path, key: &str) -> PathBuf {
     dir.join(format!("{key}.png"))
+}
+
+/// The lock file of the cache folder `dir`, locked shared, if the folder
+/// is there (a cache that cannot be locked is only never pruned).
+fn open_lock(dir: &Path) -> Option<std::fs::File> {
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(LOCK)).ok()?;
+    file.lock_shared().ok()?;
+    Some(file)
+}
+
+/// The name of a cache folder's lock file.
+const LOCK: &str = ".lock";
+
+/// Whether `name` is a temporary card file `cache::write_whole` left:
+/// `.KEY.png.PROCESS.THREAD.tmp`.
+fn is_left_temporary(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else { return false };
+    let mut parts = rest.splitn(3, ".png.");
+    let (Some(key), Some(ids)) = (parts.next(), parts.next()) else { return false };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    card_key(&format!("{key}.png")).is_some() && ids.split_once('.').is_some_and(|(p, t)| digits(p) && digits(t))
 }
 
 /// The key of a card's file name in the cache (`KEY.png`), if it is one.
@@ -469,24 +495,27 @@ mod tests {
         let first = CardCache::new(cards.clone());
         first.png(&kept, SVG).expect("drawn");
         first.png(&old, &SVG.replace("Words", "Old")).expect("drawn");
-        let other = ["notes.txt", ".card.png.1.2.tmp", "ABC.png"];
-        for name in other {
+        let left = format!(".{old}.png.12.3.tmp");
+        let others = ["notes.txt", ".notes.tmp", "ABC.png", left.as_str()];
+        for name in others {
             std::fs::write(cards.join(name), b"x").expect("written");
         }
-        std::thread::sleep(std::time::Duration::from_millis(20));
         let next = CardCache::new(cards.clone());
         next.png(&kept, SVG).expect("from the cache");
-        // A card another build draws while this one runs is not this one's to remove.
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        let (newer, during) = (key(&[0; 32], &context("Newer")), CardCache::new(cards.clone()));
+        // While another build has the cache open, nothing is removed.
+        let during = CardCache::new(cards.clone());
+        let newer = key(&[0; 32], &context("Newer"));
         during.png(&newer, &SVG.replace("Words", "Newer")).expect("drawn");
-        assert_eq!(next.prune().expect("pruned"), 2, "the old card and the left temporary file");
-        let mut left: Vec<String> =
+        assert_eq!(next.prune().expect("pruned"), 0, "another build has the cache open");
+        drop(during);
+        assert_eq!(next.prune().expect("pruned"), 3, "the cards not asked for and the file a killed build left");
+        let mut names: Vec<String> =
             std::fs::read_dir(&cards).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-        left.sort();
-        let mut want = vec![format!("{kept}.png"), format!("{newer}.png"), "ABC.png".into(), "notes.txt".into()];
+        names.sort();
+        let mut want = vec![format!("{kept}.png"), LOCK.into()];
+        want.extend(others[..3].iter().map(|s| s.to_string()));
         want.sort();
-        assert_eq!(left, want);
+        assert_eq!(names, want);
         assert_eq!(CardCache::new(dir.path().join("absent")).prune().expect("nothing to prune"), 0);
     }
 

@@ -184,6 +184,8 @@ impl Words {
                 next.push(NONE);
             }
         });
+        // A title's words weigh more where the content has them (a
+        // record's content begins with its title); any other adds nothing.
         let mut in_title = vec![0u32; names.len()];
         if let Some(shown) = record.meta.get("title") {
             each_word(shown, |_, form| {
@@ -299,8 +301,9 @@ impl Indexing {
         self.lengths.push(read.length);
         for form in &read.forms {
             let id = words.form(read.form(form), stems) as usize;
-            if id == self.positions.len() {
-                self.positions.push(Default::default());
+            // The vocabulary numbers forms only here, one at a time.
+            if id >= self.positions.len() {
+                self.positions.resize_with(id + 1, Default::default);
             }
             let (gaps, text) = &mut self.positions[id];
             gaps.push(text, doc);

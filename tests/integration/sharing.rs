@@ -104,7 +104,7 @@ fn a_changed_title_draws_again_only_the_cards_that_show_it() {
     let second = build_into(site.path(), &site.path().join("two"));
     assert_eq!(card_counts(&second).0, 1, "only the comparison's own card shows its title");
     // The card of the old title is gone from the cache, which holds the cards the site shows.
-    assert!(stdout(&second).contains("1 old ones removed from it"), "{}", stdout(&second));
+    assert!(stdout(&second).contains("1 card no page shows removed from the cache"), "{}", stdout(&second));
     let count = |dir: &Path, named: &dyn Fn(&str) -> bool| {
         let files = walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok);
         files.filter(|e| e.file_type().is_file() && named(&e.file_name().to_string_lossy())).count()
