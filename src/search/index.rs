@@ -152,11 +152,15 @@ impl Words {
         let mut words = Words::default();
         // Each distinct form's number in this document, in the order first
         // met, found by its hash and its text in `words.text`.
-        let mut numbers: HashTable<u32> = HashTable::new();
-        let mut names: Vec<(u32, u32)> = Vec::new();
+        // Room for a text's words (one in some seven bytes) and forms, so that few grow.
+        let (words_about, forms_about) = (record.content.len() / 6 + 8, record.content.len() / 24 + 8);
+        let mut numbers: HashTable<u32> = HashTable::with_capacity(forms_about);
+        let mut names: Vec<(u32, u32)> = Vec::with_capacity(forms_about);
+        words.text.reserve(forms_about * 8);
         // The places of each form, chained: its first and last, and after each place the next of its form.
-        let (mut first, mut last) = (Vec::new(), Vec::new());
-        let (mut places, mut next): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+        let (mut first, mut last) = (Vec::with_capacity(forms_about), Vec::with_capacity(forms_about));
+        let (mut places, mut next): (Vec<u32>, Vec<u32>) =
+            (Vec::with_capacity(words_about), Vec::with_capacity(words_about));
         words.length = each_word(&record.content, |position, form| {
             let hash = FxBuildHasher.hash_one(form);
             let found = numbers.find(hash, |&n| words.form_at(names[n as usize]) == form);

@@ -53,15 +53,31 @@ pub(super) fn each_word(text: &str, word: impl FnMut(u32, &str)) -> u32 {
     if text.is_ascii() { each_ascii_word(&text.to_ascii_lowercase(), word) } else { each_word_of_any(text, word) }
 }
 
+/// Which bytes are ASCII letters and digits, looked up rather than compared three ways.
+static ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 /// [`each_word`] of lower-case ASCII text.
 fn each_ascii_word(lower: &str, mut word: impl FnMut(u32, &str)) -> u32 {
     let bytes = lower.as_bytes();
-    let run_end =
-        |from: usize| bytes[from..].iter().position(|b| !b.is_ascii_alphanumeric()).map_or(bytes.len(), |n| from + n);
+    let run_end = |from: usize| {
+        let mut end = from;
+        while end < bytes.len() && ALNUM[usize::from(bytes[end])] {
+            end += 1;
+        }
+        end
+    };
     let mut position = 0;
     let mut at = 0;
     while at < bytes.len() {
-        if !bytes[at].is_ascii_alphanumeric() {
+        if !ALNUM[usize::from(bytes[at])] {
             at += 1;
             continue;
         }
