@@ -14,10 +14,22 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let thread = format!("{:?}", std::thread::current().id()).replace(|c: char| !c.is_ascii_digit(), "");
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.{thread}.tmp", std::process::id()));
+    debug_assert_eq!(left_by_write(&tmp.file_name().unwrap_or_default().to_string_lossy()), Some(&*name));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
+}
+
+/// The name of the file a temporary file of [`write_whole`] named `name`
+/// was to become (`.NAME.PROCESS.THREAD.tmp`), if it is one: a build
+/// killed between writing and renaming leaves it behind.
+pub fn left_by_write(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (rest, thread) = rest.rsplit_once('.')?;
+    let (written, process) = rest.rsplit_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(process) && digits(thread) && !written.is_empty()).then_some(written)
 }
 
 #[cfg(test)]

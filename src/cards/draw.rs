@@ -227,10 +227,6 @@ impl CardCache {
         }
     }
 
-    fn mark_used(&self, key: &str) {
-        self.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key.to_string());
-    }
-
     /// The folder it keeps cards in.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -240,7 +236,6 @@ impl CardCache {
     /// drawn and kept there (a cache that cannot be written to only
     /// means drawing again).
     pub fn png(&self, key: &str, svg: &str) -> Result<Vec<u8>, DrawError> {
-        self.mark_used(key);
         if let Ok(bytes) = std::fs::read(file(&self.dir, key)) {
             self.cached.fetch_add(1, Ordering::Relaxed);
             return Ok(bytes);
@@ -257,7 +252,7 @@ impl CardCache {
     /// written to. Other pages as they are.
     pub fn draw(&self, mut page: crate::render::Page) -> std::io::Result<crate::render::Page> {
         let Some(key) = &page.card else { return Ok(page) };
-        self.mark_used(key);
+        self.used.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(key.clone());
         if page.linked.is_some() {
             self.cached.fetch_add(1, Ordering::Relaxed);
             return Ok(page);
@@ -302,13 +297,12 @@ impl CardCache {
         for entry in std::fs::read_dir(&self.dir)? {
             let Ok(entry) = entry else { continue };
             let name = entry.file_name();
-            let stale = match name.to_str() {
-                Some(name) => card_key(name).map_or_else(|| is_left_temporary(name), |key| !used.contains(key)),
-                None => false,
-            };
+            let stale = name.to_str().is_some_and(|name| match card_key(name) {
+                Some(key) => !used.contains(key),
+                None => crate::cache::left_by_write(name).and_then(card_key).is_some(),
+            });
             // A file gone meanwhile is one less to remove.
-            let Ok(meta) = entry.metadata() else { continue };
-            if stale && meta.is_file() {
+            if stale && entry.file_type().is_ok_and(|t| t.is_file()) {
                 match std::fs::remove_file(entry.path()) {
                     Ok(()) => removed += 1,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -377,16 +371,6 @@ fn open_lock(dir: &Path) -> Option<std::fs::File> {
 
 /// The name of a cache folder's lock file.
 const LOCK: &str = ".lock";
-
-/// Whether `name` is a temporary card file `cache::write_whole` left:
-/// `.KEY.png.PROCESS.THREAD.tmp`.
-fn is_left_temporary(name: &str) -> bool {
-    let Some(rest) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else { return false };
-    let mut parts = rest.splitn(3, ".png.");
-    let (Some(key), Some(ids)) = (parts.next(), parts.next()) else { return false };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    card_key(&format!("{key}.png")).is_some() && ids.split_once('.').is_some_and(|(p, t)| digits(p) && digits(t))
-}
 
 /// The key of a card's file name in the cache (`KEY.png`), if it is one.
 fn card_key(name: &str) -> Option<&str> {
@@ -492,20 +476,28 @@ mod tests {
         let dir = tempfile::tempdir().expect("a folder");
         let cards = dir.path().join("cards");
         let (kept, old) = (key(&[0; 32], &context("Kept")), key(&[0; 32], &context("Old")));
+        // A card a build's page asks for, as the write stage asks.
+        let ask = |cache: &CardCache, key: &str, svg: &str| {
+            let page = crate::render::Page {
+                card: Some(key.to_string()),
+                ..crate::render::Page::new("c/card.png".into(), svg)
+            };
+            cache.draw(page).expect("drawn or found");
+        };
         let first = CardCache::new(cards.clone());
-        first.png(&kept, SVG).expect("drawn");
-        first.png(&old, &SVG.replace("Words", "Old")).expect("drawn");
+        ask(&first, &kept, SVG);
+        ask(&first, &old, &SVG.replace("Words", "Old"));
         let left = format!(".{old}.png.12.3.tmp");
         let others = ["notes.txt", ".notes.tmp", "ABC.png", left.as_str()];
         for name in others {
             std::fs::write(cards.join(name), b"x").expect("written");
         }
         let next = CardCache::new(cards.clone());
-        next.png(&kept, SVG).expect("from the cache");
+        ask(&next, &kept, SVG);
         // While another build has the cache open, nothing is removed.
         let during = CardCache::new(cards.clone());
         let newer = key(&[0; 32], &context("Newer"));
-        during.png(&newer, &SVG.replace("Words", "Newer")).expect("drawn");
+        ask(&during, &newer, &SVG.replace("Words", "Newer"));
         assert_eq!(next.prune().expect("pruned"), 0, "another build has the cache open");
         drop(during);
         assert_eq!(next.prune().expect("pruned"), 3, "the cards not asked for and the file a killed build left");

@@ -210,11 +210,14 @@ fn lay(mask: &GlyphMask, x: i32, y: i32, ink: Ink, pixmap: &mut PixmapMut) {
     // The mask's columns that fall on the canvas, the same on every row.
     let first = (-left).clamp(0, mask.width as i32) as usize;
     let end = (canvas_w - left).clamp(0, mask.width as i32) as usize;
+    if first >= end {
+        return;
+    }
     let opacity = (ink.opacity * 255.0).round() as u32;
     let data = pixmap.data_mut();
     for (row, coverage) in mask.coverage.chunks_exact(mask.width).enumerate() {
         let py = top + row as i32;
-        if first >= end || !(0..canvas_h).contains(&py) {
+        if !(0..canvas_h).contains(&py) {
             continue;
         }
         let at = 4 * (py * canvas_w + left + first as i32) as usize;

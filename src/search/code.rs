@@ -31,23 +31,47 @@ impl Gaps {
         push(out, self.last.map_or(n, |last| n - last - 1));
         self.last = Some(n);
     }
+
+    /// The number a gap read back stands for: what [`Gaps::push`] was given.
+    pub(super) fn take(&mut self, gap: u32) -> u32 {
+        let n = self.last.map_or(gap, |last| last + gap + 1);
+        self.last = Some(n);
+        n
+    }
 }
 
-/// Reads numbers back as the script does (`numbers` in `static/search.js`).
+/// The value of one of the alphabet's characters.
+fn digit(c: u8) -> u32 {
+    u32::from(match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'-' => 62,
+        _ => 63,
+    })
+}
+
+/// The numbers [`push`] wrote into `text`, in order, as the script reads
+/// them (`numbers` in `static/search.js`).
+pub(super) fn numbers(text: &str) -> impl Iterator<Item = u32> + '_ {
+    let mut bytes = text.bytes();
+    std::iter::from_fn(move || {
+        let (mut n, mut shift) = (0u32, 0);
+        loop {
+            let d = digit(bytes.next()?);
+            n |= (d & 31) << shift;
+            if d < 32 {
+                return Some(n);
+            }
+            shift += 5;
+        }
+    })
+}
+
+/// [`numbers`], all of them.
 #[cfg(test)]
 pub(super) fn read(text: &str) -> Vec<u32> {
-    let mut out = Vec::new();
-    let (mut n, mut shift) = (0u32, 0);
-    for c in text.bytes() {
-        let digit = ALPHABET.iter().position(|&a| a == c).unwrap() as u32;
-        n |= (digit & 31) << shift;
-        shift += 5;
-        if digit < 32 {
-            out.push(n);
-            (n, shift) = (0, 0);
-        }
-    }
-    out
+    numbers(text).collect()
 }
 
 #[cfg(test)]
@@ -72,5 +96,7 @@ mod tests {
             gaps.push(&mut text, n);
         }
         assert_eq!(read(&text), [3, 0, 0, 34]);
+        let mut back = Gaps::default();
+        assert_eq!(read(&text).into_iter().map(|gap| back.take(gap)).collect::<Vec<_>>(), [3, 4, 5, 40]);
     }
 }

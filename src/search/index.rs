@@ -33,7 +33,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde_json::Value;
 
 use super::Record;
-use super::code::{Gaps, push};
+use super::code::{Gaps, numbers, push};
 use super::words::{Stems, each_word};
 use crate::render::Page;
 
@@ -147,70 +147,111 @@ struct Form {
     positions: (u32, u32),
 }
 
+/// The forms a document's words were met as, while they are read: each
+/// distinct form found by its hash and its text (in the text the words
+/// are put into), and its places chained as they come.
+struct Met {
+    numbers: HashTable<u32>,
+    forms: Vec<Seen>,
+    /// Each place met: its position.
+    places: Vec<u32>,
+    /// After each place, the next place of its form (or [`NONE`]).
+    next: Vec<u32>,
+}
+
+/// A distinct form of a document: where it is in the text, its first and
+/// last place, how many places it has and how often the title has it.
+struct Seen {
+    text: (u32, u32),
+    first: u32,
+    last: u32,
+    count: u32,
+    in_title: u32,
+}
+
+impl Met {
+    /// Room for a text's words (one in some seven bytes) and forms, so that few grow.
+    fn sized_for(text: &str) -> Met {
+        let (words, forms) = (text.len() / 6 + 8, text.len() / 24 + 8);
+        Met {
+            numbers: HashTable::with_capacity(forms),
+            forms: Vec::with_capacity(forms),
+            places: Vec::with_capacity(words),
+            next: Vec::with_capacity(words),
+        }
+    }
+
+    /// The number of `form`, if it was met; `text` holds the forms met.
+    fn find(&self, text: &str, form: &str) -> Option<usize> {
+        let hash = FxBuildHasher.hash_one(form);
+        self.numbers.find(hash, |&n| form_at(text, self.forms[n as usize].text) == form).map(|&n| n as usize)
+    }
+
+    /// Notes `form` at `position`, putting it into `text` when it is new.
+    /// A form twice at one place (a compound's part) is there once.
+    fn place(&mut self, text: &mut String, form: &str, position: u32) {
+        let at = self.places.len() as u32;
+        let hash = FxBuildHasher.hash_one(form);
+        let forms = &mut self.forms;
+        match self.numbers.find(hash, |&n| form_at(text, forms[n as usize].text) == form) {
+            Some(&n) => {
+                let seen = &mut forms[n as usize];
+                if self.places[seen.last as usize] == position {
+                    return;
+                }
+                self.next[seen.last as usize] = at;
+                seen.last = at;
+                seen.count += 1;
+            }
+            None => {
+                forms.push(Seen {
+                    text: (text.len() as u32, form.len() as u32),
+                    first: at,
+                    last: at,
+                    count: 1,
+                    in_title: 0,
+                });
+                text.push_str(form);
+                self.numbers.insert_unique(hash, forms.len() as u32 - 1, |&n| {
+                    FxBuildHasher.hash_one(form_at(text, forms[n as usize].text))
+                });
+            }
+        }
+        self.places.push(position);
+        self.next.push(NONE);
+    }
+}
+
+/// The form at `start` in `text`, `len` bytes long.
+fn form_at(text: &str, (start, len): (u32, u32)) -> &str {
+    &text[start as usize..(start + len) as usize]
+}
+
 impl Words {
     pub(super) fn of(record: &Record) -> Words {
         let mut words = Words::default();
-        // Each distinct form's number in this document, in the order first
-        // met, found by its hash and its text in `words.text`.
-        // Room for a text's words (one in some seven bytes) and forms, so that few grow.
-        let (words_about, forms_about) = (record.content.len() / 6 + 8, record.content.len() / 24 + 8);
-        let mut numbers: HashTable<u32> = HashTable::with_capacity(forms_about);
-        let mut names: Vec<(u32, u32)> = Vec::with_capacity(forms_about);
-        words.text.reserve(forms_about * 8);
-        // The places of each form, chained: its first and last, and after each place the next of its form.
-        let (mut first, mut last) = (Vec::with_capacity(forms_about), Vec::with_capacity(forms_about));
-        let (mut places, mut next): (Vec<u32>, Vec<u32>) =
-            (Vec::with_capacity(words_about), Vec::with_capacity(words_about));
-        words.length = each_word(&record.content, |position, form| {
-            let hash = FxBuildHasher.hash_one(form);
-            let found = numbers.find(hash, |&n| words.form_at(names[n as usize]) == form);
-            let number = match found {
-                Some(&n) => n as usize,
-                None => {
-                    let start = words.text.len() as u32;
-                    words.text.push_str(form);
-                    names.push((start, form.len() as u32));
-                    let n = names.len() as u32 - 1;
-                    numbers.insert_unique(hash, n, |&n| FxBuildHasher.hash_one(words.form_at(names[n as usize])));
-                    first.push(places.len() as u32);
-                    last.push(NONE);
-                    n as usize
-                }
-            };
-            // A form twice at one place (a compound's part) is there once.
-            let at = last[number];
-            if at == NONE || places[at as usize] != position {
-                if at != NONE {
-                    next[at as usize] = places.len() as u32;
-                }
-                last[number] = places.len() as u32;
-                places.push(position);
-                next.push(NONE);
-            }
-        });
+        let mut met = Met::sized_for(&record.content);
+        words.length = each_word(&record.content, |position, form| met.place(&mut words.text, form, position));
         // A title's words weigh more where the content has them (a
         // record's content begins with its title); any other adds nothing.
-        let mut in_title = vec![0u32; names.len()];
         if let Some(shown) = record.meta.get("title") {
             each_word(shown, |_, form| {
-                let hash = FxBuildHasher.hash_one(form);
-                if let Some(&n) = numbers.find(hash, |&n| words.form_at(names[n as usize]) == form) {
-                    in_title[n as usize] += 1;
+                if let Some(n) = met.find(&words.text, form) {
+                    met.forms[n].in_title += 1;
                 }
             });
         }
-        words.positions.reserve(places.len() * 2);
-        for (number, &name) in names.iter().enumerate() {
-            let chain =
-                || std::iter::successors(Some(first[number]), |&at| Some(next[at as usize]).filter(|&n| n != NONE));
-            let count = chain().count() as u32;
+        words.positions.reserve(met.places.len() * 2);
+        for seen in &met.forms {
             let from = words.positions.len() as u32;
-            push(&mut words.positions, count - 1);
+            push(&mut words.positions, seen.count - 1);
             let mut gaps = Gaps::default();
-            chain().for_each(|at| gaps.push(&mut words.positions, places[at as usize]));
+            let chain =
+                std::iter::successors(Some(seen.first), |&at| Some(met.next[at as usize]).filter(|&n| n != NONE));
+            chain.for_each(|at| gaps.push(&mut words.positions, met.places[at as usize]));
             words.forms.push(Form {
-                text: name,
-                count: count + in_title[number] * (TITLE_WEIGHT - 1),
+                text: seen.text,
+                count: seen.count + seen.in_title * (TITLE_WEIGHT - 1),
                 positions: (from, words.positions.len() as u32 - from),
             });
         }
@@ -218,12 +259,7 @@ impl Words {
     }
 
     fn form(&self, form: &Form) -> &str {
-        self.form_at(form.text)
-    }
-
-    /// The form at `start` in `text`, `len` bytes long.
-    fn form_at(&self, (start, len): (u32, u32)) -> &str {
-        &self.text[start as usize..(start + len) as usize]
+        form_at(&self.text, form.text)
     }
 
     fn positions(&self, form: &Form) -> &str {
@@ -272,13 +308,10 @@ type Key = (Option<u32>, Option<u32>);
 struct Indexing {
     stems: Stems,
     words: Vocabulary,
-    /// Each stem's documents, with the term's count in each: pairs of
-    /// the document's gap from the one before and the count, each a
-    /// LEB128 number (most a byte), so that the postings of a whole site
-    /// take a quarter of what pairs of numbers would.
-    postings: Vec<Vec<u8>>,
-    /// The last document of each stem's postings.
-    last_doc: Vec<u32>,
+    /// Each stem's documents, with the term's count in each, written as
+    /// they come (a document's gap from the last, then the count), as
+    /// positions are: a character or two a document, not a pair of numbers.
+    postings: Vec<(Gaps, String)>,
     /// Each form's positions, written as they come: per document its gap
     /// from the last, how many positions less one, and their gaps.
     positions: Vec<(Gaps, String)>,
@@ -292,7 +325,6 @@ impl Indexing {
             stems: Stems::new(language),
             words: Vocabulary::default(),
             postings: Vec::new(),
-            last_doc: Vec::new(),
             positions: Vec::new(),
             lengths: Vec::new(),
         }
@@ -314,16 +346,12 @@ impl Indexing {
             text.push_str(read.positions(form));
             counts.push((words.form_stem[id], form.count));
         }
-        self.postings.resize_with(self.words.stem_names.len(), Vec::new);
-        self.last_doc.resize(self.words.stem_names.len(), 0);
+        self.postings.resize_with(self.words.stem_names.len(), Default::default);
         counts.sort_unstable_by_key(|&(stem, _)| stem);
         for group in counts.chunk_by(|a, b| a.0 == b.0) {
-            let stem = group[0].0 as usize;
-            let list = &mut self.postings[stem];
-            let gap = if list.is_empty() { doc } else { doc - self.last_doc[stem] };
-            self.last_doc[stem] = doc;
-            leb128(list, gap);
-            leb128(list, group.iter().map(|&(_, c)| c).sum());
+            let (gaps, text) = &mut self.postings[group[0].0 as usize];
+            gaps.push(text, doc);
+            push(text, group.iter().map(|&(_, c)| c).sum());
         }
     }
 
@@ -333,13 +361,12 @@ impl Indexing {
         let average = (self.lengths.iter().map(|&l| l as f32).sum::<f32>() / docs).max(1.0);
         self.postings
             .iter()
-            .map(|list| {
+            .map(|(_, list)| {
                 let mut text = String::with_capacity(list.len());
-                let mut gaps = Gaps::default();
-                let mut numbers = leb128_numbers(list);
-                let mut doc = 0;
+                let (mut gaps, mut docs) = (Gaps::default(), Gaps::default());
+                let mut numbers = numbers(list);
                 while let (Some(gap), Some(count)) = (numbers.next(), numbers.next()) {
-                    doc += gap;
+                    let doc = docs.take(gap);
                     let count = count as f32;
                     let norm = K1 * (1.0 - B + B * self.lengths[doc as usize] as f32 / average);
                     let share = count * (K1 + 1.0) / (count + norm) / (K1 + 1.0);
@@ -407,35 +434,8 @@ impl Indexing {
     }
 }
 
-/// Appends `n` to `out` as LEB128: seven bits a byte, lowest first, the
-/// high bit set on every byte but the last.
-fn leb128(out: &mut Vec<u8>, mut n: u32) {
-    while n >= 0x80 {
-        out.push(n as u8 | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-/// The numbers [`leb128`] wrote into `bytes`, in order.
-fn leb128_numbers(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        let (mut n, mut shift) = (0u32, 0);
-        loop {
-            let byte = *bytes.get(at)?;
-            at += 1;
-            n |= u32::from(byte & 0x7f) << shift;
-            if byte < 0x80 {
-                return Some(n);
-            }
-            shift += 7;
-        }
-    })
-}
-
 /// A file of the index at `path` under its folder.
-fn page(path: &str, content: String) -> Page {
+fn page(path: &str, content: impl Into<Vec<u8>>) -> Page {
     Page::new(format!("{}{path}", super::INDEX_DIR), content)
 }
 
@@ -503,7 +503,7 @@ pub(super) fn fragment(doc: usize, mut record: Record) -> Page {
     out.extend_from_slice(b",\"url\":");
     push_json_str(&mut out, &record.url);
     out.push(b'}');
-    Page::new(format!("{}fragment/{doc}.json", super::INDEX_DIR), out)
+    page(&format!("fragment/{doc}.json"), out)
 }
 
 /// Appends `text` as a JSON string, as serde_json writes it. Most text
@@ -535,13 +535,6 @@ mod tests {
     use crate::search::code::read;
 
     proptest::proptest! {
-        #[test]
-        fn leb128_numbers_read_back_as_written(numbers in proptest::collection::vec(proptest::num::u32::ANY, 0..20)) {
-            let mut bytes = Vec::new();
-            numbers.iter().for_each(|&n| leb128(&mut bytes, n));
-            proptest::prop_assert_eq!(leb128_numbers(&bytes).collect::<Vec<_>>(), numbers);
-        }
-
         #[test]
         fn json_strings_are_written_as_serde_json_writes_them(text in "[a\"\\\\\u{0}-\u{1f}é \u{2028}]{0,12}") {
             let mut out = Vec::new();

@@ -83,7 +83,7 @@ fn each_ascii_word(lower: &str, mut word: impl FnMut(u32, &str)) -> u32 {
         }
         let mut end = run_end(at);
         let mut joined = false;
-        while end + 1 < bytes.len() && matches!(bytes[end], b'-' | b'\'') && bytes[end + 1].is_ascii_alphanumeric() {
+        while end + 1 < bytes.len() && matches!(bytes[end], b'-' | b'\'') && ALNUM[usize::from(bytes[end + 1])] {
             end = run_end(end + 1);
             joined = true;
         }
