@@ -145,8 +145,17 @@ async fn on_a_phone_the_points_table_names_each_side_shortly() {
 }
 
 /// Whether the page has the built-in style and every link goes somewhere.
+/// The page is given up to 10 s to be loaded and styled: on a busy machine
+/// WebDriver's navigation can return while the stylesheets the page's own
+/// script points elsewhere are still loading.
 async fn styled_with_live_links(b: &Browser) -> (bool, Vec<String>) {
-    let styled = b.eval("return [...document.styleSheets].some(s => s.href && s.href.endsWith('/style.css') && s.cssRules.length > 50);").await;
+    let script = "return document.readyState === 'complete' && [...document.styleSheets].some(s => s.href && s.href.endsWith('/style.css') && s.cssRules.length > 50);";
+    let start = std::time::Instant::now();
+    let mut styled = b.eval(script).await;
+    while styled != Value::Bool(true) && start.elapsed() < std::time::Duration::from_secs(10) {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        styled = b.eval(script).await;
+    }
     let hrefs = b.eval("return [...document.querySelectorAll('a[href]:not([href^=\"#\"])')].map(a => a.href);").await;
     let hrefs: Vec<String> = serde_json::from_value(hrefs).unwrap();
     (styled == Value::Bool(true), hrefs)
