@@ -20,64 +20,46 @@ use crate::search::Records;
 /// What an index is made from: records made already, or the rebuild's
 /// site, whose records are made here (a rebuild leaves them: they read
 /// every note, and an edit's pages never wait for them).
-#[derive(Clone)]
 pub enum Work {
     Records(Records),
     Later(crate::render::PageMaker),
 }
 
 impl Work {
-    fn records(&self) -> Records {
+    fn records(self) -> Records {
         match self {
-            Work::Records(records) => records.clone(),
+            Work::Records(records) => records,
             Work::Later(pages) => pages.search_records(),
         }
     }
 }
 
-/// Records waiting to be made into an index: the snapshot's index number, and them.
-type Wanted = Option<(u64, Arc<Work>)>;
+/// Records waiting to be made into an index: the snapshot's index number,
+/// and them. Taken out by the task that makes the index, so that nothing
+/// keeps them (and the site they were read from) once it is made.
+type Wanted = std::sync::Mutex<Option<(u64, Work)>>;
 
 /// Hands records to the task that makes the index.
 pub struct Indexer {
-    wanted: watch::Sender<Wanted>,
+    wanted: Arc<Wanted>,
+    ready: Arc<tokio::sync::Notify>,
     next: std::sync::atomic::AtomicU64,
 }
 
 impl Indexer {
     /// Starts the task that makes each index wanted into `site`.
     pub fn start(site: watch::Sender<Arc<Snapshot>>, verbosity: u8) -> Indexer {
-        let (wanted, mut rx) = watch::channel::<Wanted>(None);
+        let (wanted, ready) = (Arc::new(Wanted::default()), Arc::new(tokio::sync::Notify::new()));
+        let (slot, wake) = (Arc::clone(&wanted), Arc::clone(&ready));
         tokio::spawn(async move {
-            while rx.changed().await.is_ok() {
-                let Some((number, work)) = rx.borrow_and_update().clone() else { continue };
+            loop {
+                wake.notified().await;
+                let Some((number, work)) = slot.lock().ok().and_then(|mut w| w.take()) else { continue };
                 let made = tokio::task::spawn_blocking(move || crate::search::files(work.records())).await;
-                match made {
-                    Ok(Ok(files)) => {
-                        site.send_if_modified(|snapshot| {
-                            if snapshot.index_number != number {
-                                return false;
-                            }
-                            *snapshot = Arc::new(snapshot.with_index(files));
-                            true
-                        });
-                    }
-                    Ok(Err(e)) => {
-                        eprintln!("warning: {e}; search serves the last index");
-                        site.send_if_modified(|snapshot| {
-                            let waited = snapshot.index_number == number && snapshot.index_waiting;
-                            if waited {
-                                *snapshot = Arc::new(snapshot.index_given_up());
-                            }
-                            waited
-                        });
-                    }
-                    Err(panic) if verbosity > 0 => eprintln!("warning: making the search index crashed: {panic}"),
-                    Err(_) => {}
-                }
+                settle(&site, number, made, verbosity);
             }
         });
-        Indexer { wanted, next: std::sync::atomic::AtomicU64::new(1) }
+        Indexer { wanted, ready, next: std::sync::atomic::AtomicU64::new(1) }
     }
 
     /// The number for the next snapshot's index.
@@ -87,6 +69,43 @@ impl Indexer {
 
     /// Makes the index of `work` for the snapshot marked `number`.
     pub fn want(&self, number: u64, work: Work) {
-        self.wanted.send_replace(Some((number, Arc::new(work))));
+        if let Ok(mut wanted) = self.wanted.lock() {
+            *wanted = Some((number, work));
+        }
+        self.ready.notify_one();
+    }
+}
+
+/// Puts the index made for the snapshot marked `number` into the site
+/// served, if that snapshot is still the one served; a failure leaves the
+/// last index served.
+fn settle(
+    site: &watch::Sender<Arc<Snapshot>>,
+    number: u64,
+    made: Result<Result<Vec<crate::render::Page>, crate::search::IndexError>, tokio::task::JoinError>,
+    verbosity: u8,
+) {
+    match made {
+        Ok(Ok(files)) => {
+            site.send_if_modified(|snapshot| {
+                if snapshot.index_number != number {
+                    return false;
+                }
+                *snapshot = Arc::new(snapshot.with_index(files));
+                true
+            });
+        }
+        Ok(Err(e)) => {
+            eprintln!("warning: {e}; search serves the last index");
+            site.send_if_modified(|snapshot| {
+                let waited = snapshot.index_number == number && snapshot.index_waiting;
+                if waited {
+                    *snapshot = Arc::new(snapshot.index_given_up());
+                }
+                waited
+            });
+        }
+        Err(panic) if verbosity > 0 => eprintln!("warning: making the search index crashed: {panic}"),
+        Err(_) => {}
     }
 }
