@@ -282,6 +282,8 @@ fn main() -> ExitCode {
     };
     if matches!(cli.command, Command::Build(_) | Command::Check(_)) {
         tune_for_one_shot();
+    } else {
+        no_huge_pages();
     }
     match cli.command {
         Command::Build(args) => build(args, verbosity),

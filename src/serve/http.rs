@@ -68,6 +68,7 @@ async fn file(State(app): State<App>, request: Request) -> Response {
         Err(StatusCode::URI_TOO_LONG) => return plain(StatusCode::URI_TOO_LONG, "path too long\n"),
         Err(status) => return plain(status, "bad path\n"),
     };
+    let gzip = accepts_gzip(request.headers());
     let site = index_ready(&app, &path).await;
     let version = app.status.borrow().version;
     let head = method == Method::HEAD;
@@ -81,6 +82,9 @@ async fn file(State(app): State<App>, request: Request) -> Response {
                     }
                     Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "drawing the card failed\n"),
                 };
+            }
+            if f.gzipped {
+                return send_held(&f, gzip, head);
             }
             if path.ends_with(".html") {
                 app.served.lock().map(|mut s| s.insert(path.clone())).ok();
@@ -156,6 +160,35 @@ fn versioned(bytes: &Bytes, content_type: &str, version: u64) -> Bytes {
         Ok(text) if text.contains(VERSION_MARK) => Bytes::from(text.replacen(VERSION_MARK, &version.to_string(), 1)),
         _ => bytes.clone(),
     }
+}
+
+/// Whether a request's `Accept-Encoding` takes gzip (by name or as `*`,
+/// with a weight above 0).
+fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
+    let taken = |coding: &str| {
+        let mut parts = coding.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let weight = parts.find_map(|p| p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")));
+        let weighted = weight.is_none_or(|q| q.trim().parse::<f32>().is_ok_and(|q| q > 0.0));
+        (name.eq_ignore_ascii_case("gzip") || name == "*") && weighted
+    };
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(taken)
+}
+
+/// A file held gzip-compressed: sent so to a client that takes gzip, else
+/// decompressed. Either way the client reads the bytes `build` writes.
+fn send_held(f: &super::state::File, gzip: bool, head: bool) -> Response {
+    let bytes = if gzip { Ok(f.bytes.clone()) } else { f.plain() };
+    let Ok(bytes) = bytes else {
+        return plain(StatusCode::INTERNAL_SERVER_ERROR, "a file of the search index is damaged in memory\n");
+    };
+    let mut r = send(StatusCode::OK, f.content_type, bytes, head);
+    let h = r.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if gzip {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    r
 }
 
 fn send(status: StatusCode, content_type: &'static str, bytes: Bytes, head: bool) -> Response {

@@ -55,7 +55,10 @@ impl Indexer {
             loop {
                 wake.notified().await;
                 let Some((number, work)) = slot.lock().ok().and_then(|mut w| w.take()) else { continue };
-                let made = tokio::task::spawn_blocking(move || crate::search::files(work.records())).await;
+                let made = tokio::task::spawn_blocking(move || {
+                    crate::search::files(work.records()).map(super::state::held_index)
+                });
+                let made = made.await;
                 settle(&site, number, made, verbosity);
             }
         });
@@ -82,7 +85,7 @@ impl Indexer {
 fn settle(
     site: &watch::Sender<Arc<Snapshot>>,
     number: u64,
-    made: Result<Result<Vec<crate::render::Page>, crate::search::IndexError>, tokio::task::JoinError>,
+    made: Result<Result<Vec<(Arc<str>, super::state::File)>, crate::search::IndexError>, tokio::task::JoinError>,
     verbosity: u8,
 ) {
     match made {

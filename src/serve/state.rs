@@ -19,6 +19,10 @@ pub const VERSION_MARK: &str = "__READOUT_VERSION__";
 pub struct File {
     pub bytes: Bytes,
     pub content_type: &'static str,
+    /// `bytes` are gzip-compressed: the search index's files are held so
+    /// (tens of megabytes at 10,000 statements, a third of that
+    /// compressed), and sent so to a browser that takes gzip.
+    pub gzipped: bool,
     /// A social card, drawn the first time it is asked for (`bytes` is
     /// then empty): a rebuild never waits for cards.
     pub card: Option<Arc<LazyCard>>,
@@ -88,9 +92,9 @@ fn served(page: crate::render::Page, cards: &Arc<crate::cards::CardCache>) -> (A
             String::from_utf8(page.content).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let key = page.card.unwrap_or_default();
         let card = LazyCard { key, svg, cache: Arc::clone(cards), png: Default::default() };
-        File { bytes: Bytes::new(), content_type, card: Some(Arc::new(card)) }
+        File { bytes: Bytes::new(), content_type, gzipped: false, card: Some(Arc::new(card)) }
     } else {
-        File { bytes: Bytes::from(page.content), content_type, card: None }
+        File { bytes: Bytes::from(page.content), content_type, gzipped: false, card: None }
     };
     (Arc::from(page.path), file)
 }
@@ -180,7 +184,7 @@ impl Snapshot {
                 Asset::Builtin(text) => Bytes::from_static(text.as_bytes()),
                 Asset::Copy(from) => Bytes::from(std::fs::read(from)?),
             };
-            Ok(File { bytes, content_type: content_type(path), card: None })
+            Ok(File { bytes, content_type: content_type(path), gzipped: false, card: None })
         };
         if changed {
             for path in &self.statics {
@@ -237,14 +241,10 @@ impl Snapshot {
         found.map(Ok)
     }
 
-    /// This site with `index` (the search index's files) in place of the
-    /// index it had.
-    pub fn with_index(&self, index: Vec<crate::render::Page>) -> Snapshot {
-        let index = index.into_iter().map(|page| {
-            let content_type = content_type(&page.path);
-            (Arc::from(page.path), File { bytes: Bytes::from(page.content), content_type, card: None })
-        });
-        self.index_replaced(index, self.index_number)
+    /// This site with `index` (the search index's files, [`held_index`])
+    /// in place of the index it had.
+    pub fn with_index(&self, index: Vec<(Arc<str>, File)>) -> Snapshot {
+        self.index_replaced(index.into_iter(), self.index_number)
     }
 
     /// This site with the search index's files of `other` in place of its own.
@@ -272,6 +272,34 @@ impl Snapshot {
     /// This site, no longer waiting for an index that could not be made.
     pub fn index_given_up(&self) -> Snapshot {
         Snapshot { index_waiting: false, ..self.clone() }
+    }
+}
+
+/// The search index's files as the preview holds them: each
+/// gzip-compressed (on every core; a file that does not compress is kept
+/// as it is). Each compressed copy is a new allocation made after the
+/// index's working memory is freed, so the long-lived files lie together.
+pub fn held_index(pages: Vec<crate::render::Page>) -> Vec<(Arc<str>, File)> {
+    use rayon::prelude::*;
+    pages
+        .into_par_iter()
+        .map(|page| {
+            let content_type = content_type(&page.path);
+            let file = match crate::compress::gzip_fast(&page.content) {
+                Ok(gz) if gz.len() < page.content.len() => {
+                    File { bytes: Bytes::from(gz), content_type, gzipped: true, card: None }
+                }
+                _ => File { bytes: Bytes::from(page.content), content_type, gzipped: false, card: None },
+            };
+            (Arc::from(page.path), file)
+        })
+        .collect()
+}
+
+impl File {
+    /// Its bytes as they are in the built site: decompressed if held compressed.
+    pub fn plain(&self) -> std::io::Result<Bytes> {
+        if self.gzipped { crate::compress::gunzip(&self.bytes).map(Bytes::from) } else { Ok(self.bytes.clone()) }
     }
 }
 

@@ -65,19 +65,19 @@ fn without_reload_script(body: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Raw bytes of a GET.
+/// The bytes of a GET, as a browser reads them: asked for with gzip
+/// taken, decoded if they came gzipped.
 fn get_bytes(server: &Server, path: &str) -> (u16, Vec<u8>) {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(&server.addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let request = format!("GET /{path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", server.addr);
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
-    let head = String::from_utf8_lossy(&response[..split]).into_owned();
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    (status, response[split + 4..].to_vec())
+    let request =
+        format!("GET /{path} HTTP/1.1\r\nHost: {}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n", server.addr);
+    let (status, head, body) = crate::serve::raw_bytes_request(&server.addr, &request);
+    if !head.to_ascii_lowercase().contains("content-encoding: gzip") {
+        return (status, body);
+    }
+    let mut plain = Vec::new();
+    let decoded = std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut plain);
+    assert!(decoded.is_ok(), "/{path} came gzipped but does not decode");
+    (status, plain)
 }
 
 /// The files that differ between what `serve` answers and `expected`.

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::browser::Browser;
 use crate::common::*;
-use crate::serve::Server;
+use crate::serve::{Server, raw_bytes_request};
 
 const DOWN: &str = "\u{E015}";
 const UP: &str = "\u{E013}";
@@ -358,6 +358,59 @@ async fn search_in_serve_finds_a_word_just_saved() {
     eprintln!("found {:.1} s after the save", start.elapsed().as_secs_f64());
     assert_eq!(urls(&found), ["/statements/china-position/"], "the new word found in the note just saved");
     let _ = b.client.clone().close().await;
+}
+
+/// The body of a GET to `server` with `accept` as its `Accept-Encoding`
+/// (none if empty), decoded if it came gzip-encoded; and whether it did.
+fn get_with_encoding(server: &Server, path: &str, accept: &str) -> (Vec<u8>, bool) {
+    let (status, head, body) = raw_bytes_request(&server.addr, &get(path, accept));
+    assert_eq!(status, 200, "GET {path}: {head}");
+    let head = head.to_ascii_lowercase();
+    assert!(head.contains("vary: accept-encoding"), "GET {path} says it varies by encoding: {head}");
+    let gzipped = head.contains("content-encoding: gzip");
+    if !gzipped {
+        return (body, false);
+    }
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut plain).unwrap();
+    (plain, true)
+}
+
+#[test]
+fn serve_sends_the_index_gzipped_to_a_client_that_takes_it_and_plain_to_one_that_does_not() {
+    let site = default_site();
+    let built = files_under(&build(site.path()).join("search-index"));
+    let server = Server::start(default_site());
+    // The larger files (a few hundred bytes up) are held compressed; a
+    // tiny one, which gzip would only make longer, is sent as it is.
+    let large: Vec<&String> = built.keys().filter(|name| built[*name].len() > 1000).collect();
+    assert!(large.len() >= 10, "the default site's index has files worth compressing: {large:?}");
+    for name in large.iter().step_by(large.len() / 8).copied().chain([&"index/0.json".to_string()]) {
+        let path = format!("/search-index/{name}");
+        let (plain, gzipped) = get_with_encoding(&server, &path, "");
+        assert!(!gzipped && plain == built[name], "{path} without Accept-Encoding is what build writes");
+        for refused in ["gzip;q=0", "br", "identity"] {
+            let (plain, gzipped) = get_with_encoding(&server, &path, refused);
+            assert!(!gzipped && plain == built[name], "{path} with Accept-Encoding {refused:?} comes plain");
+        }
+        for taken in ["gzip, deflate, br, zstd", "GZIP", "br;q=1.0, gzip;q=0.5", "*"] {
+            let (plain, gzipped) = get_with_encoding(&server, &path, taken);
+            assert!(gzipped, "{path} with Accept-Encoding {taken:?} comes gzipped");
+            assert!(plain == built[name], "{path} decoded is what build writes");
+        }
+    }
+    let (status, head, body) = raw_bytes_request(&server.addr, &get("/search-index/index.json", "gzip"));
+    let head = head.to_ascii_lowercase();
+    assert!(status == 200 && !head.contains("content-encoding") && body == built["index.json"], "{head}");
+    // Pages are sent as they are (the reload script goes into them).
+    let (status, head, _) = raw_bytes_request(&server.addr, &get("/", "gzip"));
+    assert!(status == 200 && !head.to_ascii_lowercase().contains("content-encoding"), "a page is sent plain: {head}");
+}
+
+/// A GET request for `path` with `accept` as its `Accept-Encoding` (none if empty).
+fn get(path: &str, accept: &str) -> String {
+    let accept = if accept.is_empty() { String::new() } else { format!("Accept-Encoding: {accept}\r\n") };
+    format!("GET {path} HTTP/1.1\r\nHost: readout\r\n{accept}Connection: close\r\n\r\n")
 }
 
 /// What a reader's browser downloads of the index, as a host that

@@ -106,15 +106,21 @@ impl Drop for Server {
 }
 
 pub fn raw_request(addr: &str, request: &str) -> (u16, String, String) {
+    let (status, head, body) = raw_bytes_request(addr, request);
+    (status, head, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// A raw HTTP/1.1 request; returns (status, headers, body as bytes).
+pub fn raw_bytes_request(addr: &str, request: &str) -> (u16, String, Vec<u8>) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     stream.write_all(request.as_bytes()).unwrap();
     let mut response = Vec::new();
     let _ = stream.read_to_end(&mut response);
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(response.len());
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
     let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    (status, head.to_string(), body.to_string())
+    (status, head, response.get(split + 4..).unwrap_or_default().to_vec())
 }
 
 pub fn next_message(
