@@ -172,7 +172,12 @@ fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
         let weighted = weight.is_none_or(|q| q.trim().parse::<f32>().is_ok_and(|q| q > 0.0));
         (name.eq_ignore_ascii_case("gzip") || name == "*") && weighted
     };
-    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(taken)
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(taken)
 }
 
 /// A file held gzip-compressed: sent so to a client that takes gzip, else

@@ -79,13 +79,16 @@ impl Indexer {
     }
 }
 
+/// An index's files by path, as the preview holds them (`state::held_index`).
+type HeldIndex = Vec<(Arc<str>, super::state::File)>;
+
 /// Puts the index made for the snapshot marked `number` into the site
 /// served, if that snapshot is still the one served; a failure leaves the
 /// last index served.
 fn settle(
     site: &watch::Sender<Arc<Snapshot>>,
     number: u64,
-    made: Result<Result<Vec<(Arc<str>, super::state::File)>, crate::search::IndexError>, tokio::task::JoinError>,
+    made: Result<Result<HeldIndex, crate::search::IndexError>, tokio::task::JoinError>,
     verbosity: u8,
 ) {
     match made {
