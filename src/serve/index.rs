@@ -56,7 +56,9 @@ impl Indexer {
                 wake.notified().await;
                 let Some((number, work)) = slot.lock().ok().and_then(|mut w| w.take()) else { continue };
                 let made = tokio::task::spawn_blocking(move || {
-                    crate::search::files(work.records()).map(super::state::held_index)
+                    let made = crate::search::files(work.records()).map(super::state::held_index);
+                    super::memory::give_back();
+                    made
                 });
                 let made = made.await;
                 settle(&site, number, made, verbosity);

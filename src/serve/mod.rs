@@ -9,6 +9,7 @@
 
 pub mod http;
 pub mod index;
+mod memory;
 pub mod state;
 pub mod watch;
 
@@ -194,14 +195,16 @@ async fn check_later(
 ) {
     let _ = tokio::task::spawn_blocking(move || {
         end.wait();
-        let Ok(mut keep) = keep.lock() else { return };
-        if let Err(error) = keep.settle_ended(&end) {
+        let Ok(mut kept) = keep.lock() else { return };
+        if let Err(error) = kept.settle_ended(&end) {
             if let Some((site, good)) = good {
                 site.send_replace(good);
             }
             status.send_modify(|s| s.errors = Some(Arc::new(error_views(&error))));
             eprintln!("{error}");
         }
+        drop(kept);
+        memory::give_back();
     })
     .await;
 }
