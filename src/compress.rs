@@ -25,9 +25,19 @@ pub fn variants(content: &[u8]) -> io::Result<[(&'static str, Vec<u8>); 2]> {
 
 /// gzip at level 9; the header's time is 0 and it names no file.
 fn gzip(content: &[u8]) -> io::Result<Vec<u8>> {
-    let mut encoder = flate2::GzBuilder::new()
-        .mtime(0)
-        .write(Vec::with_capacity(content.len() / 3 + 64), flate2::Compression::best());
+    gzip_at(content, flate2::Compression::best(), content.len() / 3)
+}
+
+/// gzip at its fastest level: for what is compressed while a writer
+/// waits (`serve` holds its search index so in memory).
+pub fn gzip_fast(content: &[u8]) -> io::Result<Vec<u8>> {
+    gzip_at(content, flate2::Compression::fast(), content.len() / 2)
+}
+
+/// gzip at `level`, with room for `expected` bytes of output; the header's
+/// time is 0 and it names no file, so the same content gives the same bytes.
+fn gzip_at(content: &[u8], level: flate2::Compression, expected: usize) -> io::Result<Vec<u8>> {
+    let mut encoder = flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(expected + 64), level);
     encoder.write_all(content)?;
     encoder.finish()
 }
@@ -43,35 +53,26 @@ fn brotli(content: &[u8]) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// gzip at its fastest level: for what is compressed while a writer
-/// waits (`serve` holds its search index so in memory).
-pub fn gzip_fast(content: &[u8]) -> io::Result<Vec<u8>> {
-    let mut encoder = flate2::GzBuilder::new()
-        .mtime(0)
-        .write(Vec::with_capacity(content.len() / 2 + 64), flate2::Compression::fast());
-    encoder.write_all(content)?;
-    encoder.finish()
-}
-
-/// What the gzip stream `compressed` holds.
+/// What the gzip stream `compressed` holds; an error if it is damaged or
+/// has anything after its end.
 pub fn gunzip(compressed: &[u8]) -> io::Result<Vec<u8>> {
     let mut back = Vec::with_capacity(compressed.len() * 4);
-    flate2::read::GzDecoder::new(compressed).read_to_end(&mut back)?;
+    // The `bufread` decoder reads no further than the stream's end.
+    let mut rest = compressed;
+    flate2::bufread::GzDecoder::new(&mut rest).read_to_end(&mut back)?;
+    if !rest.is_empty() {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "bytes after the end of the gzip stream"));
+    }
     Ok(back)
 }
 
 /// Whether `compressed`, the copy with file-name suffix `suffix`,
 /// decompresses to exactly `content`, with nothing after its end.
 pub fn decompresses_to(suffix: &str, compressed: &[u8], content: &[u8]) -> bool {
-    let mut back = Vec::with_capacity(content.len());
     match suffix {
-        "gz" => {
-            // The `bufread` decoder reads no further than the stream's end.
-            let mut rest = compressed;
-            let whole = flate2::bufread::GzDecoder::new(&mut rest).read_to_end(&mut back).is_ok();
-            whole && rest.is_empty() && back == content
-        }
+        "gz" => gunzip(compressed).is_ok_and(|back| back == content),
         "br" => {
+            let mut back = Vec::with_capacity(content.len());
             let mut reader = brotli::Decompressor::new(compressed, 4096);
             reader.read_to_end(&mut back).is_ok() && back == content
         }

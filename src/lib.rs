@@ -399,7 +399,6 @@ fn prepare(options: &BuildOptions, keep: &mut Rebuilder, changed: Option<&[PathB
     let render_options = RenderOptions {
         live_reload: options.live_reload.clone(),
         defer_search: options.defer_search,
-        search_unkept: false,
         card_cache: None,
     };
     let images = ImageWork { encoded: image_count.encoded(), cached: image_count.cached() };

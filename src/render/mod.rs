@@ -80,11 +80,6 @@ pub struct RenderOptions {
     /// the render hands out (`Update::search`), so that no page waits for
     /// them (`serve`).
     pub defer_search: bool,
-    /// Read every note as the search index's records would, one at a
-    /// time, and keep none: for a render that only learns what each page
-    /// reads (the memo's check of every page), which would otherwise hold
-    /// the records of the whole site to throw them away.
-    pub search_unkept: bool,
     /// The card cache (a build): a social card it holds is handed over as
     /// that file (`Page::linked`), its SVG not rendered.
     pub card_cache: Option<std::path::PathBuf>,
@@ -295,10 +290,6 @@ fn render_page(
             return Ok((vec![Page::new(urls::output_path(&url), content)], reads.into_inputs()));
         }
         (Make::Search(make), _) => {
-            if options.search_unkept {
-                crate::search::read_as_records(&reads);
-                return Ok((Vec::new(), reads.into_inputs()));
-            }
             if options.defer_search {
                 let records = make(&reads);
                 if let Ok(mut slot) = shared.deferred.lock() {

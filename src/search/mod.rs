@@ -61,17 +61,6 @@ pub fn records(reads: &PageReads) -> Records {
     Records { language: reads.config().language.to_lowercase(), records, previews: shown }
 }
 
-/// Reads what [`records`] reads, one note at a time, keeping nothing: a
-/// render that only records what each page read (`RenderOptions::search_unkept`)
-/// learns the index's inputs without holding every record.
-pub fn read_as_records(reads: &PageReads) {
-    let _ = reads.config();
-    for id in indexed(reads) {
-        drop(record::record(reads, id));
-        drop(previews::preview(reads, id));
-    }
-}
-
 /// Every note that has a page, in the site's order.
 fn indexed(reads: &PageReads) -> Vec<crate::model::NoteId> {
     let kinds = Kind::ALL.into_iter().filter(|&kind| crate::render::routes::note_route(kind).is_some());

@@ -7,8 +7,8 @@
 //! program with another allocator this finds mimalloc's heaps empty and
 //! does nothing.)
 //!
-//! Measured at 10,000 statements with search and cards on: 373–376 MB
-//! once the index is made (389–432 MB without), 389–393 MB ten seconds
+//! Measured at 10,000 statements with search and cards on: 369–376 MB
+//! once the index is made (389–432 MB without), 382–393 MB ten seconds
 //! after 100 template edits (438–489 MB without).
 
 /// Purges the memory freed so far, on every thread's heap and arena.

@@ -68,16 +68,8 @@ fn without_reload_script(body: &[u8]) -> Vec<u8> {
 /// The bytes of a GET, as a browser reads them: asked for with gzip
 /// taken, decoded if they came gzipped.
 fn get_bytes(server: &Server, path: &str) -> (u16, Vec<u8>) {
-    let request =
-        format!("GET /{path} HTTP/1.1\r\nHost: {}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n", server.addr);
-    let (status, head, body) = crate::serve::raw_bytes_request(&server.addr, &request);
-    if !head.to_ascii_lowercase().contains("content-encoding: gzip") {
-        return (status, body);
-    }
-    let mut plain = Vec::new();
-    let decoded = std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut plain);
-    assert!(decoded.is_ok(), "/{path} came gzipped but does not decode");
-    (status, plain)
+    let (status, _, body, _) = crate::serve::get_encoded(&server.addr, &format!("/{path}"), "gzip");
+    (status, body)
 }
 
 /// The files that differ between what `serve` answers and `expected`.

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::browser::Browser;
 use crate::common::*;
-use crate::serve::{Server, raw_bytes_request};
+use crate::serve::{Server, get_encoded};
 
 const DOWN: &str = "\u{E015}";
 const UP: &str = "\u{E013}";
@@ -363,17 +363,11 @@ async fn search_in_serve_finds_a_word_just_saved() {
 /// The body of a GET to `server` with `accept` as its `Accept-Encoding`
 /// (none if empty), decoded if it came gzip-encoded; and whether it did.
 fn get_with_encoding(server: &Server, path: &str, accept: &str) -> (Vec<u8>, bool) {
-    let (status, head, body) = raw_bytes_request(&server.addr, &get(path, accept));
+    let (status, head, body, gzipped) = get_encoded(&server.addr, path, accept);
     assert_eq!(status, 200, "GET {path}: {head}");
     let head = head.to_ascii_lowercase();
     assert!(head.contains("vary: accept-encoding"), "GET {path} says it varies by encoding: {head}");
-    let gzipped = head.contains("content-encoding: gzip");
-    if !gzipped {
-        return (body, false);
-    }
-    let mut plain = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut plain).unwrap();
-    (plain, true)
+    (body, gzipped)
 }
 
 #[test]
@@ -399,18 +393,12 @@ fn serve_sends_the_index_gzipped_to_a_client_that_takes_it_and_plain_to_one_that
             assert!(plain == built[name], "{path} decoded is what build writes");
         }
     }
-    let (status, head, body) = raw_bytes_request(&server.addr, &get("/search-index/index.json", "gzip"));
+    let (status, head, body, _) = get_encoded(&server.addr, "/search-index/index.json", "gzip");
     let head = head.to_ascii_lowercase();
     assert!(status == 200 && !head.contains("content-encoding") && body == built["index.json"], "{head}");
     // Pages are sent as they are (the reload script goes into them).
-    let (status, head, _) = raw_bytes_request(&server.addr, &get("/", "gzip"));
+    let (status, head, _, _) = get_encoded(&server.addr, "/", "gzip");
     assert!(status == 200 && !head.to_ascii_lowercase().contains("content-encoding"), "a page is sent plain: {head}");
-}
-
-/// A GET request for `path` with `accept` as its `Accept-Encoding` (none if empty).
-fn get(path: &str, accept: &str) -> String {
-    let accept = if accept.is_empty() { String::new() } else { format!("Accept-Encoding: {accept}\r\n") };
-    format!("GET {path} HTTP/1.1\r\nHost: readout\r\n{accept}Connection: close\r\n\r\n")
 }
 
 /// What a reader's browser downloads of the index, as a host that

@@ -123,6 +123,21 @@ pub fn raw_bytes_request(addr: &str, request: &str) -> (u16, String, Vec<u8>) {
     (status, head, response.get(split + 4..).unwrap_or_default().to_vec())
 }
 
+/// A GET of `path` with `accept` as its `Accept-Encoding` (none if empty):
+/// (status, headers, body decoded if it came gzip-encoded, whether it did).
+pub fn get_encoded(addr: &str, path: &str, accept: &str) -> (u16, String, Vec<u8>, bool) {
+    let accept = if accept.is_empty() { String::new() } else { format!("Accept-Encoding: {accept}\r\n") };
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{accept}Connection: close\r\n\r\n");
+    let (status, head, body) = raw_bytes_request(addr, &request);
+    if !head.to_ascii_lowercase().contains("content-encoding: gzip") {
+        return (status, head, body, false);
+    }
+    let mut plain = Vec::new();
+    let decoded = flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut plain);
+    assert!(decoded.is_ok(), "{path} came gzipped but does not decode");
+    (status, head, plain, true)
+}
+
 pub fn next_message(
     ws: &mut tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
 ) -> serde_json::Value {

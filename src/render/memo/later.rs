@@ -61,7 +61,6 @@ impl Check {
     fn run(self, pages: &[PageRef], stop: &AtomicBool) -> Checked {
         let Check { site, templates, mut options, values: (cards, bodies), keys } = self;
         options.defer_search = true;
-        options.search_unkept = true;
         let shared = Shared::new(&site, cards, bodies);
         // One core: the other answers the pages asked for meanwhile.
         let one_core = rayon::ThreadPoolBuilder::new().num_threads(1).build();
