@@ -554,6 +554,33 @@ fn a_template_edit_renders_only_the_pages_of_its_kind() {
     assert_eq!(rebuilt.update.pages.iter().filter(|p| p.text().contains("Edition 2")).count(), extended);
 }
 
+/// In `serve` (pages on request, the index made after the reload) a
+/// template edit leaves the search index as it is: the index reads no
+/// template. Every template edit made the whole index again (its records
+/// of every note and its files), which held some 150 MB more while a
+/// writer edited a template at 10,000 statements. A body edit still makes it again.
+#[test]
+fn a_template_edit_in_serve_does_not_make_the_search_index_again() {
+    let site = fixture("basic");
+    let options = BuildOptions { defer_search: true, ..BuildOptions::new(site.path()) };
+    let mut rebuilder = Rebuilder::on_request();
+    let first = rebuilder.rebuild(&options, None).unwrap();
+    assert!(first.update.search_later, "the first build leaves the index to be made");
+    let templates = site.path().join("templates");
+    fs::create_dir_all(&templates).unwrap();
+    let builtin = fs::read_to_string(crate::common::repo_root().join("templates/event.html")).unwrap();
+    for edit in 0..2 {
+        fs::write(templates.join("event.html"), format!("{builtin}{{# edit {edit} #}}")).unwrap();
+        let rebuilt = rebuilder.rebuild(&options, Some(&[PathBuf::from("templates/event.html")])).unwrap();
+        assert!(!rebuilt.update.search_later, "template edit {edit} made the search index again");
+        assert!(rebuilt.update.search.is_none());
+    }
+    let note = site.path().join("content/events/the-call.md");
+    fs::write(&note, fs::read_to_string(&note).unwrap() + "\nA word never seen: zanzibarite.\n").unwrap();
+    let rebuilt = rebuilder.rebuild(&options, Some(&[PathBuf::from("content/events/the-call.md")])).unwrap();
+    assert!(rebuilt.update.search_later, "a body edit makes the index again");
+}
+
 /// Renaming an actor renders the pages that show the name, and keeps the rest.
 #[test]
 fn an_actor_rename_renders_the_pages_that_name_the_actor() {

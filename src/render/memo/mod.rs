@@ -789,7 +789,11 @@ fn wanted_pages(
         .into_iter()
         .filter(|&p| {
             let key = Reader::Page(page_key(p, keys));
-            routes.contains(&p.route) || stale.contains(&key) || !record.reads.contains_key(&key)
+            // The search index made later (`defer_search`) is never
+            // recorded: it is out of date when any input changed
+            // (`leave_search`), not for want of a record.
+            let unrecorded = !record.reads.contains_key(&key) && !matches!(p.route().pages, routes::Pages::Folder(_));
+            routes.contains(&p.route) || stale.contains(&key) || unrecorded
         })
         .collect()
 }
