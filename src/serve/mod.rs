@@ -81,6 +81,7 @@ async fn serve(mut options: ServeOptions) -> anyhow::Result<()> {
     let keep = Arc::new(Mutex::new(crate::Rebuilder::on_request()));
     let indexer = Arc::new(index::Indexer::start(site_tx.clone(), options.verbosity));
     first_build(&options, &keep, &site_tx, &status_tx, &indexer).await;
+    memory::purge_at_once();
 
     let url = format!("http://{address}/");
     println!("serving {} at {url} (Ctrl-C to stop)", root.display());

@@ -286,8 +286,11 @@ pub fn held_index(pages: Vec<crate::render::Page>) -> Vec<(Arc<str>, File)> {
         .map(|page| {
             let content_type = content_type(&page.path);
             let file = match crate::compress::gzip_fast(&page.content) {
+                // Held as long as the index is served: in a block of its
+                // own size, not the encoder's room (a third more, 14 MB at
+                // 10,000 statements).
                 Ok(gz) if gz.len() < page.content.len() => {
-                    File { bytes: Bytes::from(gz), content_type, gzipped: true, card: None }
+                    File { bytes: Bytes::copy_from_slice(&gz), content_type, gzipped: true, card: None }
                 }
                 _ => File { bytes: Bytes::from(page.content), content_type, gzipped: false, card: None },
             };
