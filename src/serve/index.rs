@@ -18,18 +18,28 @@ use super::state::Snapshot;
 use crate::search::Records;
 
 /// What an index is made from: records made already, or the rebuild's
-/// site, whose records are made here (a rebuild leaves them: they read
-/// every note, and an edit's pages never wait for them).
+/// site, whose files are made here note by note (a rebuild leaves them:
+/// they read every note, and an edit's pages never wait for them).
 pub enum Work {
     Records(Records),
     Later(crate::render::PageMaker),
 }
 
 impl Work {
-    fn records(self) -> Records {
+    /// The index's files as the preview holds them. From the rebuild's
+    /// site, each is compressed as soon as it is made: the records of
+    /// every note and the whole index uncompressed are never held at once.
+    fn files(self) -> Result<HeldIndex, crate::search::IndexError> {
         match self {
-            Work::Records(records) => records,
-            Work::Later(pages) => pages.search_records(),
+            Work::Records(records) => crate::search::files(records).map(super::state::held_index),
+            Work::Later(pages) => {
+                let held = std::sync::Mutex::new(Vec::new());
+                pages.search_files(&|page| {
+                    let file = super::state::held_file(page);
+                    held.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file);
+                });
+                Ok(held.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
+            }
         }
     }
 }
@@ -56,7 +66,7 @@ impl Indexer {
                 wake.notified().await;
                 let Some((number, work)) = slot.lock().ok().and_then(|mut w| w.take()) else { continue };
                 let made = tokio::task::spawn_blocking(move || {
-                    let made = crate::search::files(work.records()).map(super::state::held_index);
+                    let made = work.files();
                     super::memory::give_back();
                     made
                 });

@@ -277,26 +277,25 @@ impl Snapshot {
 
 /// The search index's files as the preview holds them: each
 /// gzip-compressed (on every core; a file that does not compress is kept
-/// as it is). Each compressed copy is a new allocation made after the
-/// index's working memory is freed, so the long-lived files lie together.
+/// as it is).
 pub fn held_index(pages: Vec<crate::render::Page>) -> Vec<(Arc<str>, File)> {
     use rayon::prelude::*;
-    pages
-        .into_par_iter()
-        .map(|page| {
-            let content_type = content_type(&page.path);
-            let file = match crate::compress::gzip_fast(&page.content) {
-                // Held as long as the index is served: in a block of its
-                // own size, not the encoder's room (a third more, 14 MB at
-                // 10,000 statements).
-                Ok(gz) if gz.len() < page.content.len() => {
-                    File { bytes: Bytes::copy_from_slice(&gz), content_type, gzipped: true, card: None }
-                }
-                _ => File { bytes: Bytes::from(page.content), content_type, gzipped: false, card: None },
-            };
-            (Arc::from(page.path), file)
-        })
-        .collect()
+    pages.into_par_iter().map(held_file).collect()
+}
+
+/// One file of the search index as the preview holds it ([`held_index`]).
+pub fn held_file(page: crate::render::Page) -> (Arc<str>, File) {
+    let content_type = content_type(&page.path);
+    let file = match crate::compress::gzip_fast(&page.content) {
+        // Held as long as the index is served: in a block of its own
+        // size, not the encoder's room (a third more, 14 MB at 10,000
+        // statements).
+        Ok(gz) if gz.len() < page.content.len() => {
+            File { bytes: Bytes::copy_from_slice(&gz), content_type, gzipped: true, card: None }
+        }
+        _ => File { bytes: Bytes::from(page.content), content_type, gzipped: false, card: None },
+    };
+    (Arc::from(page.path), file)
 }
 
 impl File {

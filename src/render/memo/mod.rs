@@ -190,7 +190,7 @@ pub struct Update {
     /// were left to be made later (`RenderOptions::defer_search`).
     pub search: Option<crate::search::Records>,
     /// The search index is out of date, and left to be made later from
-    /// the rebuild's `PageMaker` (`PageMaker::search_records`): with
+    /// the rebuild's `PageMaker` (`PageMaker::search_files`): with
     /// `RenderOptions::defer_search`, a rebuild does not make its records,
     /// so that an edit's pages never wait for them.
     pub search_later: bool,
@@ -521,11 +521,12 @@ impl std::fmt::Debug for PageMaker {
 }
 
 impl PageMaker {
-    /// The search index's records of this render's site (what the index
-    /// route's function makes, read as any page reads).
-    pub fn search_records(&self) -> crate::search::Records {
+    /// The search index's files of this render's site, each handed to
+    /// `out` as it is made (`search::files_of`, as a build makes them): the
+    /// records of every note are never held at once.
+    pub fn search_files(&self, out: &(dyn Fn(Page) + Sync)) {
         let shared = Shared::new(&self.site, Arc::clone(&self.cards), Arc::clone(&self.bodies));
-        crate::search::records(&super::reads::PageReads::new(&self.site, &shared))
+        crate::search::files_of(&super::reads::PageReads::new(&self.site, &shared), out);
     }
 
     /// The page at output path `path` (with the search index's, several
