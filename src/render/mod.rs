@@ -33,7 +33,7 @@ use crate::urls;
 use context::{all_cards, map};
 use highlight::{PassageHighlighter, ThemeHighlighter};
 use markdown::to_html;
-pub use memo::{Change, CheckEnd, Memo, PageMaker, Update};
+pub use memo::{Change, CheckEnd, Memo, PageMaker, Update, give_way};
 use reads::{Input, PageReads, SiteReads};
 use routes::{Make, PageRef};
 pub use routes::{is_page_path, page_paths};

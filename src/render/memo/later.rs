@@ -50,6 +50,7 @@ impl Check {
         let thread = std::thread::Builder::new()
             .name("readout-check".into())
             .spawn(move || {
+                give_way();
                 let _ends = ends;
                 self.run(&pages, &stopped)
             })
@@ -63,7 +64,7 @@ impl Check {
         options.defer_search = true;
         let shared = Shared::new(&site, cards, bodies);
         // One core: the other answers the pages asked for meanwhile.
-        let one_core = rayon::ThreadPoolBuilder::new().num_threads(1).build();
+        let one_core = rayon::ThreadPoolBuilder::new().num_threads(1).start_handler(|_| give_way()).build();
         let keep_nothing = |_| Ok(());
         let mut made = Vec::with_capacity(pages.len());
         for chunk in pages.chunks(CHUNK) {
@@ -83,6 +84,14 @@ impl Check {
         }
         Ok(made)
     }
+}
+
+/// Lowers the calling thread's priority (on Linux; elsewhere it keeps
+/// its own): work behind a served site (the check, `serve`'s search index)
+/// gives way to the next rebuild and to the pages asked for.
+pub fn give_way() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
 }
 
 impl Checking {

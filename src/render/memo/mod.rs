@@ -34,8 +34,8 @@ use crate::diagnostic::Diagnostics;
 use crate::model::{Backlink, NoteId, Site};
 use crate::note::{Kind, Note};
 use crate::urls;
-pub use later::CheckEnd;
 use later::{Check, Checking};
+pub use later::{CheckEnd, give_way};
 
 /// How many notes' pages a render in `serve` renders at once; when more
 /// read a change (a template of every statement's page), they are all left
