@@ -217,6 +217,7 @@ impl Memo {
         // A check still running is stopped where it is; if it found
         // errors, nothing of the last render is kept and every page is rendered.
         let _ = self.join_check(true);
+        clock.lap("check stopped");
         let keys = self.keys_of(&site);
         let last = match change {
             Change::Everything => None,
