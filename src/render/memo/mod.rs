@@ -871,8 +871,8 @@ fn remake(
         slots[id] = twice[id].then_some(value);
         made.push((Reader::Body(keys[id]), keyed(&reads, keys)));
     }
-    // A note's body that a page more now shows is kept from now on
-    // (until then, made when rendered); one no longer shown twice is not.
+    // A body no longer shown twice is dropped; one shown twice only now is
+    // made as its pages are rendered until it is made again here.
     for (slot, twice) in slots.iter_mut().zip(&twice) {
         if !twice {
             *slot = None;
