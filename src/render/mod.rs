@@ -88,9 +88,9 @@ pub struct RenderOptions {
 /// Values computed once per note and shared by every page that shows it.
 pub struct Shared {
     cards: std::sync::Arc<Vec<Value>>,
-    /// Bodies made ahead of time: all of them (for `Memo`), or in a build
-    /// only those shown on more than one page; the others are made as
-    /// their page is rendered, so that a build never holds every body.
+    /// Bodies made ahead of time: only those shown on more than one page
+    /// (in a build and in `Memo` alike); the others are made as their page
+    /// is rendered, so that neither holds every body.
     bodies: std::sync::Arc<Vec<Option<Value>>>,
     /// What every page gets as `site`.
     site: Value,

@@ -61,19 +61,21 @@ impl Indexer {
     pub fn start(site: watch::Sender<Arc<Snapshot>>, verbosity: u8) -> Indexer {
         let (wanted, ready) = (Arc::new(Wanted::default()), Arc::new(tokio::sync::Notify::new()));
         let (slot, wake) = (Arc::clone(&wanted), Arc::clone(&ready));
-        // Threads of its own, which give way: the index's batches never
-        // queue before the next rebuild's work or a page asked for (on two
-        // cores a body edit's rebuild took 30-105 ms behind them, 12-20 ms
-        // now), yet take every core that is idle.
-        let pool = rayon::ThreadPoolBuilder::new()
-            .thread_name(|_| "readout-index".into())
-            .start_handler(|_| crate::render::give_way());
-        let pool = Arc::new(pool.build());
+        // Threads of its own (started with the first index), which give
+        // way: the index's batches never queue before the next rebuild's
+        // work or a page asked for (on two cores a body edit's rebuild took
+        // 29-105 ms behind them, 12-32 ms now), yet take every idle core.
+        let mut threads: Option<Arc<Result<rayon::ThreadPool, _>>> = None;
         tokio::spawn(async move {
             loop {
                 wake.notified().await;
                 let Some((number, work)) = slot.lock().ok().and_then(|mut w| w.take()) else { continue };
-                let pool = Arc::clone(&pool);
+                let pool = Arc::clone(threads.get_or_insert_with(|| {
+                    let pool = rayon::ThreadPoolBuilder::new()
+                        .thread_name(|_| "readout-search".into())
+                        .start_handler(|_| crate::render::give_way());
+                    Arc::new(pool.build())
+                }));
                 let made = tokio::task::spawn_blocking(move || {
                     let made = match pool.as_ref() {
                         Ok(pool) => pool.install(|| work.files()),

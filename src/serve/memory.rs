@@ -21,7 +21,10 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// mimalloc's delay. Called once the first site is served, so that the
 /// first build's burst of work is not slowed by it.
 pub(super) fn purge_at_once() {
-    // SAFETY: sets a plain integer option; mimalloc reads options atomically.
+    // SAFETY: `mi_option_set` takes no pointers and stores one aligned
+    // integer. Threads already allocating may read it meanwhile (mimalloc
+    // reads options without a lock): a read racing this store sees the
+    // old delay or the new one, and either is a valid setting.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) }
 }
 

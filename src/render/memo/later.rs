@@ -66,7 +66,8 @@ impl Check {
         options.defer_search = true;
         let shared = Shared::new(&site, cards, bodies);
         // One core: the other answers the pages asked for meanwhile.
-        let one_core = rayon::ThreadPoolBuilder::new().num_threads(1).start_handler(|_| give_way()).build();
+        // (Its thread takes this thread's lower priority.)
+        let one_core = rayon::ThreadPoolBuilder::new().num_threads(1).build();
         let keep_nothing = |_| Ok(());
         let mut made = Vec::with_capacity(pages.len());
         for chunk in pages.chunks(CHUNK) {
@@ -88,12 +89,19 @@ impl Check {
     }
 }
 
-/// Lowers the calling thread's priority (on Linux; elsewhere it keeps
-/// its own): work behind a served site (the check, `serve`'s search index)
-/// gives way to the next rebuild and to the pages asked for.
+/// Lowers the calling thread's priority by 10 nice levels (on Linux;
+/// elsewhere it keeps its own): work behind a served site (the check,
+/// `serve`'s search index) gives way to the next rebuild and to the pages
+/// asked for, also in a `serve` started under `nice`.
 pub fn give_way() {
     #[cfg(target_os = "linux")]
-    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
+    {
+        use rustix::process::{getpriority_process, setpriority_process};
+        let thread = Some(rustix::thread::gettid());
+        if let Ok(now) = getpriority_process(thread) {
+            let _ = setpriority_process(thread, (now + 10).min(19));
+        }
+    }
 }
 
 impl Checking {
