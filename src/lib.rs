@@ -175,6 +175,12 @@ fn counts(site: &model::Site) -> BTreeMap<Kind, usize> {
     counts
 }
 
+/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`,
+/// mimalloc.h): how long freed memory is kept before it goes back to the
+/// system. A one-shot build keeps it (`main.rs`); `serve` hands it back
+/// at once once its site is served (`serve/memory.rs`).
+pub const MIMALLOC_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 /// Frees `value` on another thread: a linked site is many small
 /// allocations, and neither a one-shot build nor a rebuild need wait for them.
 pub(crate) fn drop_later<T: Send + 'static>(value: T) {

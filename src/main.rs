@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use readout::BuildOptions;
+use readout::MIMALLOC_PURGE_DELAY as PURGE_DELAY;
 use readout::note::Kind;
 #[cfg(feature = "serve")]
 use readout::serve;
@@ -16,10 +17,8 @@ use readout::serve;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`, mimalloc.h).
-const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// For a one-shot command (`build`, `check`; `serve` keeps the defaults):
+/// For a one-shot command (`build`, `check`; `serve` keeps mimalloc's
+/// defaults, and hands freed memory back at once once its site is served):
 /// - memory freed during the build is kept for reuse instead of being
 ///   handed back to the system, which would only fault it in again (the
 ///   process ends soon after);

@@ -65,21 +65,20 @@ impl Indexer {
         // way: the index's batches never queue before the next rebuild's
         // work or a page asked for (on two cores a body edit's rebuild took
         // 29-105 ms behind them, 12-32 ms now), yet take every idle core.
-        let mut threads: Option<Arc<Result<rayon::ThreadPool, _>>> = None;
+        let threads: Arc<std::sync::OnceLock<Option<rayon::ThreadPool>>> = Arc::default();
         tokio::spawn(async move {
             loop {
                 wake.notified().await;
                 let Some((number, work)) = slot.lock().ok().and_then(|mut w| w.take()) else { continue };
-                let pool = Arc::clone(threads.get_or_insert_with(|| {
-                    let pool = rayon::ThreadPoolBuilder::new()
-                        .thread_name(|_| "readout-search".into())
-                        .start_handler(|_| crate::render::give_way());
-                    Arc::new(pool.build())
-                }));
+                let threads = Arc::clone(&threads);
                 let made = tokio::task::spawn_blocking(move || {
-                    let made = match pool.as_ref() {
-                        Ok(pool) => pool.install(|| work.files()),
-                        Err(_) => work.files(),
+                    let pool = threads.get_or_init(|| {
+                        let pool = rayon::ThreadPoolBuilder::new().thread_name(|_| "readout-search".into());
+                        pool.start_handler(|_| crate::render::give_way()).build().ok()
+                    });
+                    let made = match pool {
+                        Some(pool) => pool.install(|| work.files()),
+                        None => work.files(),
                     };
                     super::memory::give_back();
                     made

@@ -13,10 +13,6 @@
 //! 60 template edits (338–344 MB with mimalloc's delay; template rebuilds
 //! 19–26 ms either way).
 
-/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`,
-/// mimalloc.h; `main.rs` sets it for a one-shot build).
-const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 /// From now on, memory freed is handed back at once rather than after
 /// mimalloc's delay. Called once the first site is served, so that the
 /// first build's burst of work is not slowed by it.
@@ -25,7 +21,7 @@ pub(super) fn purge_at_once() {
     // integer. Threads already allocating may read it meanwhile (mimalloc
     // reads options without a lock): a read racing this store sees the
     // old delay or the new one, and either is a valid setting.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) }
+    unsafe { libmimalloc_sys::mi_option_set(crate::MIMALLOC_PURGE_DELAY, 0) }
 }
 
 /// Purges the memory freed so far, on every thread's heap and arena.

@@ -77,10 +77,21 @@ struct KeptBodies {
 impl KeptBodies {
     /// The bodies of `site` kept of `made` (each note's body, by id).
     fn of(site: &Site, made: Vec<Value>) -> KeptBodies {
-        let twice = super::shown_twice(site);
         let digests = made.par_iter().map(digest).collect();
-        let shown = made.into_iter().zip(twice).map(|(body, twice)| twice.then_some(body)).collect();
+        let mut shown: Vec<Option<Value>> = made.into_iter().map(Some).collect();
+        only_shown_twice(site, &mut shown);
         KeptBodies { shown: Arc::new(shown), digests: Arc::new(digests) }
+    }
+}
+
+/// Drops the bodies of `site`'s notes that one page at most shows (a body
+/// shown twice only since the last render is made as its pages are
+/// rendered until it is made again).
+fn only_shown_twice(site: &Site, bodies: &mut [Option<Value>]) {
+    for (body, twice) in bodies.iter_mut().zip(super::shown_twice(site)) {
+        if !twice {
+            *body = None;
+        }
     }
 }
 
@@ -773,13 +784,13 @@ fn recorded(
 
 /// Takes the search index's route out of `wanted`, to be made after the
 /// pages are served (`RenderOptions::defer_search`), and says whether the
-/// index is out of date. It reads every note with a page, so it is made
-/// again on any change of a note: its record, not read while it waits,
-/// could miss a note added since.
+/// index is out of date. It reads every note with a page, so it is out of
+/// date on any change of an input, and only then: whether it was wanted
+/// says nothing, since an index made later has no record of its reads
+/// (every template edit wanted it for want of one, and made it again).
 fn leave_search(wanted: &mut Vec<PageRef>, site: &Site, changed: &FxHashSet<Read>) -> bool {
-    let before = wanted.len();
     wanted.retain(|p| !matches!(p.route().pages, routes::Pages::Folder(_)));
-    wanted.len() < before || (site.config.search && !changed.is_empty())
+    site.config.search && !changed.is_empty()
 }
 
 /// The routes whose pages are rendered through a template that `change`
@@ -823,11 +834,7 @@ fn wanted_pages(
         .into_iter()
         .filter(|&p| {
             let key = Reader::Page(page_key(p, keys));
-            // The search index made later (`defer_search`) is never
-            // recorded: it is out of date when any input changed
-            // (`leave_search`), not for want of a record.
-            let unrecorded = !record.reads.contains_key(&key) && !matches!(p.route().pages, routes::Pages::Folder(_));
-            routes.contains(&p.route) || stale.contains(&key) || unrecorded
+            routes.contains(&p.route) || stale.contains(&key) || !record.reads.contains_key(&key)
         })
         .collect()
 }
@@ -863,7 +870,6 @@ fn remake(
         slots[id] = value;
         made.push((Reader::Card(keys[id]), keyed(&reads, keys)));
     }
-    let twice = super::shown_twice(site);
     let (slots, sums) = (Arc::make_mut(&mut bodies), Arc::make_mut(&mut digests));
     for (&id, (value, reads)) in body_ids.iter().zip(new_bodies) {
         let sum = digest(&value);
@@ -871,16 +877,10 @@ fn remake(
             changed.insert(Input::Body(keys[id]));
         }
         sums[id] = sum;
-        slots[id] = twice[id].then_some(value);
+        slots[id] = Some(value);
         made.push((Reader::Body(keys[id]), keyed(&reads, keys)));
     }
-    // A body no longer shown twice is dropped; one shown twice only now is
-    // made as its pages are rendered until it is made again here.
-    for (slot, twice) in slots.iter_mut().zip(&twice) {
-        if !twice {
-            *slot = None;
-        }
-    }
+    only_shown_twice(site, slots);
     (cards, KeptBodies { shown: bodies, digests }, made)
 }
 
